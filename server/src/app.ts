@@ -1,0 +1,129 @@
+import type { AddressInfo } from "node:net";
+import * as grpc from "@grpc/grpc-js";
+import { CaptureService as CaptureServiceInfo } from "@headcount/proto/capture";
+import { CountService as CountServiceInfo } from "@headcount/proto/count";
+import { CameraRegistry } from "./camera/camera-registry.ts";
+import type { ServerConfig } from "./config.ts";
+import { createPeopleCounter } from "./count/people-counter.ts";
+import { createGrpcWebProxy } from "./grpc-web/grpc-web-proxy.ts";
+import type { Logger } from "./logger.ts";
+import { FramePipeline, type TrackingFactory } from "./pipeline/frame-pipeline.ts";
+import type { DetectorSpec } from "./pipeline/messages.ts";
+import { createWorkerPool, type WorkerPool } from "./pipeline/worker-pool.ts";
+import { CaptureService } from "./rpc/capture-service.ts";
+import { CountService } from "./rpc/count-service.ts";
+import { DomainError } from "./rpc/errors.ts";
+import { adaptServiceWithStatus } from "./rpc/grpc-adapter.ts";
+import { SessionRegistry } from "./session/session-registry.ts";
+import { createIouTracker } from "./track/iou-tracker.ts";
+
+/** Stages that can be swapped in (tests, benchmarks); the defaults are the real ones. */
+export interface ServerDeps {
+  /** Model bytes for the mediapipe detector (main.ts resolves them from the config). */
+  readonly model?: Uint8Array;
+  readonly tracking?: TrackingFactory;
+}
+
+/** A built, not yet listening, headcount server. */
+export interface HeadcountServer {
+  /** Binds the ports (0 picks free ones) and resolves with the ones bound. */
+  listen(): Promise<{ grpcPort: number; grpcWebPort: number | null }>;
+  /** Ends every session and stream, then closes ports and workers. */
+  stop(): Promise<void>;
+  readonly sessions: SessionRegistry;
+  readonly cameras: CameraRegistry;
+  readonly pipeline: FramePipeline;
+  readonly pool: WorkerPool;
+}
+
+const defaultTracking: TrackingFactory = {
+  createTracker: () => createIouTracker(),
+  createCounter: (line) => createPeopleCounter({ line }),
+};
+
+/**
+ * The one composition root: builds the worker pool, registries, pipeline and
+ * services, and the native gRPC server plus the built-in gRPC-Web endpoint.
+ * Only `main.ts` (and tests) call it; nothing listens until `listen()`.
+ */
+export async function createServer(config: ServerConfig, log: Logger, deps: ServerDeps = {}): Promise<HeadcountServer> {
+  const detector: DetectorSpec = {
+    kind: config.detector,
+    model: deps.model,
+    scoreThreshold: config.scoreThreshold,
+    maxResults: config.maxPeople,
+  };
+  const pool = await createWorkerPool({ size: config.workers, detector, maxPixels: config.limits.maxPixels, log });
+  log.info({ detector: pool.detectorName, workers: config.workers }, "frame workers ready");
+
+  const cameras = new CameraRegistry();
+  const pipeline = new FramePipeline(pool, cameras, deps.tracking ?? defaultTracking, log);
+  const sessions = new SessionRegistry({
+    maxSessions: config.limits.maxSessions,
+    ackHistory: config.ackHistory,
+    idleMs: config.sessionIdleMs,
+    onClosed: (session) => {
+      pipeline.release(session);
+      cameras.detachSession(session.cameraId, session.id);
+      log.info({ sessionId: session.id, cameraId: session.cameraId }, "session closed");
+    },
+  });
+  const sweeper = setInterval(() => sessions.sweep(Date.now()), Math.min(5_000, config.sessionIdleMs));
+  sweeper.unref();
+
+  const grpcServer = new grpc.Server({
+    // Our own size check answers with a readable RESOURCE_EXHAUSTED; leave it room to run.
+    "grpc.max_receive_message_length": config.limits.maxFrameBytes + 64 * 1024,
+    "grpc.keepalive_time_ms": 30_000,
+    "grpc.keepalive_timeout_ms": 10_000,
+  });
+  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline }), log));
+  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras), log));
+
+  let grpcWeb: ReturnType<typeof createGrpcWebProxy> | undefined;
+
+  return {
+    sessions,
+    cameras,
+    pipeline,
+    pool,
+    async listen() {
+      const grpcPort = await new Promise<number>((resolve, reject) =>
+        grpcServer.bindAsync(`${config.host}:${config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
+          err ? reject(err) : resolve(port),
+        ),
+      );
+      log.info({ host: config.host, port: grpcPort }, "native gRPC listening");
+      if (config.grpcWebPort === null) return { grpcPort, grpcWebPort: null };
+      const upstreamHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+      grpcWeb = createGrpcWebProxy({ upstream: `http://${upstreamHost}:${grpcPort}`, allowedOrigins: config.corsOrigins, logger: log });
+      const server = grpcWeb;
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.grpcWebPort!, config.host, () => resolve());
+      });
+      const grpcWebPort = (server.address() as AddressInfo).port;
+      log.info({ host: config.host, port: grpcWebPort }, "gRPC-Web endpoint listening");
+      return { grpcPort, grpcWebPort };
+    },
+    async stop() {
+      clearInterval(sweeper);
+      sessions.closeAll(new DomainError("UNAVAILABLE", "the server is stopping"));
+      if (grpcWeb) {
+        const server = grpcWeb;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => grpcServer.forceShutdown(), 2_000);
+        grpcServer.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      await pool.close();
+    },
+  };
+}

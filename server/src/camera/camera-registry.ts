@@ -1,0 +1,165 @@
+import type { CountEvent, CountTotals, Line } from "../count/count-types.ts";
+
+/** A camera as the count page sees it. */
+export interface CameraView {
+  readonly cameraId: string;
+  readonly name: string;
+  readonly online: boolean;
+  readonly totals: CountTotals;
+  readonly ackedFps: number;
+  readonly latencyMs: number;
+  readonly lastSeenAtMs: number;
+  readonly line: Line | null;
+}
+
+interface CameraState {
+  readonly cameraId: string;
+  name: string;
+  /** entered/exited/crossings accumulate; inView is the sum over live sessions. */
+  totals: CountTotals;
+  readonly inViewBySession: Map<string, number>;
+  line: Line | null;
+  lastSeenAtMs: number;
+  /** [ackTimeMs, serverMs] of recent acks, for fps and latency; trimmed to the window. */
+  readonly recent: Array<[number, number]>;
+}
+
+const WINDOW_MS = 5_000;
+
+/** Listens for any change the count page should see. */
+export type CameraChangeListener = (cameraId: string) => void;
+
+/**
+ * Cameras, their running totals and link health, in memory. Counted events
+ * arrive as deltas from each session's counter, so several sessions of one
+ * camera (or a reconnect) add up instead of overwriting each other.
+ */
+export class CameraRegistry {
+  private readonly cameras = new Map<string, CameraState>();
+  private readonly listeners = new Set<CameraChangeListener>();
+
+  /** Creates the camera on first sight; renames it when `name` is not empty. */
+  upsert(cameraId: string, name: string): void {
+    let cam = this.cameras.get(cameraId);
+    if (!cam) {
+      cam = {
+        cameraId,
+        name: name || cameraId,
+        totals: { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 },
+        inViewBySession: new Map(),
+        line: null,
+        lastSeenAtMs: 0,
+        recent: [],
+      };
+      this.cameras.set(cameraId, cam);
+    } else if (name) {
+      cam.name = name;
+    }
+    this.emit(cameraId);
+  }
+
+  /** Marks a session of the camera live (it counts as online while any is). */
+  attachSession(cameraId: string, sessionId: string): void {
+    this.require(cameraId).inViewBySession.set(sessionId, 0);
+    this.emit(cameraId);
+  }
+
+  /** A session ended: its people are no longer in view. */
+  detachSession(cameraId: string, sessionId: string): void {
+    const cam = this.cameras.get(cameraId);
+    if (!cam || !cam.inViewBySession.delete(sessionId)) return;
+    cam.totals = { ...cam.totals, inView: sum(cam.inViewBySession) };
+    this.emit(cameraId);
+  }
+
+  /**
+   * Applies one processed frame of a session: its events and people in view.
+   * Returns the camera's totals after it (what the frame's ack reports).
+   */
+  applyFrame(cameraId: string, sessionId: string, inView: number, events: readonly CountEvent[]): CountTotals {
+    const cam = this.require(cameraId);
+    if (cam.inViewBySession.has(sessionId)) cam.inViewBySession.set(sessionId, inView);
+    const t = { ...cam.totals };
+    for (const e of events) {
+      if (e.kind === "entry") t.entered++;
+      else if (e.kind === "exit") t.exited++;
+      else if (e.kind === "cross_in") t.crossedIn++;
+      else t.crossedOut++;
+    }
+    t.inView = sum(cam.inViewBySession);
+    cam.totals = t;
+    this.emit(cameraId);
+    return t;
+  }
+
+  /** Records an ack sent, for the camera's fps and latency figures. */
+  recordAck(cameraId: string, nowMs: number, serverMs: number): void {
+    const cam = this.require(cameraId);
+    cam.lastSeenAtMs = nowMs;
+    cam.recent.push([nowMs, serverMs]);
+    while (cam.recent.length > 0 && cam.recent[0]![0] < nowMs - WINDOW_MS) cam.recent.shift();
+  }
+
+  /** Sets or clears the camera's counting line. */
+  setLine(cameraId: string, line: Line | null): void {
+    this.require(cameraId).line = line;
+    this.emit(cameraId);
+  }
+
+  /** The camera's line, or null. */
+  lineOf(cameraId: string): Line | null {
+    return this.cameras.get(cameraId)?.line ?? null;
+  }
+
+  /** The camera's current totals, or null for an unknown camera. */
+  totalsOf(cameraId: string): CountTotals | null {
+    const cam = this.cameras.get(cameraId);
+    return cam ? { ...cam.totals } : null;
+  }
+
+  has(cameraId: string): boolean {
+    return this.cameras.has(cameraId);
+  }
+
+  /** Every camera, sorted by name, as of `nowMs`. */
+  list(nowMs: number): CameraView[] {
+    return [...this.cameras.values()].map((c) => view(c, nowMs)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Subscribes to changes; returns the unsubscribe function. */
+  onChange(listener: CameraChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private require(cameraId: string): CameraState {
+    const cam = this.cameras.get(cameraId);
+    if (!cam) throw new Error(`unknown camera ${cameraId}`);
+    return cam;
+  }
+
+  private emit(cameraId: string): void {
+    for (const l of this.listeners) l(cameraId);
+  }
+}
+
+function sum(m: Map<string, number>): number {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
+}
+
+function view(c: CameraState, nowMs: number): CameraView {
+  const recent = c.recent.filter(([t]) => t >= nowMs - WINDOW_MS);
+  const latencies = recent.map(([, ms]) => ms).sort((a, b) => a - b);
+  return {
+    cameraId: c.cameraId,
+    name: c.name,
+    online: c.inViewBySession.size > 0,
+    totals: { ...c.totals },
+    ackedFps: recent.length / (WINDOW_MS / 1000),
+    latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
+    lastSeenAtMs: c.lastSeenAtMs,
+    line: c.line,
+  };
+}

@@ -1,0 +1,118 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+
+const PREFIX = "HEADCOUNT_";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every server setting, read from `HEADCOUNT_*` environment variables (see
+ * `.env.example` at the repository root for each one with a comment).
+ */
+const envSchema = z
+  .object({
+    HEADCOUNT_HOST: z.string().min(1).default("127.0.0.1"),
+    HEADCOUNT_GRPC_PORT: port.default(50051),
+    HEADCOUNT_GRPC_WEB_PORT: port.default(8080),
+    HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),
+    HEADCOUNT_CORS_ORIGINS: z.string().default("*"),
+    HEADCOUNT_DETECTOR: z.enum(["mediapipe", "none"]).default("mediapipe"),
+    HEADCOUNT_MODEL: z.string().optional(),
+    HEADCOUNT_MODEL_CACHE_DIR: z.string().default("data/models"),
+    HEADCOUNT_MODEL_DOWNLOAD: z.enum(["on", "off"]).default("on"),
+    HEADCOUNT_DATA_DIR: z.string().default("data"),
+    HEADCOUNT_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+    HEADCOUNT_SCORE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.4),
+    HEADCOUNT_MAX_PEOPLE: positiveInt.max(100).default(25),
+    HEADCOUNT_MAX_FRAME_BYTES: positiveInt.default(2 * 1024 * 1024),
+    HEADCOUNT_MAX_PIXELS: positiveInt.default(3840 * 2160),
+    HEADCOUNT_MAX_FPS: positiveInt.max(120).default(30),
+    HEADCOUNT_MAX_SESSIONS: positiveInt.default(64),
+    HEADCOUNT_ACK_HISTORY: positiveInt.max(10_000).default(300),
+    HEADCOUNT_SESSION_IDLE_MS: positiveInt.default(60_000),
+    HEADCOUNT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  })
+  .strict();
+
+/** The server's configuration, loaded once in `main.ts` and passed down. */
+export interface ServerConfig {
+  readonly host: string;
+  /** Native gRPC port; 0 picks a free one (tests). */
+  readonly grpcPort: number;
+  /** Built-in gRPC-Web endpoint port, or null when switched off (Envoy in front). */
+  readonly grpcWebPort: number | null;
+  /** Origins allowed to call the gRPC-Web endpoint; "*" allows any. */
+  readonly corsOrigins: readonly string[] | "*";
+  readonly detector: "mediapipe" | "none";
+  readonly modelPath: string | undefined;
+  readonly modelCacheDir: string;
+  readonly modelDownload: boolean;
+  readonly dataDir: string;
+  readonly workers: number;
+  readonly scoreThreshold: number;
+  readonly maxPeople: number;
+  readonly limits: {
+    readonly maxFrameBytes: number;
+    readonly maxPixels: number;
+    readonly maxFps: number;
+    readonly maxSessions: number;
+    /** Uploads a browser may keep in flight (the page's window). */
+    readonly maxInFlight: number;
+  };
+  /** Acks each session keeps for a resuming WatchAcks. */
+  readonly ackHistory: number;
+  /** A session with no upload and no watcher for this long is closed. */
+  readonly sessionIdleMs: number;
+  readonly logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+/** Thrown for a bad configuration; the message lists every problem. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads the configuration from environment variables. Unknown `HEADCOUNT_*`
+ * variables are rejected (a typo must not be silently ignored); `overrides`
+ * win over the environment (tests use them).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const ours = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith(PREFIX) && v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(ours);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown setting(s) ${issue.keys.join(", ")} (see .env.example for the valid names)`
+        : `${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(ours[String(issue.path[0])])})`,
+    );
+    throw new ConfigError(`invalid configuration:\n  - ${lines.join("\n  - ")}`);
+  }
+  const e = parsed.data;
+  const origins = e.HEADCOUNT_CORS_ORIGINS.trim();
+  return {
+    host: e.HEADCOUNT_HOST,
+    grpcPort: e.HEADCOUNT_GRPC_PORT,
+    grpcWebPort: e.HEADCOUNT_GRPC_WEB === "on" ? e.HEADCOUNT_GRPC_WEB_PORT : null,
+    corsOrigins: origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean),
+    detector: e.HEADCOUNT_DETECTOR,
+    modelPath: e.HEADCOUNT_MODEL,
+    modelCacheDir: e.HEADCOUNT_MODEL_CACHE_DIR,
+    modelDownload: e.HEADCOUNT_MODEL_DOWNLOAD === "on",
+    dataDir: e.HEADCOUNT_DATA_DIR,
+    workers: e.HEADCOUNT_WORKERS,
+    scoreThreshold: e.HEADCOUNT_SCORE_THRESHOLD,
+    maxPeople: e.HEADCOUNT_MAX_PEOPLE,
+    limits: {
+      maxFrameBytes: e.HEADCOUNT_MAX_FRAME_BYTES,
+      maxPixels: e.HEADCOUNT_MAX_PIXELS,
+      maxFps: e.HEADCOUNT_MAX_FPS,
+      maxSessions: e.HEADCOUNT_MAX_SESSIONS,
+      maxInFlight: 2,
+    },
+    ackHistory: e.HEADCOUNT_ACK_HISTORY,
+    sessionIdleMs: e.HEADCOUNT_SESSION_IDLE_MS,
+    logLevel: e.HEADCOUNT_LOG_LEVEL,
+    ...overrides,
+  };
+}

@@ -1,0 +1,72 @@
+import sharp from "sharp";
+import type { RgbaImage } from "../detect/detector.ts";
+
+/** Why a frame could not be decoded; the text is shown to the client as is. */
+export class DecodeError extends Error {
+  override name = "DecodeError";
+}
+
+/** A decoded frame: its size as sent, and the pixels at the size the detector wants. */
+export interface DecodedFrame {
+  /** Width of the JPEG as encoded by the client. */
+  readonly width: number;
+  readonly height: number;
+  /** RGBA pixels, shrunk to fit `fitWithin` when given (aspect ratio kept). */
+  readonly image: RgbaImage;
+}
+
+/** Limits and target size for {@link decodeJpeg}. */
+export interface DecodeOptions {
+  /** Largest accepted width x height; bigger images are rejected before decoding. */
+  readonly maxPixels: number;
+  /** Shrink into this box (never enlarge); undefined keeps full resolution. */
+  readonly fitWithin: { readonly width: number; readonly height: number } | undefined;
+}
+
+const JPEG_SOI = [0xff, 0xd8, 0xff];
+
+/** True when the bytes start like a JPEG (SOI marker followed by another marker). */
+export function looksLikeJpeg(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && JPEG_SOI.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * Decodes a JPEG straight to RGBA at the size the detector needs. libjpeg's
+ * shrink-on-load makes a large downscale cheaper than a full decode. Rejects,
+ * with a readable DecodeError, anything that is not a well-formed JPEG or
+ * whose header claims more pixels than allowed (checked before decoding, so a
+ * "60000x60000" header costs nothing).
+ */
+export async function decodeJpeg(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedFrame> {
+  if (!looksLikeJpeg(bytes)) throw new DecodeError("not a JPEG: the data does not start with the JPEG SOI marker FF D8 FF");
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new DecodeError(`corrupt JPEG: ${messageOf(err)}`);
+  }
+  if (meta.format !== "jpeg") throw new DecodeError(`not a JPEG: the data is ${meta.format ?? "an unknown format"}`);
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width <= 0 || height <= 0) throw new DecodeError("corrupt JPEG: no image size in the header");
+  if (width * height > options.maxPixels) {
+    throw new DecodeError(`image too large: ${width}x${height} is over the limit of ${options.maxPixels} pixels`);
+  }
+  try {
+    let pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: "warning", sequentialRead: true });
+    const fit = options.fitWithin;
+    if (fit && (width > fit.width || height > fit.height)) {
+      pipeline = pipeline.resize({ width: fit.width, height: fit.height, fit: "inside", kernel: "linear" });
+    }
+    const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { width, height, image: { width: info.width, height: info.height, data } };
+  } catch (err) {
+    throw new DecodeError(`corrupt JPEG: ${messageOf(err)}`);
+  }
+}
+
+function messageOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  // libvips messages end with a newline and sometimes name our input buffer; keep the first line.
+  return text.split("\n")[0]?.trim() || "unreadable data";
+}

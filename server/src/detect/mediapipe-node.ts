@@ -1,0 +1,251 @@
+/**
+ * Runs `@mediapipe/tasks-vision` (published for browsers only) inside Node 20
+ * on the CPU. Every browser global the bundle needs is installed here and
+ * nowhere else, each with the reason it exists. Facts checked against 1.1.0;
+ * `mediapipe-node.test.ts` fails loudly if a version bump breaks them.
+ *
+ * Side effects on the calling thread (meant to be a detector worker):
+ * `self`, `importScripts`, `import`, `WebGLRenderingContext` are defined and
+ * `fetch` is replaced by a stand-in that refuses every request.
+ */
+import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+/** What `import("@mediapipe/tasks-vision")` resolves to. */
+export type VisionModule = typeof import("@mediapipe/tasks-vision");
+
+/** Where the wasm loader and binary are (the shape the tasks' `WasmFileset` takes). */
+export interface WasmFiles {
+  readonly wasmLoaderPath: string;
+  readonly wasmBinaryPath: string;
+}
+
+/** Receives the wasm runtime's own log lines (glog and TFLite output). */
+export type WasmLogSink = (line: string) => void;
+
+/** Name carried by the error the `fetch` stand-in rejects with. */
+export const NETWORK_REFUSED = "HeadcountNetworkRefused";
+
+const INSTALLED = Symbol.for("headcount.mediapipe-node.installed");
+type ShimGlobal = Record<string | symbol, unknown>;
+let wasmLogSink: WasmLogSink = defaultWasmLog;
+let loading: Promise<VisionModule> | undefined;
+
+/**
+ * Installs the shims (once per thread) and imports the vision bundle.
+ * `onWasmLog` replaces where the wasm runtime's log lines go; by default
+ * warnings and errors reach stderr and INFO chatter is dropped.
+ */
+export function loadMediaPipeVision(onWasmLog?: WasmLogSink): Promise<VisionModule> {
+  if (onWasmLog) wasmLogSink = onWasmLog;
+  installGlobals();
+  // A dynamic import so the bundle is evaluated only after the globals exist.
+  loading ??= import("@mediapipe/tasks-vision");
+  return loading;
+}
+
+/** The wasm loader and binary, as file URLs into node_modules (never the network). */
+export function visionWasmFileset(): WasmFiles {
+  const bundle = createRequire(import.meta.url).resolve("@mediapipe/tasks-vision");
+  const wasmDir = join(dirname(bundle), "wasm");
+  return {
+    // The ES-module build: its emscripten runtime detects Node and reads the
+    // .wasm with `fs`, and it can be loaded with `import()`.
+    wasmLoaderPath: pathToFileURL(join(wasmDir, "vision_wasm_module_internal.js")).href,
+    wasmBinaryPath: pathToFileURL(join(wasmDir, "vision_wasm_module_internal.wasm")).href,
+  };
+}
+
+function installGlobals(): void {
+  const g = globalThis as unknown as ShimGlobal;
+  if (g[INSTALLED]) return;
+  g[INSTALLED] = true;
+
+  // The bundle reads globals through `self` (a browser/worker name).
+  g.self = globalThis;
+
+  // The loader calls `importScripts(url)` when it is a function and, when
+  // that throws a TypeError (as in module workers), falls back to
+  // `self.import(url)`. Without it the loader would reach for `document`.
+  g.importScripts = () => {
+    throw new TypeError("importScripts is not available in Node");
+  };
+
+  // `self.import(url)` is expected to leave `self.ModuleFactory` behind. The
+  // ES-module loader sets it only when first evaluated and the bundle clears
+  // it after each use, so a second task in the same thread would fail with
+  // "ModuleFactory not set". Setting it from the (cached) module's default
+  // export on every call fixes that. The wasm runtime logs through
+  // `self.Module.print/printErr` (read as the emscripten module's arguments)
+  // and glog through the global `custom_dbg` (set to console.warn when the
+  // loader is evaluated): route all three to our log sink.
+  g.import = async (url: string): Promise<void> => {
+    const loader = (await import(url)) as { default: unknown };
+    const sink = (line: string): void => wasmLogSink(line.trimEnd());
+    g.ModuleFactory = loader.default;
+    g.Module = { print: sink, printErr: sink };
+    g.custom_dbg = sink;
+  };
+
+  // emscripten checks `gl instanceof WebGLRenderingContext` to tell WebGL 1
+  // from 2. Our WebGL 2 stand-in must not be an instance of this class.
+  g.WebGLRenderingContext ??= class WebGLRenderingContext {};
+
+  // Privacy: the npm build posts usage statistics to a Google logging
+  // endpoint (odml.pa.googleapis.com) every 60 s and on close(), through the
+  // global `fetch`. Nothing here needs the network (the wasm is read from
+  // disk, the model is passed as bytes), so every request is refused. The
+  // bundle catches the rejection and stops logging. XMLHttpRequest and
+  // navigator.sendBeacon do not exist in Node, so they need no stand-in.
+  g.fetch = (input: unknown): Promise<never> => {
+    const url = input instanceof Request ? input.url : String(input);
+    const error = new Error(`headcount makes no network requests; refused fetch(${url}) (see mediapipe-node.ts)`);
+    error.name = NETWORK_REFUSED;
+    return Promise.reject(error);
+  };
+}
+
+function defaultWasmLog(line: string): void {
+  // glog lines start with a severity letter and a date ("I1125 12:00:00 ...").
+  if (/^I\d{4} /.test(line) || line.startsWith("INFO: ") || line === "Graph successfully started running." || line === "Graph finished closing successfully.") return;
+  console.error(`[mediapipe] ${line}`);
+}
+
+/** A texture held by the WebGL stand-in: a view of the uploaded RGBA pixels. */
+interface TextureStandIn {
+  width: number;
+  height: number;
+  pixels: Uint8Array | undefined;
+}
+
+/** A framebuffer held by the WebGL stand-in. */
+interface FramebufferStandIn {
+  color: TextureStandIn | null;
+}
+
+/** What the bundle hands to `texImage2D`: here always an `RgbaImage`-like object. */
+interface PixelSource {
+  width: number;
+  height: number;
+  data: ArrayBufferView;
+}
+
+/**
+ * The `canvas` option for a CPU-delegate task. The tasks need a canvas whose
+ * `getContext("webgl2")` works even on the CPU: the input image is uploaded
+ * as a texture (`texImage2D`) and the graph reads it back (`readPixels`); no
+ * shader is ever compiled. This canvas provides just that, in memory.
+ */
+export class TextureOnlyCanvas {
+  /** Resized by the bundle to the last input when auto-resize is on. */
+  width = 1;
+  height = 1;
+  private gl: TextureOnlyWebGl2 | undefined;
+
+  /** Returns the WebGL 2 stand-in; `null` for anything else, like a browser would. */
+  getContext(kind: string): TextureOnlyWebGl2 | null {
+    if (kind !== "webgl2") return null;
+    this.gl ??= new TextureOnlyWebGl2(this);
+    return this.gl;
+  }
+}
+
+/**
+ * The part of WebGL 2 that MediaPipe's CPU path calls (listed by tracing
+ * 1.1.0). A missing method throws "is not a function": loud on a version bump.
+ */
+export class TextureOnlyWebGl2 {
+  readonly TEXTURE_2D = 0x0de1;
+  readonly TEXTURE0 = 0x84c0;
+  readonly RGBA = 0x1908;
+  readonly UNSIGNED_BYTE = 0x1401;
+  readonly UNPACK_FLIP_Y_WEBGL = 0x9240;
+  readonly ALREADY_SIGNALED = 0x911a;
+  private unit = 0;
+  private readonly boundTextures = new Map<number, TextureStandIn | null>();
+  private framebuffer: FramebufferStandIn | null = null;
+
+  constructor(readonly canvas: TextureOnlyCanvas) {}
+
+  getContextAttributes(): Record<string, never> { return {}; }
+  getSupportedExtensions(): string[] { return []; }
+  getExtension(): null { return null; }
+  getError(): number { return 0; }
+  isContextLost(): boolean { return false; }
+
+  getParameter(name: number): number | string | null {
+    switch (name) {
+      case 0x8869: return 16; // MAX_VERTEX_ATTRIBS
+      case 0x0d33: return 16384; // MAX_TEXTURE_SIZE
+      case 0x1f00: return "headcount"; // VENDOR
+      case 0x1f01: return "texture-only stand-in"; // RENDERER
+      case 0x1f02: return "WebGL 2.0"; // VERSION
+      case 0x8b8c: return "WebGL GLSL ES 3.00"; // SHADING_LANGUAGE_VERSION
+      default: return null;
+    }
+  }
+
+  activeTexture(unit: number): void { this.unit = unit - this.TEXTURE0; }
+  createTexture(): TextureStandIn { return { width: 0, height: 0, pixels: undefined }; }
+  bindTexture(_target: number, texture: TextureStandIn | null): void { this.boundTextures.set(this.unit, texture); }
+  texParameteri(): void {}
+  deleteTexture(): void {}
+
+  pixelStorei(name: number, value: number | boolean): void {
+    if (name === this.UNPACK_FLIP_Y_WEBGL && value) throw new Error("TextureOnlyWebGl2: vertical flip is not supported");
+  }
+
+  /** Both overloads: `(target, level, internal, format, type, source)` and the sized one. */
+  texImage2D(...args: unknown[]): void {
+    const texture = this.boundTextures.get(this.unit);
+    if (!texture) throw new Error("TextureOnlyWebGl2: texImage2D with no texture bound");
+    if (args.length === 6) {
+      assertRgba8(args[3], args[4]);
+      const source = args[5] as PixelSource;
+      texture.width = source.width;
+      texture.height = source.height;
+      // A view, not a copy: the graph reads it back within the same
+      // synchronous detect() call, before the caller can reuse the buffer.
+      texture.pixels = new Uint8Array(source.data.buffer, source.data.byteOffset, source.width * source.height * 4);
+    } else {
+      assertRgba8(args[6], args[7]);
+      texture.width = args[3] as number;
+      texture.height = args[4] as number;
+      texture.pixels = new Uint8Array(texture.width * texture.height * 4);
+    }
+  }
+
+  createFramebuffer(): FramebufferStandIn { return { color: null }; }
+  bindFramebuffer(_target: number, framebuffer: FramebufferStandIn | null): void { this.framebuffer = framebuffer; }
+  framebufferTexture2D(_t: number, _a: number, _tt: number, texture: TextureStandIn | null): void {
+    if (this.framebuffer) this.framebuffer.color = texture;
+  }
+  deleteFramebuffer(): void {}
+
+  readPixels(x: number, y: number, width: number, height: number, format: number, type: number, dst: ArrayBufferView, dstOffset = 0): void {
+    assertRgba8(format, type);
+    const texture = this.framebuffer?.color;
+    if (!texture?.pixels) throw new Error("TextureOnlyWebGl2: readPixels with no texture attached");
+    const out = new Uint8Array(dst.buffer, dst.byteOffset + dstOffset, width * height * 4);
+    const rowBytes = width * 4;
+    for (let row = 0; row < height; row++) {
+      const from = ((y + row) * texture.width + x) * 4;
+      out.set(texture.pixels.subarray(from, from + rowBytes), row * rowBytes);
+    }
+  }
+
+  // Sync objects: the CPU path is synchronous, so every fence is already signalled.
+  fenceSync(): object { return {}; }
+  clientWaitSync(): number { return this.ALREADY_SIGNALED; }
+  waitSync(): void {}
+  deleteSync(): void {}
+  flush(): void {}
+  finish(): void {}
+}
+
+function assertRgba8(format: unknown, type: unknown): void {
+  if (format !== 0x1908 || type !== 0x1401) {
+    throw new Error(`TextureOnlyWebGl2: only RGBA/UNSIGNED_BYTE is supported (got format ${String(format)}, type ${String(type)})`);
+  }
+}

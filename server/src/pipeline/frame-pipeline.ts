@@ -1,0 +1,185 @@
+import { performance } from "node:perf_hooks";
+import { FrameStatus, type FrameAck, type Person } from "@headcount/proto/types";
+import type { CameraRegistry } from "../camera/camera-registry.ts";
+import type { Counter, CountTotals, Line } from "../count/count-types.ts";
+import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
+import type { Tracker } from "../track/track-types.ts";
+import type { WorkerPool } from "./worker-pool.ts";
+
+/** Builds the per-session tracking stages (fresh state for every session). */
+export interface TrackingFactory {
+  createTracker(): Tracker;
+  createCounter(line: Line | null): Counter;
+}
+
+/** Where the pipeline reports problems. */
+export interface PipelineLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/** Counters for operators and tests. */
+export interface PipelineStats {
+  processed: number;
+  droppedStale: number;
+  rejected: number;
+  failed: number;
+}
+
+interface Tracking {
+  readonly tracker: Tracker;
+  readonly counter: Counter;
+  line: Line | null;
+}
+
+/**
+ * The path of an accepted frame: one-slot queue per session -> worker pool
+ * (decode, detect) -> tracker -> counter -> camera totals -> ack.
+ *
+ * Each session has at most one frame in the pool and one waiting; a newer
+ * frame overtakes the waiting one, which is acked as dropped-stale. So the
+ * memory held per session is bounded and latency stays bounded when the
+ * detector is slower than the camera.
+ */
+export class FramePipeline {
+  readonly stats: PipelineStats = { processed: 0, droppedStale: 0, rejected: 0, failed: 0 };
+  private readonly tracking = new Map<string, Tracking>();
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly cameras: CameraRegistry,
+    private readonly factory: TrackingFactory,
+    private readonly log: PipelineLogger,
+  ) {}
+
+  /** Queues a frame that passed validation; its ack is published on the session. */
+  submit(session: CaptureSession, frame: PendingFrame): void {
+    if (!session.busy) {
+      void this.run(session, frame);
+      return;
+    }
+    const overtaken = session.pending;
+    session.pending = frame;
+    if (overtaken) this.dropStale(session, overtaken, `overtaken by frame ${frame.seq} while the pipeline was busy`);
+  }
+
+  /** Acks a frame as dropped-stale without processing it. */
+  dropStale(session: CaptureSession, frame: PendingFrame, detail: string): void {
+    this.stats.droppedStale++;
+    this.publish(session, frame, { status: FrameStatus.DROPPED_STALE, detail });
+  }
+
+  /** Acks a frame as rejected (bad input) without processing it. */
+  reject(session: CaptureSession, frame: PendingFrame, detail: string): void {
+    this.stats.rejected++;
+    this.publish(session, frame, { status: FrameStatus.REJECTED, detail });
+  }
+
+  /** Frees a closed session's tracking state and worker pinning. */
+  release(session: CaptureSession): void {
+    this.tracking.delete(session.id);
+    this.pool.release(session.id);
+  }
+
+  private async run(session: CaptureSession, frame: PendingFrame): Promise<void> {
+    session.busy = true;
+    try {
+      const outcome = await this.pool.process(session.id, frame.jpeg);
+      if (session.closed) return;
+      if (outcome.kind === "rejected") {
+        this.reject(session, frame, outcome.reason);
+      } else if (outcome.kind === "failed") {
+        this.stats.failed++;
+        this.publish(session, frame, { status: FrameStatus.REJECTED, detail: outcome.reason });
+      } else {
+        const trackStart = performance.now();
+        const tracking = this.trackingFor(session);
+        const update = tracking.tracker.update(outcome.detections, frame.receivedAtMs);
+        const counted = tracking.counter.update(update);
+        const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, counted.events);
+        const people: Person[] = outcome.detections.map((d, i) => ({
+          x: d.x,
+          y: d.y,
+          width: d.width,
+          height: d.height,
+          score: d.score,
+          trackId: confirmedId(update.tracks, update.assignments[i] ?? 0),
+        }));
+        this.stats.processed++;
+        this.publish(session, frame, {
+          status: FrameStatus.PROCESSED,
+          decodedWidth: outcome.width,
+          decodedHeight: outcome.height,
+          people,
+          totals,
+          timings: { queuedMs: outcome.queuedMs, decodeMs: outcome.decodeMs, detectMs: outcome.detectMs, trackMs: performance.now() - trackStart },
+        });
+      }
+    } catch (err) {
+      // Tracking and counting are pure code: reaching here is a bug. Ack the frame anyway.
+      this.stats.failed++;
+      this.log.warn({ err, sessionId: session.id, seq: frame.seq }, "frame failed after detection");
+      this.publish(session, frame, { status: FrameStatus.REJECTED, detail: "internal error while counting this frame" });
+    } finally {
+      session.busy = false;
+      const next = session.pending;
+      session.pending = null;
+      if (next && !session.closed) void this.run(session, next);
+    }
+  }
+
+  private trackingFor(session: CaptureSession): Tracking {
+    let t = this.tracking.get(session.id);
+    const line = this.cameras.lineOf(session.cameraId);
+    if (!t) {
+      t = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line };
+      this.tracking.set(session.id, t);
+    } else if (t.line !== line) {
+      t.counter.setLine(line);
+      t.line = line;
+    }
+    return t;
+  }
+
+  private publish(
+    session: CaptureSession,
+    frame: PendingFrame,
+    result: {
+      status: FrameStatus;
+      detail?: string;
+      decodedWidth?: number;
+      decodedHeight?: number;
+      people?: Person[];
+      totals?: CountTotals;
+      timings?: { queuedMs: number; decodeMs: number; detectMs: number; trackMs: number };
+    },
+  ): void {
+    const totalMs = performance.now() - frame.receivedAtPerf;
+    const ack: FrameAck = {
+      seq: frame.seq,
+      status: result.status,
+      detail: result.detail ?? "",
+      capturedAtMs: frame.capturedAtMs,
+      receivedAtMs: frame.receivedAtMs,
+      decodedWidth: result.decodedWidth ?? 0,
+      decodedHeight: result.decodedHeight ?? 0,
+      jpegBytes: frame.jpeg.length,
+      people: result.people ?? [],
+      counts: this.countsOf(session, result.totals),
+      timings: { queuedMs: 0, decodeMs: 0, detectMs: 0, trackMs: 0, ...result.timings, totalMs },
+    };
+    if (result.status === FrameStatus.PROCESSED) this.cameras.recordAck(session.cameraId, Date.now(), totalMs);
+    session.publish(ack);
+  }
+
+  private countsOf(session: CaptureSession, totals: CountTotals | undefined) {
+    const t = totals ?? this.cameras.totalsOf(session.cameraId);
+    return t
+      ? { inView: t.inView, entered: t.entered, exited: t.exited, crossedIn: t.crossedIn, crossedOut: t.crossedOut }
+      : undefined;
+  }
+}
+
+/** The id shown for a detection: its track's id once the track is confirmed, else 0. */
+function confirmedId(tracks: readonly { id: number; confirmed: boolean }[], id: number): number {
+  return id !== 0 && tracks.some((t) => t.id === id && t.confirmed) ? id : 0;
+}

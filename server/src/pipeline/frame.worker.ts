@@ -1,0 +1,105 @@
+import { performance } from "node:perf_hooks";
+import { parentPort } from "node:worker_threads";
+import sharp from "sharp";
+import { DecodeError, decodeJpeg } from "../decode/jpeg-decoder.ts";
+import type { Detector } from "../detect/detector.ts";
+import type { DetectorSpec, FromWorker, ToWorker } from "./messages.ts";
+
+/**
+ * A frame worker: one long-lived detector, fed one frame at a time.
+ * decode (sharp, off this thread in libuv) -> detect (synchronous, this thread).
+ */
+
+const port = parentPort;
+if (!port) throw new Error("frame.worker.ts must run in a worker thread");
+
+// Parallelism comes from the pool's workers; libvips threads on top would only
+// oversubscribe the cores. Caching decoded images is useless for a video stream.
+sharp.concurrency(1);
+sharp.cache(false);
+
+let spec: DetectorSpec | undefined;
+let maxPixels = 0;
+let detector: Detector | undefined;
+let lastTimestampMs = 0;
+
+function send(message: FromWorker): void {
+  port!.postMessage(message);
+}
+
+async function createDetector(s: DetectorSpec): Promise<Detector> {
+  if (s.kind === "none") {
+    const { createNoopDetector } = await import("../detect/noop-detector.ts");
+    return createNoopDetector();
+  }
+  if (!s.model) throw new Error("the mediapipe detector needs model bytes");
+  const { createMediaPipeDetector } = await import("../detect/mediapipe-detector.ts");
+  return createMediaPipeDetector({ model: s.model, scoreThreshold: s.scoreThreshold, maxResults: s.maxResults });
+}
+
+/** MediaPipe's VIDEO mode breaks for good on a repeated or backward timestamp. */
+function nextTimestamp(): number {
+  lastTimestampMs = Math.max(lastTimestampMs + 1, Math.floor(performance.now()));
+  return lastTimestampMs;
+}
+
+async function handleFrame(jobId: number, jpeg: Uint8Array): Promise<void> {
+  const started = performance.now();
+  if (!detector || !spec) {
+    send({ type: "failed", jobId, message: "worker has no detector" });
+    return;
+  }
+  let decoded;
+  try {
+    decoded = await decodeJpeg(jpeg, { maxPixels, fitWithin: detector.inputSize });
+  } catch (err) {
+    if (err instanceof DecodeError) send({ type: "rejected", jobId, reason: err.message });
+    else send({ type: "failed", jobId, message: `decode failed: ${String(err)}` });
+    return;
+  }
+  const decodedAt = performance.now();
+  try {
+    const detections = detector.detect(decoded.image, nextTimestamp());
+    const detectedAt = performance.now();
+    send({
+      type: "result",
+      jobId,
+      width: decoded.width,
+      height: decoded.height,
+      detections,
+      decodeMs: decodedAt - started,
+      detectMs: detectedAt - decodedAt,
+    });
+  } catch (err) {
+    // A detector that threw may be in a broken state (MediaPipe graphs do not
+    // recover): replace it before the next frame.
+    send({ type: "failed", jobId, message: `detector failed: ${String(err)}` });
+    try {
+      detector.close();
+    } catch {
+      // already broken; nothing more to free
+    }
+    detector = await createDetector(spec);
+  }
+}
+
+port.on("message", (message: ToWorker) => {
+  switch (message.type) {
+    case "init":
+      spec = message.detector;
+      maxPixels = message.maxPixels;
+      createDetector(spec).then(
+        (d) => {
+          detector = d;
+          send({ type: "ready", detectorName: d.name });
+        },
+        (err: unknown) => send({ type: "init-failed", message: err instanceof Error ? err.message : String(err) }),
+      );
+      break;
+    case "frame":
+      handleFrame(message.jobId, message.jpeg).catch((err: unknown) => {
+        send({ type: "failed", jobId: message.jobId, message: String(err) });
+      });
+      break;
+  }
+});

@@ -1,0 +1,58 @@
+import type { Detection } from "../detect/detector.ts";
+
+/**
+ * The typed message protocol between the worker pool (main thread) and a
+ * frame worker. Every request carries a `jobId`; every job gets exactly one
+ * answer (`result`, `rejected` or `failed`).
+ */
+
+/** Which detector a worker runs, and how. Sent once when the worker starts. */
+export interface DetectorSpec {
+  readonly kind: "mediapipe" | "none";
+  /** Model bytes (copied into each worker). Required for "mediapipe". */
+  readonly model?: Uint8Array;
+  readonly scoreThreshold: number;
+  readonly maxResults: number;
+}
+
+/** Main thread -> worker. */
+export type ToWorker =
+  | { readonly type: "init"; readonly detector: DetectorSpec; readonly maxPixels: number }
+  | {
+      readonly type: "frame";
+      readonly jobId: number;
+      /** The JPEG, in its own ArrayBuffer (transferred, not copied). */
+      readonly jpeg: Uint8Array;
+    };
+
+/** Worker -> main thread. */
+export type FromWorker =
+  | { readonly type: "ready"; readonly detectorName: string }
+  | { readonly type: "init-failed"; readonly message: string }
+  | {
+      readonly type: "result";
+      readonly jobId: number;
+      readonly width: number;
+      readonly height: number;
+      readonly detections: Detection[];
+      readonly decodeMs: number;
+      readonly detectMs: number;
+    }
+  /** The frame itself is bad (corrupt, too large): the client's fault, not the worker's. */
+  | { readonly type: "rejected"; readonly jobId: number; readonly reason: string }
+  /** The worker could not process a good frame (detector error); the detector was recreated. */
+  | { readonly type: "failed"; readonly jobId: number; readonly message: string };
+
+/** What the pool answers for one frame. */
+export type FrameOutcome =
+  | {
+      readonly kind: "processed";
+      readonly width: number;
+      readonly height: number;
+      readonly detections: Detection[];
+      readonly queuedMs: number;
+      readonly decodeMs: number;
+      readonly detectMs: number;
+    }
+  | { readonly kind: "rejected"; readonly reason: string }
+  | { readonly kind: "failed"; readonly reason: string };

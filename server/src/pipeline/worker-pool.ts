@@ -1,0 +1,203 @@
+import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
+import type { DetectorSpec, FrameOutcome, FromWorker, ToWorker } from "./messages.ts";
+
+/** Logs the pool's own events (a pino logger fits). */
+export interface PoolLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Options for {@link createWorkerPool}. */
+export interface WorkerPoolOptions {
+  readonly size: number;
+  readonly detector: DetectorSpec;
+  readonly maxPixels: number;
+  readonly log: PoolLogger;
+}
+
+/** Counters an operator (and the tests) can read. */
+export interface WorkerPoolStats {
+  readonly workers: number;
+  readonly crashes: number;
+  readonly detectorFailures: number;
+  readonly busyJobs: number;
+}
+
+/** Runs frames through decode + detect on worker threads; sessions are pinned to a worker. */
+export interface WorkerPool {
+  readonly detectorName: string;
+  /** Decodes and detects one frame on the worker `key` is pinned to. Never rejects. */
+  process(key: string, jpeg: Uint8Array): Promise<FrameOutcome>;
+  /** Forgets a key's pinning (its session ended). */
+  release(key: string): void;
+  stats(): WorkerPoolStats;
+  close(): Promise<void>;
+}
+
+interface PendingJob {
+  readonly postedAt: number;
+  readonly resolve: (outcome: FrameOutcome) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  readonly jobs: Map<number, PendingJob>;
+  pinned: number;
+}
+
+const entry = new URL("./frame.worker.ts", import.meta.url).href;
+const bootstrap = new URL("./worker-bootstrap.mjs", import.meta.url);
+
+/**
+ * Starts `size` frame workers, each with one long-lived detector, and resolves
+ * once all are ready (or rejects with the first init error, e.g. a bad model).
+ * A worker that crashes is replaced; its in-flight frames are answered as
+ * failed so every frame still gets an ack.
+ */
+export async function createWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
+  const { log } = options;
+  const slots: Slot[] = [];
+  const pins = new Map<string, Slot>();
+  let nextJobId = 1;
+  let crashes = 0;
+  let detectorFailures = 0;
+  let closing = false;
+
+  function spawn(): Promise<{ worker: Worker; detectorName: string }> {
+    const worker = new Worker(bootstrap, { workerData: { entry }, name: "frame-worker" });
+    const init: ToWorker = { type: "init", detector: options.detector, maxPixels: options.maxPixels };
+    worker.postMessage(init);
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: FromWorker) => {
+        if (m.type === "ready") {
+          worker.off("error", onError);
+          worker.off("message", onMessage);
+          resolve({ worker, detectorName: m.detectorName });
+        } else if (m.type === "init-failed") {
+          void worker.terminate();
+          reject(new Error(`detector failed to start: ${m.message}`));
+        }
+      };
+      const onError = (err: Error) => reject(err);
+      worker.on("message", onMessage);
+      worker.once("error", onError);
+    });
+  }
+
+  function attach(slot: Slot): void {
+    const { worker } = slot;
+    worker.on("message", (m: FromWorker) => {
+      if (m.type !== "result" && m.type !== "rejected" && m.type !== "failed") return;
+      const job = slot.jobs.get(m.jobId);
+      if (!job) return;
+      slot.jobs.delete(m.jobId);
+      if (m.type === "result") {
+        const roundTrip = performance.now() - job.postedAt;
+        job.resolve({
+          kind: "processed",
+          width: m.width,
+          height: m.height,
+          detections: m.detections,
+          // Whatever the worker did not spend decoding or detecting was waiting.
+          queuedMs: Math.max(0, roundTrip - m.decodeMs - m.detectMs),
+          decodeMs: m.decodeMs,
+          detectMs: m.detectMs,
+        });
+      } else if (m.type === "rejected") {
+        job.resolve({ kind: "rejected", reason: m.reason });
+      } else {
+        detectorFailures++;
+        log.warn({ message: m.message }, "detector failed on a frame; the worker recreated it");
+        job.resolve({ kind: "failed", reason: "internal: the detector failed on this frame" });
+      }
+    });
+    worker.on("error", (err) => log.error({ err }, "frame worker crashed"));
+    worker.on("exit", (code) => {
+      if (closing) return;
+      crashes++;
+      log.error({ code, inFlight: slot.jobs.size }, "frame worker exited; replacing it");
+      for (const job of slot.jobs.values()) job.resolve({ kind: "failed", reason: "internal: the frame worker crashed" });
+      slot.jobs.clear();
+      void respawn(slot);
+    });
+  }
+
+  async function respawn(slot: Slot): Promise<void> {
+    for (let attempt = 1; !closing; attempt++) {
+      try {
+        slot.worker = (await spawn()).worker;
+        attach(slot);
+        log.info({ attempt }, "frame worker replaced");
+        return;
+      } catch (err) {
+        log.error({ err, attempt }, "could not replace a frame worker; retrying");
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
+  const started = await Promise.allSettled(Array.from({ length: options.size }, () => spawn()));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
+    await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.worker.terminate() : undefined)));
+    throw failed.reason;
+  }
+  let detectorName = "";
+  for (const s of started) {
+    if (s.status !== "fulfilled") continue;
+    detectorName = s.value.detectorName;
+    const slot: Slot = { worker: s.value.worker, jobs: new Map(), pinned: 0 };
+    attach(slot);
+    slots.push(slot);
+  }
+
+  function slotFor(key: string): Slot {
+    let slot = pins.get(key);
+    if (!slot) {
+      // Least pinned first, so sessions spread evenly over the cores.
+      slot = slots.reduce((best, s) => (s.pinned < best.pinned ? s : best), slots[0]!);
+      slot.pinned++;
+      pins.set(key, slot);
+    }
+    return slot;
+  }
+
+  return {
+    detectorName,
+    process(key, jpeg) {
+      if (closing) return Promise.resolve({ kind: "failed", reason: "the server is shutting down" });
+      const slot = slotFor(key);
+      const jobId = nextJobId++;
+      // A private copy: the request's bytes may share a pooled ArrayBuffer that must not be detached.
+      const own = new Uint8Array(jpeg); // copies even when jpeg is a Node Buffer (whose slice() is a view)
+      return new Promise<FrameOutcome>((resolve) => {
+        slot.jobs.set(jobId, { postedAt: performance.now(), resolve });
+        const message: ToWorker = { type: "frame", jobId, jpeg: own };
+        slot.worker.postMessage(message, [own.buffer]);
+      });
+    },
+    release(key) {
+      const slot = pins.get(key);
+      if (slot) {
+        slot.pinned--;
+        pins.delete(key);
+      }
+    },
+    stats: () => ({
+      workers: slots.length,
+      crashes,
+      detectorFailures,
+      busyJobs: slots.reduce((n, s) => n + s.jobs.size, 0),
+    }),
+    async close() {
+      closing = true;
+      for (const slot of slots) {
+        for (const job of slot.jobs.values()) job.resolve({ kind: "failed", reason: "the server is shutting down" });
+        slot.jobs.clear();
+      }
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}

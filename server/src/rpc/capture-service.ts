@@ -1,0 +1,174 @@
+import { performance } from "node:perf_hooks";
+import type { RpcInputStream, RpcOutputStream, ServerCallContext } from "@protobuf-ts/runtime-rpc";
+import {
+  ReceiptStatus,
+  type Frame,
+  type OpenSessionRequest,
+  type OpenSessionResponse,
+  type StreamFramesRequest,
+  type StreamFramesResponse,
+  type UploadFrameRequest,
+  type UploadFrameResponse,
+  type WatchAcksRequest,
+  type WatchAcksResponse,
+} from "@headcount/proto/capture";
+import type { ICaptureService } from "@headcount/proto/capture-server";
+import type { CameraRegistry } from "../camera/camera-registry.ts";
+import type { ServerConfig } from "../config.ts";
+import type { FramePipeline } from "../pipeline/frame-pipeline.ts";
+import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
+import type { SessionRegistry } from "../session/session-registry.ts";
+import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
+import { toProtoLine } from "./proto-mapping.ts";
+import { DomainError, ensure } from "./errors.ts";
+import { checkFrame } from "./frame-checks.ts";
+
+/** Acks a stream may have waiting before its reader counts as too slow. */
+const ACK_OUTBOX = 512;
+
+/** What the capture service needs from the composition root. */
+export interface CaptureServiceDeps {
+  readonly config: ServerConfig;
+  readonly sessions: SessionRegistry;
+  readonly cameras: CameraRegistry;
+  readonly pipeline: FramePipeline;
+}
+
+/**
+ * headcount.v1.CaptureService: sessions, frame uploads (unary for browsers,
+ * bidi for native senders) and the per-session ack stream.
+ */
+export class CaptureService implements ICaptureService {
+  constructor(private readonly deps: CaptureServiceDeps) {}
+
+  async openSession(request: OpenSessionRequest, context: ServerCallContext): Promise<OpenSessionResponse> {
+    const response = this.open(request);
+    context.sendResponseHeaders({ "x-session-id": response.sessionId });
+    return response;
+  }
+
+  async uploadFrame(request: UploadFrameRequest, context: ServerCallContext): Promise<UploadFrameResponse> {
+    const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
+    ensure(request.frame !== undefined, "frame is missing");
+    const status = this.accept(session, request.frame);
+    return { seq: request.frame.seq, status };
+  }
+
+  async watchAcks(request: WatchAcksRequest, responses: RpcInputStream<WatchAcksResponse>, context: ServerCallContext): Promise<void> {
+    const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
+    const writer = new BoundedStreamWriter(responses, ACK_OUTBOX);
+    const { replay, stop } = session.watch(request.resumeAfterSeq, {
+      ack: (ack) => writer.push({ ack }),
+      end: (reason) => writer.end(reason),
+    });
+    try {
+      for (const ack of replay) writer.push({ ack });
+      await writer.run(cancelSignalOf(context));
+    } finally {
+      stop();
+      session.lastActivityMs = Date.now();
+    }
+  }
+
+  async streamFrames(
+    requests: RpcOutputStream<StreamFramesRequest>,
+    responses: RpcInputStream<StreamFramesResponse>,
+    context: ServerCallContext,
+  ): Promise<void> {
+    const writer = new BoundedStreamWriter(responses, ACK_OUTBOX);
+    let session: CaptureSession | undefined;
+    let stop = () => {};
+    const reading = (async () => {
+      for await (const message of requests) {
+        const m = message.message;
+        if (!session) {
+          ensure(m.oneofKind === "open", "the first message of StreamFrames must be `open`");
+          const opened = this.open(m.open);
+          session = this.deps.sessions.get(opened.sessionId);
+          stop = session.watch(0, { ack: (ack) => writer.push({ message: { oneofKind: "ack", ack } }), end: (r) => writer.end(r) }).stop;
+          writer.push({ message: { oneofKind: "session", session: opened } });
+        } else if (m.oneofKind === "frame") {
+          try {
+            this.accept(session, m.frame);
+          } catch (err) {
+            // Bad frames were acked as rejected already; the stream goes on.
+            if (!(err instanceof DomainError)) throw err;
+          }
+        } else {
+          throw new DomainError("INVALID_ARGUMENT", "after `open`, StreamFrames accepts only `frame` messages");
+        }
+      }
+      // The sender finished: wait for the last frames' acks, then end the call with OK.
+      while (session && (session.busy || session.pending)) await new Promise((r) => setTimeout(r, 5));
+      writer.end();
+    })();
+    // A bad message fails the call with its status once the acks before it are out.
+    reading.catch((err: unknown) => writer.end(err instanceof DomainError ? err : undefined));
+    try {
+      await writer.run(cancelSignalOf(context));
+      await reading;
+    } finally {
+      stop();
+      if (session) this.deps.sessions.close(session, new DomainError("CANCELLED", "the stream ended"));
+    }
+  }
+
+  private open(request: OpenSessionRequest): OpenSessionResponse {
+    const { sessions, cameras, config } = this.deps;
+    const name = request.cameraName.trim().slice(0, 80);
+    const session = sessions.open(request.cameraId, Date.now());
+    cameras.upsert(session.cameraId, name);
+    cameras.attachSession(session.cameraId, session.id);
+    const line = cameras.lineOf(session.cameraId);
+    return {
+      sessionId: session.id,
+      cameraId: session.cameraId,
+      limits: {
+        maxFrameBytes: config.limits.maxFrameBytes,
+        maxFps: config.limits.maxFps,
+        maxInFlight: config.limits.maxInFlight,
+        maxPixels: config.limits.maxPixels,
+      },
+      line: line ? toProtoLine(line) : undefined,
+    };
+  }
+
+  /**
+   * Validates a frame and hands it to the pipeline. Every frame with a usable
+   * seq gets exactly one ack: a bad one is acked as rejected *and* answered
+   * with its gRPC status, so the ack stream has no gaps.
+   */
+  private accept(session: CaptureSession, frame: Frame): ReceiptStatus {
+    ensure(frame.seq >= 1, `frame.seq must be at least 1 (got ${frame.seq})`);
+    const arrival = session.receive(frame.seq);
+    if (arrival === "duplicate") return ReceiptStatus.DUPLICATE;
+    session.lastActivityMs = Date.now();
+    const pending: PendingFrame = {
+      seq: frame.seq,
+      capturedAtMs: frame.capturedAtMs,
+      receivedAtMs: Date.now(),
+      receivedAtPerf: performance.now(),
+      jpeg: frame.jpeg,
+      sentWidth: frame.width,
+      sentHeight: frame.height,
+    };
+    const problem = checkFrame(frame, this.deps.config.limits);
+    if (problem) {
+      this.deps.pipeline.reject(session, pending, problem.message);
+      throw problem;
+    }
+    if (arrival === "late") {
+      this.deps.pipeline.dropStale(session, pending, `arrived after the newer frame ${session.lastSeq}`);
+    } else {
+      this.deps.pipeline.submit(session, pending);
+    }
+    return ReceiptStatus.ACCEPTED;
+  }
+}
+
+/** The session id from the request, else from the `x-session-id` header. */
+function sessionIdOf(fromRequest: string, context: ServerCallContext): string {
+  if (fromRequest) return fromRequest;
+  const header = context.headers["x-session-id"];
+  return (Array.isArray(header) ? header[0] : header) ?? "";
+}

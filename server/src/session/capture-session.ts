@@ -1,0 +1,99 @@
+import type { FrameAck } from "@headcount/proto/types";
+import type { DomainError } from "../rpc/errors.ts";
+
+/** A frame accepted for the pipeline, waiting for its turn. */
+export interface PendingFrame {
+  readonly seq: number;
+  readonly capturedAtMs: number;
+  readonly receivedAtMs: number;
+  /** High-resolution receipt time (performance.now()), for server timings. */
+  readonly receivedAtPerf: number;
+  readonly jpeg: Uint8Array;
+  readonly sentWidth: number;
+  readonly sentHeight: number;
+}
+
+/** Receives a session's acks as they are published, and its end. */
+export interface AckListener {
+  ack(ack: FrameAck): void;
+  /** The session closed (expired or server stopping); the stream should end with `reason`. */
+  end(reason: DomainError): void;
+}
+
+/**
+ * One open capture session: the sequence bookkeeping, the one-slot queue in
+ * front of the pipeline (latest frame wins), and the recent acks for watchers
+ * that resume. Holds no timers and does no I/O.
+ */
+export class CaptureSession {
+  /** Highest seq received so far (0 before the first frame). */
+  lastSeq = 0;
+  /** True while a frame of this session is in the pipeline. */
+  busy = false;
+  /** At most one frame waits; a newer one overtakes it (acked as dropped-stale). */
+  pending: PendingFrame | null = null;
+  lastActivityMs: number;
+  closed = false;
+
+  private readonly history: FrameAck[] = [];
+  private readonly listeners = new Set<AckListener>();
+  private readonly seen = new Set<number>();
+  private readonly seenOrder: number[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly cameraId: string,
+    readonly openedAtMs: number,
+    private readonly historySize: number,
+  ) {
+    this.lastActivityMs = openedAtMs;
+  }
+
+  /** Number of open ack streams. */
+  get watcherCount(): number {
+    return this.listeners.size;
+  }
+
+  /**
+   * Records that `seq` arrived. Returns "new" the first time, "duplicate" for
+   * a seq seen recently (a retried upload), and "late" for an older seq never
+   * seen (overtaken in flight by a newer frame).
+   */
+  receive(seq: number): "new" | "duplicate" | "late" {
+    if (this.seen.has(seq)) return "duplicate";
+    this.seen.add(seq);
+    this.seenOrder.push(seq);
+    // Remember as many seqs as acks are kept: a retry older than that is long stale anyway.
+    if (this.seenOrder.length > this.historySize * 2) this.seen.delete(this.seenOrder.shift()!);
+    if (seq < this.lastSeq) return "late";
+    this.lastSeq = seq;
+    return "new";
+  }
+
+  /** Stores the ack for resuming watchers and hands it to every open stream. */
+  publish(ack: FrameAck): void {
+    this.history.push(ack);
+    if (this.history.length > this.historySize) this.history.shift();
+    for (const listener of this.listeners) listener.ack(ack);
+  }
+
+  /**
+   * Subscribes to acks with a seq above `afterSeq`: the held ones are returned
+   * for replay, newer ones go to `listener`. Call the returned function to stop.
+   */
+  watch(afterSeq: number, listener: AckListener): { replay: FrameAck[]; stop: () => void } {
+    const replay = this.history.filter((a) => a.seq > afterSeq);
+    this.listeners.add(listener);
+    return { replay, stop: () => this.listeners.delete(listener) };
+  }
+
+  /** Ends the session and every open ack stream. */
+  close(reason: DomainError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending = null;
+    const listeners = [...this.listeners];
+    this.listeners.clear();
+    for (const listener of listeners) listener.end(reason);
+  }
+}

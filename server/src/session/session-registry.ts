@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import { DomainError } from "../rpc/errors.ts";
+import { CaptureSession } from "./capture-session.ts";
+
+/** Options for {@link SessionRegistry}. */
+export interface SessionRegistryOptions {
+  readonly maxSessions: number;
+  readonly ackHistory: number;
+  readonly idleMs: number;
+  /** Called after a session is removed (expired or stopped), to free what others hold for it. */
+  readonly onClosed: (session: CaptureSession) => void;
+}
+
+/** Camera ids are shown in URLs and logs: keep them short and plain. */
+export const CAMERA_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/**
+ * The open capture sessions. Session ids are 144 random bits (unguessable);
+ * a session with no upload and no ack stream for `idleMs` is closed by
+ * {@link SessionRegistry.sweep}, which the composition root calls on a timer.
+ */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, CaptureSession>();
+
+  constructor(private readonly options: SessionRegistryOptions) {}
+
+  /** Number of open sessions. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Opens a session for a camera; RESOURCE_EXHAUSTED when the server is full. */
+  open(cameraId: string, nowMs: number): CaptureSession {
+    if (!CAMERA_ID_PATTERN.test(cameraId)) {
+      throw new DomainError(
+        "INVALID_ARGUMENT",
+        `camera_id must be 1 to 64 characters of a-z, 0-9, '-' and '_', starting with a letter or digit (got ${JSON.stringify(cameraId.slice(0, 80))})`,
+      );
+    }
+    if (this.sessions.size >= this.options.maxSessions) {
+      throw new DomainError("RESOURCE_EXHAUSTED", `the server has ${this.sessions.size} open sessions, its limit; try again later`);
+    }
+    const id = randomBytes(18).toString("base64url");
+    const session = new CaptureSession(id, cameraId, nowMs, this.options.ackHistory);
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  /** The open session with this id; NOT_FOUND when unknown or expired. */
+  get(sessionId: string): CaptureSession {
+    const session = this.sessions.get(sessionId);
+    if (!session) {
+      throw new DomainError("NOT_FOUND", sessionId ? "unknown or expired session; open a new one" : "session_id is missing");
+    }
+    return session;
+  }
+
+  /** All open sessions. */
+  all(): IterableIterator<CaptureSession> {
+    return this.sessions.values();
+  }
+
+  /** Closes one session, ending its ack streams with `reason`. */
+  close(session: CaptureSession, reason: DomainError): void {
+    if (!this.sessions.delete(session.id)) return;
+    session.close(reason);
+    this.options.onClosed(session);
+  }
+
+  /** Closes sessions idle for longer than the limit; returns how many. */
+  sweep(nowMs: number): number {
+    let closed = 0;
+    for (const session of [...this.sessions.values()]) {
+      const idle = session.watcherCount === 0 && !session.busy && nowMs - session.lastActivityMs > this.options.idleMs;
+      if (idle) {
+        this.close(session, new DomainError("NOT_FOUND", "the session expired after inactivity; open a new one"));
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /** Closes every session (server stopping). */
+  closeAll(reason: DomainError): void {
+    for (const session of [...this.sessions.values()]) this.close(session, reason);
+  }
+}

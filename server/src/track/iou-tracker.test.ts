@@ -1,0 +1,122 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Detection } from "../detect/detector.ts";
+import { createIouTracker, defaultIouTrackerConfig } from "./iou-tracker.ts";
+import { iou } from "./box-math.ts";
+import { matchedIds, runScene, straightWalk, walkerAt } from "./walk-script.fixture.ts";
+
+const across = straightWalk({ x: 0.1, y: 0.8 }, { x: 0.9, y: 0.8 }, 0, 2000);
+
+test("a steady walker keeps id 1 and is confirmed on its third hit", () => {
+  const scene = runScene({ fps: 10, endMs: 2000, walkers: [across] });
+  assert.deepEqual(new Set(matchedIds(scene).flat()), new Set([1]));
+  assert.ok(matchedIds(scene).every((ids) => ids.length === 1));
+  assert.deepEqual(scene.updates.map((u) => u.confirmed), [[], [], [1], ...Array(18).fill([])]);
+  assert.equal(scene.updates[1]!.tracks[0]!.confirmed, false);
+  assert.equal(scene.updates[2]!.tracks[0]!.confirmed, true);
+});
+
+test("a single-frame false positive is dropped silently: never confirmed, never lost", () => {
+  const tracker = createIouTracker();
+  const fp: Detection = { x: 0.4, y: 0.4, width: 0.1, height: 0.3, score: 0.9 };
+  const first = tracker.update([fp], 0);
+  assert.deepEqual(first.assignments, [1]);
+  const later = [100, 200, 300, 2000].map((t) => tracker.update([], t));
+  assert.equal(later[0]!.tracks.length, 1, "kept through one miss");
+  assert.equal(later[1]!.tracks.length, 0, "dropped after the second miss");
+  assert.ok([first, ...later].every((u) => u.confirmed.length === 0 && u.lost.length === 0));
+});
+
+test("low-score detections keep a track alive but never start one", () => {
+  const fading = { ...across, path: across.path };
+  const tracker = createIouTracker();
+  const ids: number[][] = [];
+  for (let frame = 0; frame <= 20; frame++) {
+    const t = frame * 100;
+    const person = walkerAt(fading, t)!;
+    const score = frame < 5 ? 0.8 : 0.3;
+    const ghost: Detection = { x: 0.05, y: 0.05, width: 0.1, height: 0.2, score: 0.3 };
+    const update = tracker.update([{ ...person, score }, ghost], t);
+    ids.push([...update.assignments]);
+    assert.ok(update.tracks.every((tr) => tr.id === 1), `frame ${frame}: only track 1 exists`);
+  }
+  assert.ok(ids.every(([person, ghost]) => person === 1 && ghost === 0));
+});
+
+test("detections below lowScore are ignored even when they overlap a track", () => {
+  const tracker = createIouTracker();
+  const box = { x: 0.4, y: 0.4, width: 0.1, height: 0.3 };
+  tracker.update([{ ...box, score: 0.9 }], 0);
+  const update = tracker.update([{ ...box, score: 0.05 }], 100);
+  assert.deepEqual(update.assignments, [0]);
+  assert.equal(update.tracks[0]!.misses, 1);
+});
+
+test("a fast walker at 2 fps whose boxes never overlap keeps one id", () => {
+  // 0.15 per frame with a 0.1-wide box: consecutive boxes are disjoint.
+  const fast = straightWalk({ x: 0.05, y: 0.8 }, { x: 0.95, y: 0.8 }, 0, 3000);
+  const a = walkerAt(fast, 0)!;
+  const b = walkerAt(fast, 500)!;
+  assert.equal(iou(a, b), 0, "the scenario must defeat plain IoU");
+  const scene = runScene({ fps: 2, endMs: 3000, walkers: [fast] });
+  assert.deepEqual(matchedIds(scene), [[1], [1], [1], [1], [1], [1], [1]]);
+  assert.deepEqual(scene.updates.flatMap((u) => u.confirmed), [1]);
+  // Without the distance fallback every frame would start a new track.
+  const iouOnly = runScene({ fps: 2, endMs: 3000, walkers: [fast], tracker: createIouTracker({ maxSpeed: 0 }) });
+  assert.ok(new Set(matchedIds(iouOnly).flat()).size > 1);
+});
+
+test("two people walking through each other keep their ids (constant-velocity prediction)", () => {
+  const east = straightWalk({ x: 0.1, y: 0.8 }, { x: 0.9, y: 0.8 }, 0, 2000);
+  // Offset so that, without prediction, each track's last box is nearer the other person's next one.
+  const west = straightWalk({ x: 0.95, y: 0.82 }, { x: 0.15, y: 0.82 }, 0, 2000);
+  const scene = runScene({ fps: 5, endMs: 2000, walkers: [east, west] });
+  // Detection order is [east, west] in every frame where both are seen.
+  for (const [frame, u] of scene.updates.entries()) {
+    assert.deepEqual(u.assignments, [1, 2], `frame ${frame}`);
+  }
+});
+
+test("a confirmed track survives a gap shorter than maxAgeMs and is lost exactly once after it", () => {
+  const walker = {
+    ...straightWalk({ x: 0.1, y: 0.8 }, { x: 0.7, y: 0.8 }, 0, 3000),
+    hidden: (frame: number) => frame >= 10 && frame < 18, // 800 ms unseen
+  };
+  const scene = runScene({ fps: 10, endMs: 5000, walkers: [walker] });
+  assert.deepEqual(new Set(matchedIds(scene).flat()), new Set([1]));
+  const lost = scene.updates.filter((u) => u.lost.length > 0);
+  assert.equal(lost.length, 1);
+  assert.equal(lost[0]!.timeMs, 3000 + 1100, "first frame more than 1000 ms after the last match");
+  assert.equal(lost[0]!.lost[0]!.id, 1);
+  const missed = scene.updates[15]!.tracks[0]!;
+  assert.equal(missed.misses, 6);
+  assert.ok(missed.box.x > walkerAt(walker, 900)!.x + 0.05, "a missed track's box is predicted forward");
+});
+
+test("a detection flickering every other frame is confirmed as one track", () => {
+  const flicker = { ...across, hidden: (frame: number) => frame % 2 === 1 };
+  const scene = runScene({ fps: 10, endMs: 2000, walkers: [flicker] });
+  assert.deepEqual(new Set(matchedIds(scene).flat()), new Set([1]));
+  assert.deepEqual(scene.updates[4]!.confirmed, [1]);
+});
+
+test("a duplicate box of a tracked person does not start a second track", () => {
+  const scene = runScene({
+    fps: 10,
+    endMs: 2000,
+    walkers: [across],
+    extra: (_frame, t) => {
+      const p = walkerAt(across, t)!;
+      return [{ ...p, x: p.x + 0.005, height: p.height - 0.01, score: 0.6 }];
+    },
+  });
+  assert.ok(scene.updates.every((u) => u.tracks.length === 1 && u.assignments[1] === 0));
+});
+
+test("invalid config is rejected", () => {
+  assert.throws(() => createIouTracker({ minHits: 0 }), RangeError);
+  assert.throws(() => createIouTracker({ minIou: 0 }), RangeError);
+  assert.throws(() => createIouTracker({ lowScore: 0.6, highScore: 0.5 }), RangeError);
+  assert.throws(() => createIouTracker({ maxSpeed: -1 }), RangeError);
+  assert.equal(defaultIouTrackerConfig.minHits, 3);
+});

@@ -1,0 +1,63 @@
+import { readFileSync } from "node:fs";
+import { ChannelCredentials } from "@grpc/grpc-js";
+import { CaptureServiceClient } from "@headcount/proto/capture-client";
+import { CountServiceClient } from "@headcount/proto/count-client";
+import { GrpcTransport } from "@protobuf-ts/grpc-transport";
+import { GrpcWebFetchTransport } from "@protobuf-ts/grpcweb-transport";
+import { createServer, type HeadcountServer, type ServerDeps } from "../../server/src/app.ts";
+import { loadConfig, type ServerConfig } from "../../server/src/config.ts";
+import { createLogger } from "../../server/src/logger.ts";
+import { testModelPath } from "./paths.ts";
+
+/** A real headcount server on 127.0.0.1, ports picked by the OS, with real clients. */
+export interface TestServer {
+  readonly server: HeadcountServer;
+  readonly config: ServerConfig;
+  readonly grpcPort: number;
+  readonly grpcWebUrl: string;
+  /** Native gRPC (HTTP/2) clients. */
+  readonly native: { capture: CaptureServiceClient; count: CountServiceClient; transport: GrpcTransport };
+  /** gRPC-Web clients through the built-in endpoint, as a browser would use it. */
+  web(format?: "binary" | "text"): { capture: CaptureServiceClient; count: CountServiceClient };
+  stop(): Promise<void>;
+}
+
+/** Options for {@link startTestServer}. */
+export interface TestServerOptions {
+  readonly detector?: "none" | "mediapipe";
+  readonly config?: Partial<ServerConfig>;
+  readonly deps?: ServerDeps;
+}
+
+/**
+ * Builds and starts the real server exactly as main.ts does, but on port 0,
+ * bound to 127.0.0.1, logging only when HEADCOUNT_TEST_LOG is set.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const detector = options.detector ?? "none";
+  const config = loadConfig(
+    {},
+    { host: "127.0.0.1", grpcPort: 0, grpcWebPort: 0, detector, workers: detector === "none" ? 1 : 2, ...options.config },
+  );
+  const log = createLogger((process.env.HEADCOUNT_TEST_LOG as "debug" | undefined) ?? "silent");
+  const model = detector === "mediapipe" ? new Uint8Array(readFileSync(testModelPath)) : undefined;
+  const server = await createServer(config, log, { model, ...options.deps });
+  const { grpcPort, grpcWebPort } = await server.listen();
+  const transport = new GrpcTransport({ host: `127.0.0.1:${grpcPort}`, channelCredentials: ChannelCredentials.createInsecure() });
+  const grpcWebUrl = `http://127.0.0.1:${grpcWebPort}`;
+  return {
+    server,
+    config,
+    grpcPort,
+    grpcWebUrl,
+    native: { capture: new CaptureServiceClient(transport), count: new CountServiceClient(transport), transport },
+    web(format = "binary") {
+      const t = new GrpcWebFetchTransport({ baseUrl: grpcWebUrl, format });
+      return { capture: new CaptureServiceClient(t), count: new CountServiceClient(t) };
+    },
+    async stop() {
+      transport.close();
+      await server.stop();
+    },
+  };
+}

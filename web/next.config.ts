@@ -1,0 +1,25 @@
+import path from "node:path";
+import type { NextConfig } from "next";
+
+// Telemetry is read when Next.js creates its Telemetry object, which happens
+// after this file is loaded, so setting the variable here keeps every
+// `next build` / `next start` of this app silent even without the env var.
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+// The npm workspace root: @headcount/proto is a symlinked workspace package, so
+// both Turbopack and the standalone file tracer must look above web/.
+const workspaceRoot = path.resolve(__dirname, "..");
+
+/** Next.js configuration for the headcount web app. */
+const nextConfig: NextConfig = {
+  // @headcount/proto exports raw TypeScript (protobuf-ts output).
+  transpilePackages: ["@headcount/proto"],
+  output: "standalone",
+  outputFileTracingRoot: workspaceRoot,
+  turbopack: { root: workspaceRoot },
+  poweredByHeader: false,
+  // `next dev` would otherwise write an AGENTS.md into web/.
+  agentRules: false,
+};
+
+export default nextConfig;
