@@ -99,7 +99,10 @@ export function connectWebClient(service: DescService, baseUrl: string, fetchImp
       ...(s.headers ? { headers: s.headers } : {}),
       ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
       ...(s.signal ? { signal: s.signal } : {}),
-      onHeader: (h) => s.onHeaders?.((headers = fromHeaders(h))),
+      onHeader: (h) => {
+        headers = fromHeaders(h);
+        s.onHeaders?.(headers);
+      },
       onTrailer: (t) => (trailers = fromHeaders(t)),
     };
     try {

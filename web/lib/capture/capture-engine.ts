@@ -1,33 +1,29 @@
 /**
  * The capture engine: camera -> JPEG -> UploadFrame, and WatchAcks -> stats.
- * Framework-free; the React page subscribes to it (useSyncExternalStore).
+ * Framework-free; the React page subscribes to it with useSyncExternalStore.
  *
- * Two loops run between Start and Stop:
- * - the connection loop opens a session, keeps WatchAcks open and, when the
- *   stream fails or ends, waits with backoff and tries again (a NOT_FOUND
- *   means the server forgot the session: it opens a new one);
- * - the frame loop ticks at the chosen fps on a timer (not rAF, which stops
- *   in background tabs), encodes a frame and uploads it while the connection
- *   is live, dropping (never queueing) frames when the upload window is full.
+ * It composes the camera (camera-source), the {@link SessionLink} (session +
+ * ack stream + reconnects) and the {@link FramePump} (timer, encoder, upload
+ * window), and folds everything they report into one immutable
+ * {@link CaptureView}.
  */
 
 import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
-import type { CountingLine, FrameAck, SessionLimits } from "@headcount/proto/types";
+import type { CountingLine, FrameAck } from "@headcount/proto/types";
+import { describeFailure, toCallFailure } from "../rpc-errors.ts";
 import { callOptions, createTransport } from "../transport.ts";
-import { describeFailure, isTransient, toCallFailure } from "../rpc-errors.ts";
-import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
 import { AckStats } from "./ack-stats.ts";
 import { cameraSupportProblem, closeCamera, describeCameraError, listVideoInputs, openCamera } from "./camera-source.ts";
-import type { VideoInput } from "./camera-source.ts";
 import { appendBounded, createCaptureRecord } from "./capture-record.ts";
 import type { HeadcountCaptureRecord } from "./capture-record.ts";
 import { effectiveFps } from "./capture-settings.ts";
 import type { CaptureSettings } from "./capture-settings.ts";
 import { ACK_ROWS, toAckRow } from "./capture-view.ts";
-import type { AckRow, CaptureView, ConnectionState } from "./capture-view.ts";
-import { FrameEncoder } from "./frame-encoder.ts";
-import type { EncodedFrame } from "./frame-encoder.ts";
+import type { CaptureView, ConnectionState } from "./capture-view.ts";
+import { FramePump } from "./frame-pump.ts";
+import { SessionLink } from "./session-link.ts";
+import type { OpenedSession } from "./session-link.ts";
 import { UploadWindow, windowSize } from "./upload-window.ts";
 
 /** How the engine is set up. */
@@ -41,57 +37,47 @@ export interface CaptureEngineOptions {
   readonly settings: CaptureSettings;
 }
 
-type ErrorKind = "config" | "camera" | "connection" | "upload" | "line";
-interface Session {
-  readonly id: string;
-  readonly limits: SessionLimits | null;
-}
-/** One Start..Stop; aborting it ends both loops. */
-interface Run {
-  readonly abort: AbortController;
-  stream: MediaStream | null;
-}
+type ErrorKind = "config" | "camera" | "connection" | "upload";
 
 /** Upload errors stay on screen at least this long, so a single failure is readable. */
 const ERROR_HOLD_MS = 5_000;
+/** Sizes of sent frames kept for matching their acks. */
 const SENT_SIZES_LIMIT = 1_000;
 
 /** Drives one capture page. Create once per page; seq numbers continue across Start/Stop and sessions. */
 export class CaptureEngine {
-  readonly #options: CaptureEngineOptions;
-  readonly #capture: CaptureServiceClient | null;
+  readonly #cameraId: string;
   readonly #count: CountServiceClient | null;
+  readonly #link: SessionLink | null;
+  readonly #pump: FramePump | null;
   readonly #listeners = new Set<() => void>();
   readonly #stats = new AckStats();
   readonly #window = new UploadWindow();
-  readonly #backoff = new ReconnectBackoff();
-  readonly #encoder = new FrameEncoder();
   readonly #sentSizes = new Map<number, { width: number; height: number }>();
   readonly #record: HeadcountCaptureRecord;
   #video: HTMLVideoElement | null = null;
-  #run: Run | null = null;
-  #session: Session | null = null;
-  #watchAbort: AbortController | null = null;
-  #tickTimer: ReturnType<typeof setTimeout> | null = null;
+  #run: AbortController | null = null;
+  #stream: MediaStream | null = null;
   #refreshTimer: ReturnType<typeof setInterval> | null = null;
-  #nextDueMs = 0;
-  #nextSeq = 1;
-  #lastAckedSeq = 0;
   #errorKind: ErrorKind | null = null;
   #errorAtMs = 0;
   #view: CaptureView;
 
-  /** Creates an idle engine (state "stopped", or "error" for a bad configuration). */
+  /** Creates an idle engine (state "stopped", or "error" for a bad configuration or an insecure page). */
   constructor(options: CaptureEngineOptions) {
-    this.#options = options;
-    const transport = options.baseUrl ? createTransport(options.baseUrl) : null;
-    this.#capture = transport ? new CaptureServiceClient(transport) : null;
-    this.#count = transport ? new CountServiceClient(transport) : null;
+    this.#cameraId = options.cameraId;
     this.#record = createCaptureRecord(options.cameraId);
+    const transport = options.baseUrl ? createTransport(options.baseUrl) : null;
+    const capture = transport ? new CaptureServiceClient(transport) : null;
+    this.#count = transport ? new CountServiceClient(transport) : null;
+    this.#link = capture && options.baseUrl ? this.#createLink(capture, options.baseUrl) : null;
+    this.#pump = capture ? this.#createPump(capture) : null;
+    const problem = options.configError ?? cameraSupportProblem();
+    this.#errorKind = options.configError ? "config" : problem ? "camera" : null;
     this.#view = {
-      state: options.configError ? "error" : "stopped",
+      state: problem ? "error" : "stopped",
       retryAtMs: null,
-      error: options.configError ?? cameraSupportProblem(),
+      error: problem,
       notice: null,
       cameraId: options.cameraId,
       cameraName: options.cameraName,
@@ -109,8 +95,6 @@ export class CaptureEngine {
       running: false,
       videoSize: null,
     };
-    if (options.configError) this.#errorKind = "config";
-    else if (this.#view.error) this.#errorKind = "camera";
   }
 
   /** useSyncExternalStore's subscribe. */
@@ -127,52 +111,52 @@ export class CaptureEngine {
     this.#video = video;
   }
 
-  /** Starts camera, session and loops. Errors end up in the view, never thrown. */
+  /** Opens the camera, then the session and both loops. Failures end up in the view, never thrown. */
   async start(): Promise<void> {
-    const capture = this.#capture;
-    if (this.#run || !capture) return;
+    const link = this.#link;
+    const pump = this.#pump;
+    if (this.#run || !link || !pump || this.#errorKind === "config") return;
     const problem = cameraSupportProblem();
     if (problem) {
       this.#update({ state: "error" });
       return this.#setError("camera", problem);
     }
-    const run: Run = { abort: new AbortController(), stream: null };
+    const run = new AbortController();
     this.#run = run;
     this.#update({ state: "connecting", running: true, notice: null, retryAtMs: null });
-    this.#clearError("camera", "connection", "upload", "line");
+    this.#clearError("camera", "connection", "upload");
     if (!(await this.#openStream(run))) return;
     this.#refreshTimer = setInterval(() => this.#update({ stats: this.#stats.snapshot(Date.now()) }), 500);
-    this.#nextDueMs = 0;
-    this.#scheduleTick(run);
-    void this.#connectionLoop(run, capture);
+    pump.start();
+    void link.run(run.signal);
   }
 
   /** Stops everything and turns the camera off; seq numbering continues on the next Start. */
   stop(state: ConnectionState = "stopped"): void {
-    const run = this.#run;
+    this.#run?.abort();
     this.#run = null;
-    run?.abort.abort();
-    if (this.#tickTimer) clearTimeout(this.#tickTimer);
+    this.#pump?.stop();
     if (this.#refreshTimer) clearInterval(this.#refreshTimer);
-    this.#tickTimer = this.#refreshTimer = null;
-    closeCamera(run?.stream ?? null);
+    this.#refreshTimer = null;
+    closeCamera(this.#stream);
+    this.#stream = null;
     if (this.#video) this.#video.srcObject = null;
-    this.#session = null;
     this.#update({ state, running: false, retryAtMs: null, people: [], stats: this.#stats.snapshot(Date.now()) });
   }
 
-  /** Applies new settings; a different camera or facing reopens the camera, the rest applies to the next frame. */
+  /** Applies new settings; a different camera or facing reopens the camera, the rest applies from the next frame. */
   updateSettings(settings: CaptureSettings): void {
     const previous = this.#view.settings;
-    this.#update({ settings, effectiveFps: effectiveFps(settings.fps, this.#session?.limits?.maxFps) });
+    this.#update({ settings, effectiveFps: effectiveFps(settings.fps, this.#link?.session?.limits?.maxFps) });
     const run = this.#run;
-    if (!run?.stream) return;
+    if (!run || !this.#stream) return;
     if (settings.deviceId !== previous.deviceId || settings.facing !== previous.facing) {
-      closeCamera(run.stream);
-      run.stream = null;
+      // Close first: many phones cannot open a second camera while one is open.
+      closeCamera(this.#stream);
+      this.#stream = null;
       void this.#openStream(run);
     } else if (settings.width !== previous.width) {
-      const [track] = run.stream.getVideoTracks();
+      const [track] = this.#stream.getVideoTracks();
       // Best effort: a camera that cannot change size is still scaled by the encoder.
       track?.applyConstraints({ width: { ideal: Math.max(settings.width, 640) } }).catch(() => undefined);
     }
@@ -183,14 +167,13 @@ export class CaptureEngine {
     this.#update({ cameraName });
   }
 
-  /** Saves (or, with null, clears) the camera's counting line. Resolves to an error message or null. */
+  /** Saves (or, with null, clears) the camera's counting line; resolves to an error message or null. */
   async saveLine(line: CountingLine | null): Promise<string | null> {
-    if (!this.#count) return this.#options.configError;
+    if (!this.#count) return "The gRPC-Web endpoint is not configured.";
     try {
-      const request = line ? { cameraId: this.#options.cameraId, line } : { cameraId: this.#options.cameraId };
-      const { response } = this.#count.setCountingLine(request, callOptions(this.#session?.id));
-      const saved = await response;
-      this.#update({ line: saved.camera?.line ?? line });
+      const request = line ? { cameraId: this.#cameraId, line } : { cameraId: this.#cameraId };
+      const saved = await this.#count.setCountingLine(request, callOptions(this.#link?.session?.id)).response;
+      this.#update({ line: saved.camera ? (saved.camera.line ?? null) : line });
       return null;
     } catch (error) {
       return `Could not save the counting line: ${describeFailure(toCallFailure(error))}`;
@@ -200,34 +183,31 @@ export class CaptureEngine {
   /** Re-reads the camera list (labels appear after permission). */
   async refreshDevices(): Promise<void> {
     try {
-      const devices: VideoInput[] = await listVideoInputs();
-      this.#update({ devices });
+      this.#update({ devices: await listVideoInputs() });
     } catch {
-      // The picker just stays as it was.
+      // The picker keeps its previous list.
     }
   }
 
-  /** Notes the camera's frame size (the page sizes the overlay from it). */
+  /** Notes the camera's frame size (the page shapes the preview and overlay from it). */
   noteVideoSize(width: number, height: number): void {
     const current = this.#view.videoSize;
-    if (width > 0 && height > 0 && (current?.width !== width || current?.height !== height)) {
+    if (width > 0 && height > 0 && (current?.width !== width || current.height !== height)) {
       this.#update({ videoSize: { width, height } });
     }
   }
 
-  async #openStream(run: Run): Promise<boolean> {
-    const settings = this.#view.settings;
+  async #openStream(run: AbortController): Promise<boolean> {
     try {
-      const stream = await openCamera(settings);
-      if (run.abort.signal.aborted || this.#run !== run) {
+      const stream = await openCamera(this.#view.settings);
+      if (this.#run !== run) {
         closeCamera(stream);
         return false;
       }
-      run.stream = stream;
-      const video = this.#video;
-      if (video) {
-        video.srcObject = stream;
-        await video.play();
+      this.#stream = stream;
+      if (this.#video) {
+        this.#video.srcObject = stream;
+        await this.#video.play();
       }
       void this.refreshDevices();
       return true;
@@ -239,107 +219,66 @@ export class CaptureEngine {
     }
   }
 
-  async #connectionLoop(run: Run, capture: CaptureServiceClient): Promise<void> {
-    const signal = run.abort.signal;
-    let wasLive = false;
-    while (!signal.aborted) {
-      if (!this.#session) {
-        this.#update({ state: wasLive ? "reconnecting" : "connecting", retryAtMs: null });
-        if (!(await this.#openSession(run, capture))) {
-          if (signal.aborted) return;
-          await this.#backoffWait(run);
-          continue;
-        }
-      }
-      const session = this.#session;
-      if (!session) continue;
-      const watch = new AbortController();
-      const onStop = (): void => watch.abort();
-      signal.addEventListener("abort", onStop, { once: true });
-      this.#watchAbort = watch;
-      const openedAt = Date.now();
-      wasLive = true;
-      this.#update({ state: "live", retryAtMs: null });
-      try {
-        const call = capture.watchAcks(
-          { sessionId: session.id, resumeAfterSeq: this.#lastAckedSeq },
-          callOptions(session.id, watch.signal),
-        );
-        for await (const message of call.responses) {
-          if (message.ack) this.#onAck(message.ack);
-        }
-      } catch (error) {
-        if (signal.aborted) return;
-        const failure = toCallFailure(error);
-        if (failure.code === "NOT_FOUND") {
-          if (this.#session === session) this.#session = null;
-          this.#update({ notice: "The server no longer knows this session (restarted?); opening a new one." });
-        } else if (!watch.signal.aborted) {
-          this.#setError("connection", `Lost the ack stream: ${describeFailure(failure)}`);
-        }
-      } finally {
-        signal.removeEventListener("abort", onStop);
-        if (this.#watchAbort === watch) this.#watchAbort = null;
-      }
-      if (signal.aborted) return;
-      // A stream that lived a while was a success: the next failure starts from the short delay.
-      if (Date.now() - openedAt > 10_000) this.#backoff.reset();
-      await this.#backoffWait(run);
-    }
+  #createLink(capture: CaptureServiceClient, baseUrl: string): SessionLink {
+    return new SessionLink(capture, baseUrl, () => ({ cameraId: this.#cameraId, cameraName: this.#view.cameraName }), {
+      state: (state, retryAtMs) => {
+        if (this.#run) this.#update({ state, retryAtMs });
+      },
+      opened: (session) => this.#onOpened(session),
+      ack: (ack) => this.#onAck(ack),
+      error: (message) => this.#setError("connection", message),
+      notice: (notice) => this.#update({ notice }),
+    });
   }
 
-  async #openSession(run: Run, capture: CaptureServiceClient): Promise<boolean> {
-    try {
-      const { response } = capture.openSession(
-        { cameraId: this.#options.cameraId, cameraName: this.#view.cameraName },
-        callOptions(null, run.abort.signal),
-      );
-      const opened = await response;
-      if (run.abort.signal.aborted) return false;
-      const limits = opened.limits ?? null;
-      this.#session = { id: opened.sessionId, limits };
-      this.#window.setLimit(windowSize(limits?.maxInFlight));
-      this.#record.sessionId = opened.sessionId;
-      this.#update({
-        sessionId: opened.sessionId,
-        limits,
-        line: opened.line ?? null,
-        windowSize: this.#window.limit,
-        effectiveFps: effectiveFps(this.#view.settings.fps, limits?.maxFps),
-      });
-      this.#clearError("connection");
-      return true;
-    } catch (error) {
-      if (run.abort.signal.aborted) return false;
-      const failure = toCallFailure(error);
-      const where = this.#options.baseUrl ?? "";
-      const message = failure.network
-        ? `Cannot reach the headcount server at ${where} (${failure.message}). Is it running, and is this address reachable from this device?`
-        : `Could not open a capture session: ${describeFailure(failure)}`;
-      this.#setError("connection", message);
-      return false;
-    }
+  #createPump(capture: CaptureServiceClient): FramePump {
+    return new FramePump({
+      client: capture,
+      stats: this.#stats,
+      record: this.#record,
+      window: this.#window,
+      video: () => this.#video,
+      liveSession: () => (this.#view.state === "live" ? (this.#link?.session ?? null) : null),
+      fps: () => this.#view.effectiveFps,
+      width: () => this.#view.settings.width,
+      quality: () => this.#view.settings.quality,
+      sent: (seq, width, height) => {
+        this.#sentSizes.set(seq, { width, height });
+        if (this.#sentSizes.size > SENT_SIZES_LIMIT) {
+          const oldest = this.#sentSizes.keys().next();
+          if (!oldest.done) this.#sentSizes.delete(oldest.value);
+        }
+      },
+      uploaded: () => {
+        if (Date.now() - this.#errorAtMs > ERROR_HOLD_MS) this.#clearError("upload");
+      },
+      problem: (message, kind, reconnect) => {
+        this.#setError(kind, message);
+        if (reconnect) this.#link?.reconnect();
+      },
+      sessionLost: (session) => this.#link?.forget(session),
+      notice: (notice) => this.#update({ notice }),
+    });
   }
 
-  async #backoffWait(run: Run): Promise<void> {
-    const delay = this.#backoff.next();
-    this.#update({ state: "reconnecting", retryAtMs: Date.now() + delay });
-    await sleep(delay, run.abort.signal);
-  }
-
-  /** Ends the ack stream so the connection loop backs off and reconnects. */
-  #kick(): void {
-    this.#watchAbort?.abort();
+  #onOpened(session: OpenedSession): void {
+    this.#window.setLimit(windowSize(session.limits?.maxInFlight));
+    this.#record.sessionId = session.id;
+    this.#update({
+      sessionId: session.id,
+      limits: session.limits,
+      line: session.line,
+      windowSize: this.#window.limit,
+      effectiveFps: effectiveFps(this.#view.settings.fps, session.limits?.maxFps),
+    });
+    this.#clearError("connection");
   }
 
   #onAck(ack: FrameAck): void {
     const now = Date.now();
-    const sent = this.#sentSizes.get(ack.seq);
+    const row = toAckRow(ack, now, this.#sentSizes.get(ack.seq));
     this.#sentSizes.delete(ack.seq);
-    const row: AckRow = toAckRow(ack, now, sent);
     this.#stats.recordAck(now, row.status, row.latencyMs);
-    this.#lastAckedSeq = Math.max(this.#lastAckedSeq, ack.seq);
-    this.#backoff.reset();
     appendBounded(this.#record.acks, {
       seq: row.seq,
       status: row.status,
@@ -359,96 +298,6 @@ export class CaptureEngine {
       stats: this.#stats.snapshot(now),
     });
     this.#clearError("connection");
-  }
-
-  #scheduleTick(run: Run): void {
-    const interval = 1000 / Math.max(1, this.#view.effectiveFps);
-    const now = performance.now();
-    // Fixed cadence from the first tick; after a stall (background tab) resume without a burst.
-    this.#nextDueMs = this.#nextDueMs === 0 || this.#nextDueMs + interval < now ? now : this.#nextDueMs + interval;
-    this.#tickTimer = setTimeout(() => this.#tick(run), Math.max(0, this.#nextDueMs - now));
-  }
-
-  #tick(run: Run): void {
-    if (this.#run !== run) return;
-    this.#scheduleTick(run);
-    const session = this.#session;
-    const video = this.#video;
-    const capture = this.#capture;
-    if (!capture || this.#view.state !== "live" || !session || !video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
-      return;
-    }
-    const seq = this.#nextSeq++;
-    if (!this.#window.tryAcquire()) {
-      this.#stats.recordDroppedClient();
-      appendBounded(this.#record.droppedClientSeqs, seq);
-      return;
-    }
-    void this.#sendFrame(run, capture, session, video, seq, Date.now()).finally(() => {
-      this.#window.release();
-    });
-  }
-
-  async #sendFrame(
-    run: Run,
-    capture: CaptureServiceClient,
-    session: Session,
-    video: HTMLVideoElement,
-    seq: number,
-    capturedAtMs: number,
-  ): Promise<void> {
-    const { width, quality } = this.#view.settings;
-    let encoded: EncodedFrame | null;
-    try {
-      encoded = await this.#encoder.encode(video, width, quality);
-    } catch (error) {
-      this.#setError("upload", `Could not encode a frame: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
-    if (!encoded || this.#run !== run || this.#session !== session) return;
-    const maxBytes = session.limits?.maxFrameBytes ?? 0;
-    if (maxBytes > 0 && encoded.jpeg.byteLength > maxBytes) {
-      this.#stats.recordOversize();
-      appendBounded(this.#record.oversizeSeqs, seq);
-      const kb = (n: number): string => `${Math.ceil(n / 1024)} KB`;
-      this.#update({
-        notice: `Frame ${seq} is ${kb(encoded.jpeg.byteLength)}, over the server's ${kb(maxBytes)} limit, and was skipped. Lower the JPEG quality or the width.`,
-      });
-      return;
-    }
-    this.#stats.recordSent(Date.now());
-    appendBounded(this.#record.sentSeqs, seq);
-    this.#sentSizes.set(seq, { width: encoded.width, height: encoded.height });
-    if (this.#sentSizes.size > SENT_SIZES_LIMIT) {
-      const oldest = this.#sentSizes.keys().next();
-      if (!oldest.done) this.#sentSizes.delete(oldest.value);
-    }
-    try {
-      const frame = { seq, capturedAtMs, jpeg: encoded.jpeg, width: encoded.width, height: encoded.height };
-      await capture.uploadFrame({ sessionId: session.id, frame }, callOptions(session.id, run.abort.signal)).response;
-      if (Date.now() - this.#errorAtMs > ERROR_HOLD_MS) this.#clearError("upload");
-    } catch (error) {
-      if (this.#run !== run) return;
-      this.#onUploadError(session, seq, toCallFailure(error));
-    }
-  }
-
-  #onUploadError(session: Session, seq: number, failure: ReturnType<typeof toCallFailure>): void {
-    this.#stats.recordUploadError();
-    appendBounded(this.#record.uploadErrorSeqs, seq);
-    if (this.#session !== session) return;
-    if (failure.code === "NOT_FOUND") {
-      this.#session = null;
-      this.#update({ notice: "The server no longer knows this session (restarted?); opening a new one." });
-      this.#kick();
-    } else if (isTransient(failure)) {
-      this.#setError("connection", `Upload of frame ${seq} failed: ${describeFailure(failure)}; reconnecting.`);
-      this.#kick();
-    } else {
-      const hint =
-        failure.code === "RESOURCE_EXHAUSTED" ? " (the server is over its limits: lower the fps, width or quality)" : "";
-      this.#setError("upload", `Frame ${seq} was refused: ${describeFailure(failure)}${hint}`);
-    }
   }
 
   /** Merges a change into a new view object and notifies subscribers. */

@@ -126,7 +126,11 @@ export class SessionLink {
       this.#events.error(
         failure.network
           ? `Cannot reach the headcount server at ${this.#baseUrl} (${failure.message}). Is it running, and is this address reachable from this device?`
-          : `Could not open a capture session: ${describeFailure(failure)}`,
+          : `Could not open a capture session at ${this.#baseUrl}: ${describeFailure(failure)}${
+              failure.code === "NOT_FOUND" || failure.code === "UNIMPLEMENTED"
+                ? " (is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint?)"
+                : ""
+            }`,
       );
       return false;
     }
