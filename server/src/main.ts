@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       modelPath: config.modelPath ? resolve(config.modelPath) : undefined,
       cacheDir: resolve(config.modelCacheDir),
       allowDownload: config.modelDownload,
-      log,
+      log: (line) => log.info(line),
     });
     log.info({ source: resolved.source, bytes: resolved.bytes.length }, "detection model loaded");
     model = resolved.bytes;

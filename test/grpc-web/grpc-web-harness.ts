@@ -81,7 +81,7 @@ export function connectClient<S extends DescService>(service: S, baseUrl: string
 }
 
 /** A fetch that rewrites the request body before sending; for malformed-input tests. */
-export function fetchRewritingBody(rewrite: (body: Uint8Array) => Uint8Array | string): typeof fetch {
+export function fetchRewritingBody(rewrite: (body: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer> | string): typeof fetch {
   return async (input, init) => {
     const body = init?.body;
     const bytes = typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body as ArrayBuffer | Uint8Array);
@@ -90,7 +90,7 @@ export function fetchRewritingBody(rewrite: (body: Uint8Array) => Uint8Array | s
 }
 
 /** Wraps protobuf bytes in one gRPC-Web data frame. */
-export function dataFrame(message: Uint8Array): Buffer {
+export function dataFrame(message: Uint8Array): Buffer<ArrayBuffer> {
   const frame = Buffer.alloc(5 + message.length);
   frame.writeUInt32BE(message.length, 1);
   frame.set(message, 5);
@@ -107,9 +107,9 @@ export interface RawGrpcWebResponse {
 }
 
 /** POSTs a raw gRPC-Web body and parses the frames of the answer (binary or text). */
-export async function rawPost(url: string, body: Uint8Array | string, headers: Record<string, string>): Promise<RawGrpcWebResponse> {
+export async function rawPost(url: string, body: Uint8Array<ArrayBuffer> | string, headers: Record<string, string>): Promise<RawGrpcWebResponse> {
   const response = await fetch(url, { method: "POST", body, headers });
-  let bytes = Buffer.from(await response.arrayBuffer());
+  let bytes: Buffer = Buffer.from(await response.arrayBuffer());
   if ((response.headers.get("content-type") ?? "").startsWith("application/grpc-web-text")) {
     bytes = decodeConcatenatedBase64(bytes.toString("latin1"));
   }

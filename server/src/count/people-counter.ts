@@ -92,7 +92,7 @@ export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
     const side = sideOf(line, p, deadBand);
     if (side === "on") return;
     if (m.side !== undefined && m.at !== undefined && side !== m.side && crossesSegment(line, m.at, p)) {
-      const isIn = side !== inSide(line);
+      const isIn = side === inSide(line);
       if (isIn ? !m.countedIn : !m.countedOut) {
         if (isIn) m.countedIn = true;
         else m.countedOut = true;

@@ -29,6 +29,8 @@ interface Tracking {
   readonly tracker: Tracker;
   readonly counter: Counter;
   line: Line | null;
+  /** Time of the last frame given to the tracker, ms. */
+  lastTimeMs: number;
 }
 
 /**
@@ -93,7 +95,12 @@ export class FramePipeline {
       } else {
         const trackStart = performance.now();
         const tracking = this.trackingFor(session);
-        const update = tracking.tracker.update(outcome.detections, frame.receivedAtMs);
+        // Capture time, not arrival time: a sender replaying a file faster than
+        // real time must not look like people moving faster. Kept increasing
+        // so a client's clock jump cannot send the tracker back in time.
+        const timeMs = Math.max(tracking.lastTimeMs + 1, frame.capturedAtMs || frame.receivedAtMs);
+        tracking.lastTimeMs = timeMs;
+        const update = tracking.tracker.update(outcome.detections, timeMs);
         const counted = tracking.counter.update(update);
         const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, counted.events);
         const people: Person[] = outcome.detections.map((d, i) => ({
@@ -131,7 +138,7 @@ export class FramePipeline {
     let t = this.tracking.get(session.id);
     const line = this.cameras.lineOf(session.cameraId);
     if (!t) {
-      t = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line };
+      t = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0 };
       this.tracking.set(session.id, t);
     } else if (t.line !== line) {
       t.counter.setLine(line);

@@ -113,6 +113,41 @@ test("a duplicate box of a tracked person does not start a second track", () => 
   assert.ok(scene.updates.every((u) => u.tracks.length === 1 && u.assignments[1] === 0));
 });
 
+test("matching is best-first: each track takes its best detection whatever the detection order", () => {
+  const tracker = createIouTracker();
+  const a = { x: 0.25, y: 0.5, width: 0.1, height: 0.3, score: 0.9 };
+  const b = { ...a, x: 0.3 }; // overlaps a with IoU 1/3
+  tracker.update([a, b], 0);
+  assert.deepEqual(tracker.update([b, a], 100).assignments, [2, 1]);
+});
+
+test("a distance-only match needs boxes of similar height", () => {
+  const tracker = createIouTracker();
+  const tall = { x: 0.4, y: 0.3, width: 0.2, height: 0.5, score: 0.9 };
+  tracker.update([tall], 0);
+  // A small person inside the tall box's area: IoU 0.04, centre within the distance gate.
+  const small = { x: 0.48, y: 0.5, width: 0.04, height: 0.1, score: 0.9 };
+  assert.deepEqual(tracker.update([small], 100).assignments, [2]);
+});
+
+test("after two hits, a missed track's box moves on at the measured velocity", () => {
+  const tracker = createIouTracker();
+  const box = { x: 0.2, y: 0.5, width: 0.1, height: 0.3, score: 0.9 };
+  tracker.update([box], 0);
+  tracker.update([{ ...box, x: 0.25 }], 100);
+  const missed = tracker.update([], 200).tracks[0]!;
+  assert.ok(Math.abs(missed.box.x - 0.3) < 1e-9, `predicted x ${missed.box.x}`);
+});
+
+test("frames arriving 1 ms apart do not fling the prediction away (velocity is capped)", () => {
+  const tracker = createIouTracker();
+  const box = { x: 0.4, y: 0.5, width: 0.1, height: 0.3, score: 0.9 };
+  tracker.update([box], 0);
+  tracker.update([box], 100);
+  tracker.update([{ ...box, x: 0.41 }], 101); // 0.01 of jitter in 1 ms
+  assert.deepEqual(tracker.update([box], 200).assignments, [1]);
+});
+
 test("invalid config is rejected", () => {
   assert.throws(() => createIouTracker({ minHits: 0 }), RangeError);
   assert.throws(() => createIouTracker({ minIou: 0 }), RangeError);

@@ -51,6 +51,7 @@ export class SessionLink {
   readonly #backoff = new ReconnectBackoff();
   #session: OpenedSession | null = null;
   #watchAbort: AbortController | null = null;
+  #currentRun: AbortSignal | null = null;
   #lastAckedSeq = 0;
 
   /** Creates an idle link. */
@@ -87,6 +88,9 @@ export class SessionLink {
   /** Runs until `signal` aborts; never rejects. */
   async run(signal: AbortSignal): Promise<void> {
     let wasLive = false;
+    // A Stop quickly followed by Start can leave the old run finishing while the new one begins.
+    this.#currentRun = signal;
+    this.#session = null;
     try {
       while (!signal.aborted) {
         if (!this.#session) {
@@ -108,7 +112,10 @@ export class SessionLink {
       }
     } finally {
       // A new Start opens a new session; the server expires the old one.
-      this.#session = null;
+      if (this.#currentRun === signal) {
+        this.#currentRun = null;
+        this.#session = null;
+      }
     }
   }
 

@@ -1,0 +1,130 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ChannelCredentials } from "@grpc/grpc-js";
+import { CaptureServiceClient } from "@headcount/proto/capture-client";
+import { FrameStatus, type Counts, type FrameAck } from "@headcount/proto/types";
+import { GrpcTransport } from "@protobuf-ts/grpc-transport";
+import { jpegSize } from "../decode/jpeg-header.ts";
+import type { SourceFrame } from "./jpeg-sources.ts";
+
+/** How to send. */
+export interface SendOptions {
+  /** host:port of the native gRPC server. */
+  readonly target: string;
+  readonly cameraId: string;
+  readonly cameraName: string;
+  /** "source": at the source's own frame rate; "max": as fast as acks come back. */
+  readonly pace: "source" | "max";
+  /** Frames in flight at most; a frame due while the window is full is skipped (counted). */
+  readonly window: number;
+  /** Called for every ack, with the round trip measured on this side. */
+  readonly onAck?: (ack: FrameAck, rttMs: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What a run did, for people and for machines (`--json`). */
+export interface SendSummary {
+  sessionId: string;
+  sent: number;
+  skipped: number;
+  acked: number;
+  processed: number;
+  droppedStale: number;
+  rejected: number;
+  maxInView: number;
+  /** In view per acked frame, in seq order (processed frames only). */
+  inViewPerFrame: number[];
+  counts: Counts;
+  rttP50Ms: number;
+  rttP95Ms: number;
+  durationS: number;
+  ackedFps: number;
+}
+
+/**
+ * Streams frames to the server over the bidi StreamFrames call (the shape of
+ * the original Python client) and gathers one ack per frame.
+ */
+export async function sendFrames(source: AsyncIterable<SourceFrame>, options: SendOptions): Promise<SendSummary> {
+  const transport = new GrpcTransport({ host: options.target, channelCredentials: ChannelCredentials.createInsecure() });
+  const client = new CaptureServiceClient(transport);
+  const abort = new AbortController();
+  options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  const call = client.streamFrames({ abort: abort.signal });
+  const sentAt = new Map<number, number>();
+  const rtts: number[] = [];
+  const perFrame = new Map<number, number>();
+  const s: SendSummary = {
+    sessionId: "", sent: 0, skipped: 0, acked: 0, processed: 0, droppedStale: 0, rejected: 0, maxInView: 0,
+    inViewPerFrame: [], counts: { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 },
+    rttP50Ms: 0, rttP95Ms: 0, durationS: 0, ackedFps: 0,
+  };
+  let opened: () => void = () => {};
+  const sessionReady = new Promise<void>((resolve) => (opened = resolve));
+  let wakeWindow: () => void = () => {};
+  call.responses.onMessage((m) => {
+    if (m.message.oneofKind === "session") {
+      s.sessionId = m.message.session.sessionId;
+      opened();
+      return;
+    }
+    if (m.message.oneofKind !== "ack") return;
+    const ack = m.message.ack;
+    const rtt = performance.now() - (sentAt.get(ack.seq) ?? performance.now());
+    sentAt.delete(ack.seq);
+    rtts.push(rtt);
+    s.acked++;
+    if (ack.status === FrameStatus.PROCESSED) {
+      s.processed++;
+      perFrame.set(ack.seq, ack.counts?.inView ?? 0);
+      s.maxInView = Math.max(s.maxInView, ack.counts?.inView ?? 0);
+    } else if (ack.status === FrameStatus.DROPPED_STALE) s.droppedStale++;
+    else s.rejected++;
+    if (ack.counts) s.counts = ack.counts;
+    options.onAck?.(ack, rtt);
+    wakeWindow();
+  });
+  const finished = call.status; // rejects with RpcError on failure
+  finished.catch(() => wakeWindow());
+
+  const started = performance.now();
+  const wallStart = Date.now();
+  await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName } } });
+  await Promise.race([sessionReady, finished]);
+  let seq = 0;
+  for await (const frame of source) {
+    if (abort.signal.aborted) break;
+    if (options.pace === "source") {
+      const wait = started + frame.ptsMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      if (sentAt.size >= options.window) {
+        s.skipped++;
+        continue;
+      }
+    } else {
+      while (sentAt.size >= options.window) await new Promise<void>((r) => (wakeWindow = r));
+    }
+    seq++;
+    const size = jpegSize(frame.jpeg) ?? { width: 0, height: 0 };
+    sentAt.set(seq, performance.now());
+    await call.requests.send({
+      message: { oneofKind: "frame", frame: { seq, capturedAtMs: wallStart + Math.round(frame.ptsMs), jpeg: frame.jpeg, ...size } },
+    });
+    s.sent++;
+  }
+  await call.requests.complete();
+  await finished;
+  transport.close();
+
+  s.inViewPerFrame = [...perFrame.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+  const sorted = [...rtts].sort((a, b) => a - b);
+  const pct = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0);
+  s.rttP50Ms = round(pct(0.5));
+  s.rttP95Ms = round(pct(0.95));
+  s.durationS = round((performance.now() - started) / 1000);
+  s.ackedFps = round(s.acked / Math.max(0.001, s.durationS));
+  return s;
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}

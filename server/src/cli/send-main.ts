@@ -1,0 +1,106 @@
+import { statSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { FrameStatus } from "@headcount/proto/types";
+import { cameraFrames, folderFrames, videoFrames, type SourceFrame } from "./jpeg-sources.ts";
+import { sendFrames } from "./frame-sender.ts";
+
+const USAGE = `Usage: npm run send -- [options] <video file | folder of JPEGs | /dev/videoN>
+
+Streams frames to a headcount server over native gRPC (StreamFrames) and
+prints one line per ack, then a summary.
+
+Options:
+  --server HOST:PORT   native gRPC address (default 127.0.0.1:50051)
+  --camera ID          camera id (default cli-<hostname-free random>)
+  --name NAME          camera display name
+  --fps N              frames per second taken from the source (default 10)
+  --width N            resize to this width, 0 keeps the source size (default 640)
+  --quality N          ffmpeg JPEG quality 2 (best) .. 31 (default 4)
+  --pace source|max    at the source's rate, or as fast as acks return (default: source for cameras, max for files)
+  --window N           frames in flight (default 1 with --pace max, 2 otherwise)
+  --json               JSON lines per ack and a JSON summary (for scripts)
+  --quiet              summary only
+  -h, --help           this help`;
+
+/** The frame sender CLI: how the Python original's client lives on. */
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      server: { type: "string", default: "127.0.0.1:50051" },
+      camera: { type: "string" },
+      name: { type: "string", default: "" },
+      fps: { type: "string", default: "10" },
+      width: { type: "string", default: "640" },
+      quality: { type: "string", default: "4" },
+      pace: { type: "string" },
+      window: { type: "string" },
+      json: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const input = positionals[0];
+  if (values.help || !input) {
+    console.log(USAGE);
+    process.exit(values.help ? 0 : 2);
+  }
+  const fps = positiveNumber(values.fps, "--fps");
+  const width = Math.max(0, Math.floor(positiveNumber(values.width, "--width", true)));
+  const qscale = Math.min(31, Math.max(2, Math.floor(positiveNumber(values.quality, "--quality"))));
+  const isCamera = input.startsWith("/dev/video");
+  const isFolder = !isCamera && statSync(input).isDirectory();
+  const pace = (values.pace ?? (isCamera ? "source" : "max")) as "source" | "max";
+  if (pace !== "source" && pace !== "max") fail("--pace must be source or max");
+  const window = values.window ? Math.floor(positiveNumber(values.window, "--window")) : pace === "max" ? 1 : 2;
+  const source: AsyncIterable<SourceFrame> = isCamera
+    ? cameraFrames(input, { fps, width, qscale })
+    : isFolder
+      ? folderFrames(input, fps)
+      : videoFrames(input, { fps, width, qscale });
+  const cameraId = values.camera ?? `cli-${Math.random().toString(36).slice(2, 10)}`;
+  const abort = new AbortController();
+  process.once("SIGINT", () => abort.abort());
+
+  const summary = await sendFrames(source, {
+    target: values.server,
+    cameraId,
+    cameraName: values.name || cameraId,
+    pace,
+    window,
+    signal: abort.signal,
+    onAck: (ack, rttMs) => {
+      if (values.quiet) return;
+      if (values.json) {
+        console.log(JSON.stringify({ type: "ack", seq: ack.seq, status: FrameStatus[ack.status], people: ack.people.length, counts: ack.counts, rttMs: Math.round(rttMs), detail: ack.detail || undefined }));
+        return;
+      }
+      const c = ack.counts;
+      console.log(
+        `seq=${ack.seq} ${FrameStatus[ack.status].toLowerCase()} people=${ack.people.length} in_view=${c?.inView ?? 0} entered=${c?.entered ?? 0} exited=${c?.exited ?? 0} crossed_in=${c?.crossedIn ?? 0} crossed_out=${c?.crossedOut ?? 0} rtt=${Math.round(rttMs)}ms${ack.detail ? ` (${ack.detail})` : ""}`,
+      );
+    },
+  });
+  if (values.json) {
+    console.log(JSON.stringify({ type: "summary", ...summary }));
+  } else {
+    const { inViewPerFrame: _omit, ...rest } = summary;
+    console.log(`summary: ${JSON.stringify(rest)}`);
+  }
+}
+
+function positiveNumber(text: string, flag: string, allowZero = false): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) fail(`${flag} must be a positive number (got ${text})`);
+  return n;
+}
+
+function fail(message: string): never {
+  console.error(`headcount send: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+main().catch((err: unknown) => {
+  console.error(`headcount send: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

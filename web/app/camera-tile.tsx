@@ -1,0 +1,76 @@
+/**
+ * One camera on the count board. Test hooks: `data-testid="camera-tile"` with
+ * `data-camera-id`, and inside it `tile-in-view`, `tile-entered`,
+ * `tile-exited`, `tile-crossed-in`, `tile-crossed-out` (integers),
+ * `tile-online` (online | offline), `tile-fps` (one decimal),
+ * `tile-latency` (ms, integer), `tile-last-seen` (text).
+ */
+
+import Link from "next/link";
+import type { Camera } from "@headcount/proto/count";
+import { formatAgo, formatMs, formatRate } from "@/components/format";
+
+/** Props of {@link CameraTile}. */
+export interface CameraTileProps {
+  readonly camera: Camera;
+  /** The page's clock now, and when the snapshot arrived; with the server's snapshot time they give the camera's age without clock skew. */
+  readonly nowMs: number;
+  readonly serverTimeMs: number | null;
+  readonly receivedAtMs: number | null;
+}
+
+/** A tile: name, online badge, people in view (big), counts, rate, latency and last seen. */
+export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs }: CameraTileProps) {
+  const counts = camera.counts;
+  const ageMs =
+    camera.lastSeenAtMs > 0 && serverTimeMs !== null && receivedAtMs !== null && nowMs > 0
+      ? serverTimeMs - camera.lastSeenAtMs + (nowMs - receivedAtMs)
+      : null;
+  const online = camera.online ? "online" : "offline";
+  const pairHref = `/capture?${new URLSearchParams({ camera: camera.cameraId, name: camera.name }).toString()}`;
+  return (
+    <li className={`tile tile-${online}`} data-testid="camera-tile" data-camera-id={camera.cameraId}>
+      <div className="tile-head">
+        <h2 title={camera.cameraId}>{camera.name || camera.cameraId}</h2>
+        <span className={`badge ${online}`} data-testid="tile-online">
+          {online}
+        </span>
+      </div>
+      <div className="tile-big">
+        <span className="tile-big-number" data-testid="tile-in-view">
+          {counts?.inView ?? 0}
+        </span>
+        <span className="muted">in view</span>
+      </div>
+      <dl className="tile-counts">
+        <Figure label="entered" testId="tile-entered" value={counts?.entered ?? 0} />
+        <Figure label="exited" testId="tile-exited" value={counts?.exited ?? 0} />
+        <Figure label="crossed in" testId="tile-crossed-in" value={counts?.crossedIn ?? 0} />
+        <Figure label="crossed out" testId="tile-crossed-out" value={counts?.crossedOut ?? 0} />
+      </dl>
+      <dl className="tile-health">
+        <Figure label="fps" testId="tile-fps" value={formatRate(camera.ackedFps)} />
+        <Figure label="latency ms" testId="tile-latency" value={formatMs(camera.latencyMs)} />
+        <div>
+          <dt>last seen</dt>
+          <dd data-testid="tile-last-seen" title={camera.lastSeenAtMs > 0 ? new Date(camera.lastSeenAtMs).toLocaleString() : undefined}>
+            {camera.lastSeenAtMs > 0 ? formatAgo(ageMs) : "never"}
+          </dd>
+        </div>
+      </dl>
+      <p className="tile-foot small">
+        <span className="muted">{camera.line ? "counting line set" : "no counting line"}</span>
+        <Link href={pairHref}>Capture as this camera</Link>
+      </p>
+    </li>
+  );
+}
+
+function Figure({ label, testId, value }: { readonly label: string; readonly testId: string; readonly value: number | string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { formatMs } from "@/components/format";
+import type { AckRow } from "@/lib/capture/capture-view";
+
+/** Props of {@link AckTable}. */
+export interface AckTableProps {
+  /** Newest first. */
+  readonly rows: readonly AckRow[];
+}
+
+/** The most recent acks, one row each with `data-testid="ack-row"` and its figures as data attributes. */
+export function AckTable({ rows }: AckTableProps) {
+  return (
+    <section className="panel" aria-label="Recent acknowledgments">
+      <h2>Recent acks</h2>
+      {rows.length === 0 ? (
+        <p className="muted">No acks yet. Press Start; each uploaded frame is acknowledged here.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="acks">
+            <thead>
+              <tr>
+                <th>seq</th>
+                <th>status</th>
+                <th>latency ms</th>
+                <th>sent</th>
+                <th>decoded</th>
+                <th>KB</th>
+                <th>people</th>
+                <th title="queued / decode / detect / total, ms">server ms q/dec/det/total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr
+                  key={row.seq}
+                  className={`ack-${row.status}`}
+                  data-testid="ack-row"
+                  data-seq={row.seq}
+                  data-status={row.status}
+                  data-sent-width={row.sentWidth}
+                  data-sent-height={row.sentHeight}
+                  data-decoded-width={row.decodedWidth}
+                  data-decoded-height={row.decodedHeight}
+                  data-latency-ms={row.latencyMs}
+                  data-people={row.people}
+                >
+                  <td>{row.seq}</td>
+                  <td title={row.detail || undefined}>
+                    {row.status.replace("_", " ")}
+                    {row.detail ? <span className="muted small"> ({row.detail})</span> : null}
+                  </td>
+                  <td>{row.latencyMs}</td>
+                  <td>{row.sentWidth ? `${row.sentWidth}×${row.sentHeight}` : "?"}</td>
+                  <td>{row.decodedWidth ? `${row.decodedWidth}×${row.decodedHeight}` : "-"}</td>
+                  <td>{(row.jpegBytes / 1024).toFixed(1)}</td>
+                  <td>{row.people}</td>
+                  <td>
+                    {row.timings
+                      ? [row.timings.queuedMs, row.timings.decodeMs, row.timings.detectMs, row.timings.totalMs].map(formatMs).join(" / ")
+                      : "-"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import { formatMs, formatRate } from "@/components/format";
+import type { CaptureView } from "@/lib/capture/capture-view";
+
+/** Props of {@link CaptureStats}. */
+export interface CaptureStatsProps {
+  readonly view: CaptureView;
+}
+
+/** The counts of the latest ack and the link's statistics; every figure has a data-testid (see capture-client.tsx). */
+export function CaptureStats({ view }: CaptureStatsProps) {
+  const { stats, counts, limits } = view;
+  return (
+    <section className="panel" aria-label="Counts and statistics">
+      <dl className="figures counts">
+        <Figure label="in view" testId="count-in-view" value={counts?.inView ?? 0} big />
+        <Figure label="entered" testId="count-entered" value={counts?.entered ?? 0} />
+        <Figure label="exited" testId="count-exited" value={counts?.exited ?? 0} />
+        <Figure label="crossed in" testId="count-crossed-in" value={counts?.crossedIn ?? 0} />
+        <Figure label="crossed out" testId="count-crossed-out" value={counts?.crossedOut ?? 0} />
+      </dl>
+      <dl className="figures stats">
+        <Figure label="sent" testId="stat-sent" value={stats.sent} />
+        <Figure label="acked" testId="stat-acked" value={stats.acked} />
+        <Figure label="dropped (page)" testId="stat-dropped-client" value={stats.droppedClient} title="Dropped on this page because the upload window was full" />
+        <Figure label="dropped (stale)" testId="stat-dropped-stale" value={stats.droppedStale} title="Dropped by the server: a newer frame overtook it" />
+        <Figure label="rejected" testId="stat-rejected" value={stats.rejected} />
+        <Figure label="too big" testId="stat-oversize" value={stats.oversize} title="Skipped: JPEG over the server's size limit" />
+        <Figure label="upload errors" testId="stat-upload-errors" value={stats.uploadErrors} />
+        <Figure label="sent fps" testId="stat-sent-fps" value={formatRate(stats.sentFps)} />
+        <Figure label="acked fps" testId="stat-acked-fps" value={formatRate(stats.ackedFps)} />
+        <Figure label="latency p50 ms" testId="stat-latency-p50" value={stats.latencyP50 === null ? "-" : formatMs(stats.latencyP50)} />
+        <Figure label="latency p95 ms" testId="stat-latency-p95" value={stats.latencyP95 === null ? "-" : formatMs(stats.latencyP95)} />
+      </dl>
+      <p className="muted small">
+        Running at {formatRate(view.effectiveFps)} fps, {view.windowSize} upload{view.windowSize === 1 ? "" : "s"} in flight at most
+        {limits
+          ? `; server limits: ${limits.maxFps || "∞"} fps, ${Math.round(limits.maxFrameBytes / 1024) || "∞"} KB per frame, ${limits.maxPixels ? `${(limits.maxPixels / 1e6).toFixed(1)} MP` : "∞"}`
+          : ""}
+        .
+      </p>
+    </section>
+  );
+}
+
+function Figure(props: {
+  readonly label: string;
+  readonly testId: string;
+  readonly value: number | string;
+  readonly title?: string;
+  readonly big?: boolean;
+}) {
+  return (
+    <div className={props.big ? "figure big" : "figure"} title={props.title}>
+      <dt>{props.label}</dt>
+      <dd data-testid={props.testId}>{props.value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { readGrpcWebSetting } from "@/lib/grpc-web-url";
+import { CaptureClient } from "./capture-client";
+
+/** Document title. */
+export const metadata: Metadata = { title: "Capture" };
+
+/** The query a pairing link may carry. */
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * The capture page: this device's camera -> gRPC-Web -> the server. Rendered
+ * per request so HEADCOUNT_GRPC_WEB_URL is read at run time. `?camera=ID&name=NAME`
+ * (a pairing link) sets and remembers the camera identity.
+ */
+export default async function CapturePage({ searchParams }: { searchParams: SearchParams }) {
+  await connection();
+  const query = await searchParams;
+  return <CaptureClient grpcWeb={readGrpcWebSetting()} cameraParam={first(query.camera)} nameParam={first(query.name)} />;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
