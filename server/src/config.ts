@@ -12,7 +12,7 @@ const positiveInt = z.coerce.number().int().positive();
  */
 const envSchema = z
   .object({
-    HEADCOUNT_HOST: z.string().min(1).default("127.0.0.1"),
+    HEADCOUNT_HOST: z.string().min(1).default("0.0.0.0"),
     HEADCOUNT_GRPC_PORT: port.default(50051),
     HEADCOUNT_GRPC_WEB_PORT: port.default(8080),
     HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),

@@ -8,7 +8,7 @@ import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { OpenSessionRequest, OpenSessionResponse, WatchAcksRequest, WatchAcksResponse } from "@headcount/proto/capture";
-import { startCaptureTestServer, type CaptureTestServer } from "./capture-test-service.ts";
+import { NOT_FOUND_MESSAGE, startCaptureTestServer, type CaptureTestServer } from "./capture-test-service.ts";
 import { dataFrame, fetchRewritingBody, loadCaptureDescService, protobufTsClient, rawPost, startProxy, type RunningProxy } from "./grpc-web-harness.ts";
 import { ClientCallError, connectWebClient, protobufTsWebClient } from "./web-client-adapters.ts";
 
@@ -148,6 +148,25 @@ describe("malformed request bodies", () => {
       request.on("close", () => resolve());
     });
     await assertStillServing();
+  });
+});
+
+describe("trailers on the wire", () => {
+  test("a trailers-only upstream error becomes 200 + one 0x80 frame with status, encoded message and metadata", async () => {
+    const response = await rawPost(openSessionUrl(), openSessionBody("missing"), BINARY);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-type"), "application/grpc-web+proto");
+    // Not in the headers too: connect-es rejects a body after a header grpc-status of 0.
+    assert.equal(response.headers.get("grpc-status"), null);
+    assert.deepEqual(response.messages, []);
+    assert.equal(response.trailer?.["grpc-status"], "5");
+    assert.equal(response.trailer?.["grpc-message"], encodeURI(NOT_FOUND_MESSAGE));
+    assert.equal(response.trailer?.["x-reason"], "no-such-camera");
+  });
+
+  test("an unknown method gets upstream's UNIMPLEMENTED", async () => {
+    const response = await rawPost(`${proxy.baseUrl}/headcount.v1.CaptureService/Nope`, openSessionBody("x"), BINARY);
+    assert.equal(response.trailer?.["grpc-status"], "12");
   });
 });
 

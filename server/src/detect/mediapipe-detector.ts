@@ -5,11 +5,11 @@
  */
 import type { ObjectDetector, ObjectDetectorOptions } from "@mediapipe/tasks-vision";
 import type { Detection, Detector, DetectorOptions, RgbaImage } from "./detector.ts";
-import { loadMediaPipeVision, TextureOnlyCanvas, visionWasmFileset } from "./mediapipe-node.ts";
+import { createTask, loadMediaPipeVision, TextureOnlyCanvas, visionWasmFileset } from "./mediapipe-node.ts";
 import type { WasmLogSink } from "./mediapipe-node.ts";
 import { DEFAULT_SUPPRESSION, nonMaxSuppression } from "./non-max-suppression.ts";
 import type { SuppressionOptions } from "./non-max-suppression.ts";
-import { tfliteInputSize } from "./model-resolver.ts";
+import { assertTflite, tfliteInputSize } from "./model-resolver.ts";
 
 /** Options for {@link createMediaPipeDetector}. */
 export interface MediaPipeDetectorOptions extends DetectorOptions {
@@ -49,10 +49,11 @@ const WIDEST_ASPECT = 16 / 9;
 export async function createMediaPipeDetector(options: MediaPipeDetectorOptions): Promise<Detector> {
   if (!(options.scoreThreshold >= 0 && options.scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be in 0..1, got ${options.scoreThreshold}`);
   if (!Number.isInteger(options.maxResults) || options.maxResults < 1) throw new RangeError(`maxResults must be a positive integer, got ${options.maxResults}`);
+  assertTflite(options.model, "the model");
   const vision = await loadMediaPipeVision(options.onWasmLog);
   let task: ObjectDetector;
   try {
-    task = await vision.ObjectDetector.createFromOptions(visionWasmFileset(), {
+    task = await createTask(() => vision.ObjectDetector.createFromOptions(visionWasmFileset(), {
       baseOptions: { modelAssetBuffer: options.model, delegate: "CPU" },
       // Serves the WebGL calls the CPU path still makes; see mediapipe-node.ts.
       canvas: new TextureOnlyCanvas() as unknown as CanvasOption,
@@ -62,7 +63,7 @@ export async function createMediaPipeDetector(options: MediaPipeDetectorOptions)
       // first, then the caller's maxResults applies.
       maxResults: -1,
       categoryAllowlist: ["person"],
-    });
+    }));
   } catch (error) {
     throw new Error(`MediaPipe could not load the person detection model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

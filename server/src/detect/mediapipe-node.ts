@@ -57,6 +57,35 @@ export function visionWasmFileset(): WasmFiles {
   };
 }
 
+/** Period of the bundle's usage-statistics timer (`setInterval(flush, 6e4)`). */
+const STATISTICS_PERIOD_MS = 60_000;
+
+/**
+ * Runs a task factory such as `ObjectDetector.createFromOptions`. The bundle
+ * starts its 60 s usage-statistics timer before it loads the model; when
+ * loading then fails, nobody can close the half-built task and the timer
+ * would hold the thread open for a minute. This stops it in that case and
+ * unrefs it in every case (a task's `close()` clears it as usual).
+ */
+export async function createTask<T>(factory: () => Promise<T>): Promise<T> {
+  const started: ReturnType<typeof setInterval>[] = [];
+  const original = globalThis.setInterval;
+  const recording = (handler: () => void, delay?: number, ...rest: unknown[]): ReturnType<typeof setInterval> => {
+    const timer = original(handler, delay, ...rest);
+    if (delay === STATISTICS_PERIOD_MS) started.push(timer.unref());
+    return timer;
+  };
+  globalThis.setInterval = recording as typeof setInterval;
+  try {
+    return await factory();
+  } catch (error) {
+    for (const timer of started) clearInterval(timer);
+    throw error;
+  } finally {
+    globalThis.setInterval = original;
+  }
+}
+
 function installGlobals(): void {
   const g = globalThis as unknown as ShimGlobal;
   if (g[INSTALLED]) return;

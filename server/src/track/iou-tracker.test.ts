@@ -148,10 +148,21 @@ test("frames arriving 1 ms apart do not fling the prediction away (velocity is c
   assert.deepEqual(tracker.update([box], 200).assignments, [1]);
 });
 
+test("a track missed for long does not grab a person appearing more than its gate horizon away", () => {
+  const tracker = createIouTracker();
+  const standing = { x: 0.45, y: 0.4, width: 0.1, height: 0.3, score: 0.9 };
+  for (let t = 0; t <= 900; t += 100) tracker.update([standing], t);
+  // 0.45 away after 800 ms unseen: inside 2.5 heights/s * 0.8 s, outside the 500 ms horizon.
+  const update = tracker.update([{ ...standing, x: 0 }], 1700);
+  assert.deepEqual(update.assignments, [2]);
+  assert.equal(update.tracks.find((t) => t.id === 1)?.misses, 1, "track 1 is kept, unmatched");
+});
+
 test("invalid config is rejected", () => {
   assert.throws(() => createIouTracker({ minHits: 0 }), RangeError);
   assert.throws(() => createIouTracker({ minIou: 0 }), RangeError);
   assert.throws(() => createIouTracker({ lowScore: 0.6, highScore: 0.5 }), RangeError);
   assert.throws(() => createIouTracker({ maxSpeed: -1 }), RangeError);
+  assert.throws(() => createIouTracker({ gateHorizonMs: Number.NaN }), RangeError);
   assert.equal(defaultIouTrackerConfig.minHits, 3);
 });

@@ -4,8 +4,8 @@
  *
  * Per frame: (1) every track's box is predicted at `timeMs` from its smoothed
  * velocity; (2) high-score detections are matched to all tracks by IoU, with a
- * centre-distance fallback (gate scaled by box height and elapsed time) for
- * fast movers whose boxes no longer overlap; (3) low-score detections are
+ * centre-distance fallback (gate scaled by box height and elapsed time, up to
+ * a horizon) for fast movers whose boxes no longer overlap; (3) low-score detections are
  * matched to the tracks left over, by IoU only; (4) unmatched high-score
  * detections start tentative tracks, unless they duplicate a matched box.
  *
@@ -32,11 +32,18 @@ export interface IouTrackerConfig {
   /**
    * Fastest plausible unexplained motion of a box centre, in box heights per
    * second. When IoU is below `minIou`, a detection may still match if its
-   * centre lies within `maxSpeed * height * secondsSinceLastMatch` of the
-   * predicted centre. Also caps the velocity estimate. 0 disables both.
+   * centre lies within `maxSpeed * height * elapsed` of the predicted centre,
+   * elapsed being the time since the track's last match (up to `gateHorizonMs`). Also caps the velocity estimate. 0 disables both.
    * Default 2.5 (a person ~1.7 m tall running at ~4 m/s).
    */
   readonly maxSpeed: number;
+  /**
+   * The distance gate grows with the time since a track's last match up to
+   * this horizon, ms; a track unseen for longer must be found again by IoU
+   * with its predicted box. Default 500 (covers one frame at 2 fps; larger
+   * horizons let long-missed tracks grab other people nearby).
+   */
+  readonly gateHorizonMs: number;
   /** Matched detections a track needs before it is confirmed. Default 3. */
   readonly minHits: number;
   /** A confirmed track is lost once unmatched for longer than this, ms. Default 1000. */
@@ -56,6 +63,7 @@ export const defaultIouTrackerConfig: IouTrackerConfig = Object.freeze({
   minIou: 0.2,
   minIouLow: 0.4,
   maxSpeed: 2.5,
+  gateHorizonMs: 500,
   minHits: 3,
   maxAgeMs: 1000,
   maxTentativeMisses: 1,
@@ -169,7 +177,8 @@ function highCost(cfg: IouTrackerConfig, s: TrackState, pred: Box, det: Detectio
   if (overlap >= cfg.minIou) return 1 - overlap;
   const ratio = Math.max(pred.height, det.height) / Math.max(1e-9, Math.min(pred.height, det.height));
   if (ratio > MAX_HEIGHT_RATIO) return undefined;
-  const gate = (cfg.maxSpeed * Math.max(pred.height, det.height) * Math.max(0, timeMs - s.lastMatchMs)) / 1000;
+  const elapsedMs = Math.max(0, timeMs - s.lastMatchMs);
+  const gate = (cfg.maxSpeed * Math.max(pred.height, det.height) * elapsedMs) / 1000;
   const distance = centreDistance(pred, det);
   return gate > 0 && distance <= gate ? 1 + distance / gate : undefined;
 }
@@ -230,6 +239,7 @@ function validate(cfg: IouTrackerConfig): void {
   if (!(cfg.maxSpeed >= 0)) throw new RangeError(`IouTrackerConfig.maxSpeed must be >= 0, got ${cfg.maxSpeed}`);
   if (!(Number.isInteger(cfg.minHits) && cfg.minHits >= 1)) throw new RangeError("IouTrackerConfig.minHits must be an integer >= 1");
   if (!(cfg.maxAgeMs >= 0)) throw new RangeError("IouTrackerConfig.maxAgeMs must be >= 0");
+  if (!(cfg.gateHorizonMs >= 0)) throw new RangeError("IouTrackerConfig.gateHorizonMs must be >= 0");
   if (!(Number.isInteger(cfg.maxTentativeMisses) && cfg.maxTentativeMisses >= 0)) {
     throw new RangeError("IouTrackerConfig.maxTentativeMisses must be an integer >= 0");
   }

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../support/browser.ts";
+import { fakeCameraArgs, makeY4m } from "../support/fake-camera.ts";
+import { oneByOneVideo, outDir, repoRoot } from "../support/paths.ts";
+import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { startWebApp, type WebApp } from "../support/web-app.ts";
+
+/** Shape of the capture page's test record (see web/app/capture/capture-client.tsx). */
+interface CaptureRecord {
+  sessionId: string;
+  cameraId: string;
+  acks: Array<{ seq: number; status: string; sentWidth: number; sentHeight: number; decodedWidth: number; decodedHeight: number; latencyMs: number; people: number; entered: number; exited: number }>;
+  sentSeqs: number[];
+  droppedClientSeqs: number[];
+}
+
+// Screenshots go to test/.out; with HEADCOUNT_UPDATE_SCREENSHOTS=1 they replace the README's.
+const shots = process.env.HEADCOUNT_UPDATE_SCREENSHOTS ? join(repoRoot, "test/e2e/screenshots") : join(outDir, "screenshots");
+
+let ts: TestServer;
+let web: WebApp;
+let browser: Browser;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  // Person 1 of the clip walks in at 6.0 s: start the camera at 3 s so they enter after ~3 s.
+  const y4m = makeY4m({ video: oneByOneVideo, startS: 3, durationS: 24, width: 640, fps: 10 });
+  ts = await startTestServer({ detector: "mediapipe" });
+  web = await startWebApp(ts.grpcWebUrl);
+  browser = await launchChromium(fakeCameraArgs(y4m));
+});
+after(async () => {
+  await browser?.close();
+  await web?.stop();
+  await ts?.stop();
+});
+
+async function record(page: Page): Promise<CaptureRecord> {
+  return page.evaluate(() => (window as unknown as { __headcountCapture: CaptureRecord }).__headcountCapture);
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test("a browser camera streams frames through gRPC-Web, every frame is acked, and both pages show the person who walks in", { timeout: 240_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const capture = await context.newPage();
+  const pageErrors: string[] = [];
+  capture.on("pageerror", (e) => pageErrors.push(e.message));
+  await capture.goto(`${web.url}/capture?camera=e2e-door&name=${encodeURIComponent("E2E door")}`);
+  await capture.getByTestId("capture-start").click();
+  await waitFor("the capture page to go live", async () => (await capture.getByTestId("capture-state").textContent()) === "live", 30_000);
+
+  const board = await context.newPage();
+  await board.goto(web.url);
+  const tile = board.locator('[data-testid="camera-tile"][data-camera-id="e2e-door"]');
+  await waitFor("the count page to list the camera online", async () => (await tile.count()) === 1 && (await tile.getByTestId("tile-online").textContent()) === "online", 20_000);
+
+  // The person walks in about 3 s into the clip; wait until they are counted on both pages.
+  await waitFor("an entry on the capture page", async () => Number(await capture.getByTestId("count-entered").textContent()) >= 1, 60_000);
+  await waitFor("the entry on the count page", async () => Number(await tile.getByTestId("tile-entered").textContent()) >= 1, 10_000);
+  await capture.screenshot({ path: join(shots, "capture-page.png") });
+  await board.screenshot({ path: join(shots, "count-page.png") });
+
+  await capture.getByTestId("capture-stop").click();
+  await waitFor("the last acks after stop", async () => {
+    const r = await record(capture);
+    const acked = new Set(r.acks.map((a) => a.seq));
+    return r.sentSeqs.every((s) => acked.has(s)) ? r : undefined;
+  }, 15_000);
+  const r = await record(capture);
+  assert.ok(r.acks.length >= 30, `acked frames: ${r.acks.length}`);
+
+  // Seq increases in the order acks arrive, and every sent frame has exactly one ack.
+  const seqs = r.acks.map((a) => a.seq);
+  assert.equal(new Set(seqs).size, seqs.length, "no seq acked twice");
+  assert.deepEqual([...seqs].sort((a, b) => a - b), [...r.sentSeqs].sort((a, b) => a - b), "one ack per sent frame");
+  // No gaps other than frames the page dropped (counted) because its window was full.
+  const all = new Set([...r.sentSeqs, ...r.droppedClientSeqs]);
+  const max = Math.max(...all);
+  for (let s = Math.min(...all); s <= max; s++) assert.ok(all.has(s), `seq ${s} neither sent nor counted as dropped`);
+
+  const processed = r.acks.filter((a) => a.status === "processed");
+  assert.ok(processed.length >= 0.5 * r.acks.length, `${processed.length} of ${r.acks.length} processed`);
+  for (const a of processed) {
+    assert.deepEqual([a.decodedWidth, a.decodedHeight], [a.sentWidth, a.sentHeight], `seq ${a.seq}: decoded size equals sent size`);
+  }
+  assert.equal(r.sentSeqs.length > 0 && r.acks[0]!.sentWidth, 640, "the default width is 640 px");
+  const latencies = processed.map((a) => a.latencyMs).sort((a, b) => a - b);
+  const p50 = latencies[Math.floor(latencies.length / 2)]!;
+  const span = r.acks.length / ((Math.max(...seqs) - Math.min(...seqs) + 1) / 10);
+  console.log(`e2e: ${r.acks.length} acks, ${processed.length} processed, ${r.droppedClientSeqs.length} dropped on the page, round trip p50 ${p50.toFixed(0)} ms, acked fps ~${span.toFixed(1)}`);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});

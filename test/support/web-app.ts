@@ -1,0 +1,81 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { repoRoot } from "./paths.ts";
+
+const webDir = join(repoRoot, "web");
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir).reduce((max, name) => {
+    if (name === "node_modules" || name === ".next") return max;
+    const p = join(dir, name);
+    const st = statSync(p);
+    return Math.max(max, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }, 0);
+}
+
+/** Builds the Next app unless a build newer than every source file exists. */
+export function ensureWebBuild(): void {
+  const buildId = join(webDir, ".next/BUILD_ID");
+  const sources = Math.max(newestMtime(join(webDir, "app")), newestMtime(join(webDir, "lib")), newestMtime(join(webDir, "components")), newestMtime(join(repoRoot, "proto/gen")));
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
+  execFileSync("npm", ["run", "build", "-w", "@headcount/web"], { cwd: repoRoot, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+}
+
+/** A free TCP port on 127.0.0.1 (next start cannot bind port 0 and report it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The production Next server, started for a test. */
+export interface WebApp {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `next start` on 127.0.0.1 with the given gRPC-Web URL and waits until it answers. */
+export async function startWebApp(grpcWebUrl: string): Promise<WebApp> {
+  ensureWebBuild();
+  const port = await freePort();
+  const child: ChildProcess = spawn(join(repoRoot, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: webDir,
+    env: { ...process.env, HEADCOUNT_GRPC_WEB_URL: grpcWebUrl, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.status < 500) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${output}`);
+    await sleep(200);
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(5_000)]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
