@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ChannelCredentials } from "@grpc/grpc-js";
 import { CaptureServiceClient } from "@headcount/proto/capture-client";
-import { FrameStatus, type Counts, type FrameAck } from "@headcount/proto/types";
+import { CountServiceClient } from "@headcount/proto/count-client";
+import { FrameStatus, type CountingLine, type Counts, type FrameAck } from "@headcount/proto/types";
 import { GrpcTransport } from "@protobuf-ts/grpc-transport";
 import { jpegSize } from "../decode/jpeg-header.ts";
 import type { SourceFrame } from "./jpeg-sources.ts";
@@ -16,6 +17,8 @@ export interface SendOptions {
   readonly pace: "source" | "max";
   /** Frames in flight at most; a frame due while the window is full is skipped (counted). */
   readonly window: number;
+  /** Set this counting line on the camera before the first frame. */
+  readonly line?: CountingLine;
   /** Called for every ack, with the round trip measured on this side. */
   readonly onAck?: (ack: FrameAck, rttMs: number) => void;
   readonly signal?: AbortSignal;
@@ -90,6 +93,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   const wallStart = Date.now();
   await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName } } });
   await Promise.race([sessionReady, finished]);
+  if (options.line) await new CountServiceClient(transport).setCountingLine({ cameraId: options.cameraId, line: options.line });
   let seq = 0;
   for await (const frame of source) {
     if (abort.signal.aborted) break;

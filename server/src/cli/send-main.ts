@@ -18,6 +18,9 @@ Options:
   --quality N          ffmpeg JPEG quality 2 (best) .. 31 (default 4)
   --pace source|max    at the source's rate, or as fast as acks return (default: source for cameras, max for files)
   --window N           frames in flight (default 1 with --pace max, 2 otherwise)
+  --line AX,AY,BX,BY[,right]
+                       set the camera's counting line (fractions of the frame, a->b);
+                       "in" is the left of a->b unless ",right" is given
   --json               JSON lines per ack and a JSON summary (for scripts)
   --quiet              summary only
   -h, --help           this help`;
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
       quality: { type: "string", default: "4" },
       pace: { type: "string" },
       window: { type: "string" },
+      line: { type: "string" },
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
     cameraName: values.name || cameraId,
     pace,
     window,
+    line: values.line ? parseLine(values.line) : undefined,
     signal: abort.signal,
     onAck: (ack, rttMs) => {
       if (values.quiet) return;
@@ -87,6 +92,15 @@ async function main(): Promise<void> {
     const { inViewPerFrame: _omit, ...rest } = summary;
     console.log(`summary: ${JSON.stringify(rest)}`);
   }
+}
+
+function parseLine(text: string) {
+  const parts = text.split(",").map((p) => p.trim());
+  const [ax, ay, bx, by] = parts.slice(0, 4).map(Number);
+  if (parts.length < 4 || [ax, ay, bx, by].some((v) => v === undefined || !Number.isFinite(v) || v < 0 || v > 1)) {
+    fail(`--line needs four numbers between 0 and 1: AX,AY,BX,BY (got ${text})`);
+  }
+  return { ax: ax!, ay: ay!, bx: bx!, by: by!, inSideLeft: parts[4] !== "right" };
 }
 
 function positiveNumber(text: string, flag: string, allowZero = false): number {

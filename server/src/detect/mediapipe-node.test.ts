@@ -35,10 +35,32 @@ test("create, detect, close, and create again in the same thread (wasm loader ca
   third.close();
 });
 
-test("a broken model is reported as a model problem", async () => {
+test("a broken model is reported as a model problem and leaves no timer behind", async () => {
   const junk = new Uint8Array(4096);
   junk.set([0, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33]); // "TFL3" but nothing behind it
-  await assert.rejects(createMediaPipeDetector({ model: junk, scoreThreshold: 0.5, maxResults: 5 }), /could not load the person detection model/);
+  // Watch the bundle's 60 s statistics timers through the globals it calls.
+  const realSet = globalThis.setInterval;
+  const realClear = globalThis.clearInterval;
+  const running = new Set<unknown>();
+  let started = 0;
+  globalThis.setInterval = ((...args: unknown[]) => {
+    const timer: unknown = Reflect.apply(realSet, globalThis, args);
+    if (args[1] === 60_000) (started++, running.add(timer));
+    return timer;
+  }) as typeof setInterval;
+  globalThis.clearInterval = ((timer?: Parameters<typeof clearInterval>[0]) => {
+    running.delete(timer);
+    realClear(timer);
+  }) as typeof clearInterval;
+  try {
+    await assert.rejects(createMediaPipeDetector({ model: junk, scoreThreshold: 0.5, maxResults: 5 }), /could not load the person detection model/);
+  } finally {
+    globalThis.setInterval = realSet;
+    globalThis.clearInterval = realClear;
+  }
+  assert.equal(started, 1, "the bundle started its statistics timer before failing");
+  assert.equal(running.size, 0, "and it was stopped, so it cannot hold the thread open");
+  await assert.rejects(createMediaPipeDetector({ model: new Uint8Array(64), scoreThreshold: 0.5, maxResults: 5 }), /not a \.tflite model/);
 });
 
 test("the WebGL stand-in serves exactly the texture round trip and rejects anything else", () => {

@@ -70,9 +70,9 @@ const STATISTICS_PERIOD_MS = 60_000;
 export async function createTask<T>(factory: () => Promise<T>): Promise<T> {
   const started: ReturnType<typeof setInterval>[] = [];
   const original = globalThis.setInterval;
-  const recording = (handler: () => void, delay?: number, ...rest: unknown[]): ReturnType<typeof setInterval> => {
-    const timer = original(handler, delay, ...rest);
-    if (delay === STATISTICS_PERIOD_MS) started.push(timer.unref());
+  const recording = (...args: unknown[]): ReturnType<typeof setInterval> => {
+    const timer = Reflect.apply(original, globalThis, args) as ReturnType<typeof setInterval>;
+    if (args[1] === STATISTICS_PERIOD_MS) started.push(timer.unref());
     return timer;
   };
   globalThis.setInterval = recording as typeof setInterval;

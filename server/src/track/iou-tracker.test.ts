@@ -28,12 +28,11 @@ test("a single-frame false positive is dropped silently: never confirmed, never 
 });
 
 test("low-score detections keep a track alive but never start one", () => {
-  const fading = { ...across, path: across.path };
   const tracker = createIouTracker();
   const ids: number[][] = [];
   for (let frame = 0; frame <= 20; frame++) {
     const t = frame * 100;
-    const person = walkerAt(fading, t)!;
+    const person = walkerAt(across, t)!;
     const score = frame < 5 ? 0.8 : 0.3;
     const ghost: Detection = { x: 0.05, y: 0.05, width: 0.1, height: 0.2, score: 0.3 };
     const update = tracker.update([{ ...person, score }, ghost], t);

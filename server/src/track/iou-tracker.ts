@@ -4,10 +4,11 @@
  *
  * Per frame: (1) every track's box is predicted at `timeMs` from its smoothed
  * velocity; (2) high-score detections are matched to all tracks by IoU, with a
- * centre-distance fallback (gate scaled by box height and elapsed time, up to
- * a horizon) for fast movers whose boxes no longer overlap; (3) low-score detections are
- * matched to the tracks left over, by IoU only; (4) unmatched high-score
- * detections start tentative tracks, unless they duplicate a matched box.
+ * centre-distance fallback (gate scaled by box height and elapsed time, up
+ * to a horizon) for fast movers whose boxes no longer overlap; (3) low-score
+ * detections are matched to the tracks left over, by IoU only; (4) unmatched
+ * high-score detections start tentative tracks, unless they duplicate a
+ * matched box.
  *
  * Matching is greedy on a sorted cost list, not Hungarian: the detector reports
  * at most ~10 people, the gates leave few ambiguous pairs, and with IoU costs
@@ -177,7 +178,7 @@ function highCost(cfg: IouTrackerConfig, s: TrackState, pred: Box, det: Detectio
   if (overlap >= cfg.minIou) return 1 - overlap;
   const ratio = Math.max(pred.height, det.height) / Math.max(1e-9, Math.min(pred.height, det.height));
   if (ratio > MAX_HEIGHT_RATIO) return undefined;
-  const elapsedMs = Math.max(0, timeMs - s.lastMatchMs);
+  const elapsedMs = Math.min(cfg.gateHorizonMs, Math.max(0, timeMs - s.lastMatchMs));
   const gate = (cfg.maxSpeed * Math.max(pred.height, det.height) * elapsedMs) / 1000;
   const distance = centreDistance(pred, det);
   return gate > 0 && distance <= gate ? 1 + distance / gate : undefined;
