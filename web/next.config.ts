@@ -17,6 +17,9 @@ const nextConfig: NextConfig = {
   output: "standalone",
   outputFileTracingRoot: workspaceRoot,
   turbopack: { root: workspaceRoot },
+  // No next/image here; keep the image optimizer (and its native sharp) out of the standalone output.
+  images: { unoptimized: true },
+  outputFileTracingExcludes: { "*": ["../node_modules/sharp/**/*", "../node_modules/@img/**/*"] },
   poweredByHeader: false,
   // `next dev` would otherwise write an AGENTS.md into web/.
   agentRules: false,

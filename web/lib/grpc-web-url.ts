@@ -55,7 +55,7 @@ export function parseGrpcWebSetting(raw: string | undefined): GrpcWebSetting {
 }
 
 /** Reads and parses the env var; call only on the server, at request time. */
-export function readGrpcWebSetting(env: NodeJS.ProcessEnv = process.env): GrpcWebSetting {
+export function readGrpcWebSetting(env: Readonly<Record<string, string | undefined>> = process.env): GrpcWebSetting {
   return parseGrpcWebSetting(env[GRPC_WEB_URL_ENV]);
 }
 

@@ -75,7 +75,8 @@ export async function createMediaPipeDetector(options: MediaPipeDetectorOptions)
   const side = modelInput ? Math.ceil(Math.max(modelInput.width, modelInput.height) * WIDEST_ASPECT) : undefined;
   const tiling = options.tiling ?? false;
   const suppression = options.suppression ?? DEFAULT_SUPPRESSION;
-  const cropBuffers = new Map<number, Uint8Array>();
+  // One reusable crop buffer: tiles are read within each synchronous detect call.
+  let cropBuffer = new Uint8Array(0);
   let closed = false;
 
   function detectIn(image: RgbaImage, tile: Tile | undefined, frameWidth: number, frameHeight: number): Detection[] {
@@ -106,7 +107,10 @@ export async function createMediaPipeDetector(options: MediaPipeDetectorOptions)
       const tiles = tiling ? tileLayout(image.width, image.height) : [];
       const found = tiles.length < 2
         ? detectIn(image, undefined, image.width, image.height)
-        : tiles.flatMap((tile) => detectIn(cropTile(image, tile, cropBuffers), tile, image.width, image.height));
+        : tiles.flatMap((tile) => {
+            if (cropBuffer.length !== tile.size * tile.size * 4) cropBuffer = new Uint8Array(tile.size * tile.size * 4);
+            return detectIn(cropTile(image, tile, cropBuffer), tile, image.width, image.height);
+          });
       return nonMaxSuppression(found, options.maxResults, suppression);
     },
     close(): void {
@@ -134,18 +138,13 @@ export function tileLayout(width: number, height: number): Tile[] {
   return tiles;
 }
 
-function cropTile(image: RgbaImage, tile: Tile, buffers: Map<number, Uint8Array>): RgbaImage {
+function cropTile(image: RgbaImage, tile: Tile, into: Uint8Array): RgbaImage {
   const rowBytes = tile.size * 4;
-  let data = buffers.get(tile.size);
-  if (!data) {
-    data = new Uint8Array(rowBytes * tile.size);
-    buffers.set(tile.size, data);
-  }
   for (let row = 0; row < tile.size; row++) {
     const from = ((tile.y + row) * image.width + tile.x) * 4;
-    data.set(image.data.subarray(from, from + rowBytes), row * rowBytes);
+    into.set(image.data.subarray(from, from + rowBytes), row * rowBytes);
   }
-  return { width: tile.size, height: tile.size, data };
+  return { width: tile.size, height: tile.size, data: into };
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -6,7 +6,10 @@
  *
  * Side effects on the calling thread (meant to be a detector worker):
  * `self`, `importScripts`, `import`, `WebGLRenderingContext` are defined and
- * `fetch` is replaced by a stand-in that refuses every request.
+ * `fetch` is replaced by a stand-in that refuses every request, so code that
+ * needs the network must not share a thread with MediaPipe (model-resolver.ts
+ * uses node:http(s) for that reason). `createTask` wraps `setInterval` only
+ * while a task is being created.
  */
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
@@ -192,7 +195,8 @@ export class TextureOnlyCanvas {
 
 /**
  * The part of WebGL 2 that MediaPipe's CPU path calls (listed by tracing
- * 1.1.0). A missing method throws "is not a function": loud on a version bump.
+ * 1.1.0), plus harmless no-op counterparts (delete, wait, flush). Anything
+ * else throws "is not a function": loud on a version bump.
  */
 export class TextureOnlyWebGl2 {
   readonly TEXTURE_2D = 0x0de1;
@@ -266,6 +270,7 @@ export class TextureOnlyWebGl2 {
     assertRgba8(format, type);
     const texture = this.framebuffer?.color;
     if (!texture?.pixels) throw new Error("TextureOnlyWebGl2: readPixels with no texture attached");
+    // dstOffset counts elements of `dst`; for UNSIGNED_BYTE that is the byte heap.
     const out = new Uint8Array(dst.buffer, dst.byteOffset + dstOffset, width * height * 4);
     const rowBytes = width * 4;
     for (let row = 0; row < height; row++) {

@@ -64,6 +64,9 @@ export interface CaptureClientProps {
   readonly nameParam: string | undefined;
 }
 
+/** A notice (not an error) disappears this long after it was last raised. */
+const NOTICE_VISIBLE_MS = 10_000;
+
 interface Setup {
   readonly engine: CaptureEngine;
   readonly warning: string | null;
@@ -169,14 +172,14 @@ function CapturePanel({ engine, warning, endpoint }: Setup) {
         </p>
       ) : null}
       {warning ? <p className="notice">{warning}</p> : null}
-      {view.notice ? (
+      {view.notice && now - view.noticeAtMs < NOTICE_VISIBLE_MS ? (
         <p className="notice" data-testid="capture-notice">
           {view.notice}
         </p>
       ) : null}
       <div className="capture-grid">
         <div className="capture-main">
-          <CapturePreview engine={engine} view={view} />
+          <CapturePreview engine={engine} view={view} nowMs={now} />
           <CaptureStats view={view} />
         </div>
         <div className="capture-side">

@@ -12,7 +12,12 @@ import { paintOverlay } from "@/lib/capture/overlay-painter";
 export interface CapturePreviewProps {
   readonly engine: CaptureEngine;
   readonly view: CaptureView;
+  /** Date.now(), refreshed by the page; boxes older than {@link BOX_MAX_AGE_MS} are not drawn. */
+  readonly nowMs: number;
 }
+
+/** Boxes this old describe a scene that has moved on (link down, server stuck): hide them. */
+const BOX_MAX_AGE_MS = 2_000;
 
 /** The line being drawn: the first point, and the second once there is one. */
 interface Draft {
@@ -25,7 +30,7 @@ interface Draft {
  * counting line, plus the line editor: drag from one end to the other (or
  * click both ends), choose the "in" side, Save.
  */
-export function CapturePreview({ engine, view }: CapturePreviewProps) {
+export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const dragging = useRef(false);
@@ -62,7 +67,8 @@ export function CapturePreview({ engine, view }: CapturePreviewProps) {
   const draftLine = editing && draft ? makeLine(draft.a, draft.b ?? draft.a, inSideLeft) : null;
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (canvas) paintOverlay(canvas, { people: view.people, line: view.line, draft: draftLine });
+    const fresh = view.peopleAtMs !== null && nowMs - view.peopleAtMs < BOX_MAX_AGE_MS;
+    if (canvas) paintOverlay(canvas, { people: fresh ? view.people : [], line: view.line, draft: draftLine });
   });
 
   const pointFrom = (event: PointerEvent<HTMLCanvasElement>): Point => {
@@ -114,7 +120,9 @@ export function CapturePreview({ engine, view }: CapturePreviewProps) {
     <section className="panel preview-panel" aria-label="Camera preview">
       <div className="preview" style={{ aspectRatio: String(ratio), width: `min(100%, calc(var(--preview-max-height) * ${ratio}))` }}>
         <video ref={videoRef} className="preview-video" muted playsInline autoPlay data-testid="preview-video" />
-        {!view.running ? <p className="preview-idle">Camera off. Press Start.</p> : null}
+        {!view.running ? (
+          <p className="preview-idle">{view.state === "error" ? "Camera unavailable" : "Camera off. Press Start."}</p>
+        ) : null}
         <canvas
           ref={canvasRef}
           className={editing ? "preview-overlay editing" : "preview-overlay"}

@@ -19,7 +19,7 @@ import { appendBounded, createCaptureRecord } from "./capture-record.ts";
 import type { HeadcountCaptureRecord } from "./capture-record.ts";
 import { effectiveFps } from "./capture-settings.ts";
 import type { CaptureSettings } from "./capture-settings.ts";
-import { ACK_ROWS, toAckRow } from "./capture-view.ts";
+import { ACK_ROWS, initialCaptureView, toAckRow } from "./capture-view.ts";
 import type { CaptureView, ConnectionState } from "./capture-view.ts";
 import { FramePump } from "./frame-pump.ts";
 import { SessionLink } from "./session-link.ts";
@@ -74,27 +74,14 @@ export class CaptureEngine {
     this.#pump = capture ? this.#createPump(capture) : null;
     const problem = options.configError ?? cameraSupportProblem();
     this.#errorKind = options.configError ? "config" : problem ? "camera" : null;
-    this.#view = {
-      state: problem ? "error" : "stopped",
-      retryAtMs: null,
+    this.#view = initialCaptureView({
       error: problem,
-      notice: null,
       cameraId: options.cameraId,
       cameraName: options.cameraName,
-      sessionId: null,
-      limits: null,
       settings: options.settings,
-      effectiveFps: options.settings.fps,
       windowSize: this.#window.limit,
-      line: null,
-      counts: null,
-      people: [],
-      rows: [],
       stats: this.#stats.snapshot(Date.now()),
-      devices: [],
-      running: false,
-      videoSize: null,
-    };
+    });
   }
 
   /** useSyncExternalStore's subscribe. */
@@ -141,7 +128,14 @@ export class CaptureEngine {
     closeCamera(this.#stream);
     this.#stream = null;
     if (this.#video) this.#video.srcObject = null;
-    this.#update({ state, running: false, retryAtMs: null, people: [], stats: this.#stats.snapshot(Date.now()) });
+    this.#update({
+      state,
+      running: false,
+      retryAtMs: null,
+      people: [],
+      peopleAtMs: null,
+      stats: this.#stats.snapshot(Date.now()),
+    });
   }
 
   /** Applies new settings; a different camera or facing reopens the camera, the rest applies from the next frame. */
@@ -227,7 +221,7 @@ export class CaptureEngine {
       opened: (session) => this.#onOpened(session),
       ack: (ack) => this.#onAck(ack),
       error: (message) => this.#setError("connection", message),
-      notice: (notice) => this.#update({ notice }),
+      notice: (notice) => this.#update({ notice, noticeAtMs: Date.now() }),
     });
   }
 
@@ -257,7 +251,7 @@ export class CaptureEngine {
         if (reconnect) this.#link?.reconnect();
       },
       sessionLost: (session) => this.#link?.forget(session),
-      notice: (notice) => this.#update({ notice }),
+      notice: (notice) => this.#update({ notice, noticeAtMs: Date.now() }),
     });
   }
 
@@ -294,7 +288,7 @@ export class CaptureEngine {
     this.#update({
       rows: [row, ...this.#view.rows].slice(0, ACK_ROWS),
       counts: ack.counts ?? this.#view.counts,
-      people: row.status === "processed" ? ack.people : this.#view.people,
+      ...(row.status === "processed" ? { people: ack.people, peopleAtMs: now } : {}),
       stats: this.#stats.snapshot(now),
     });
     this.#clearError("connection");

@@ -43,6 +43,8 @@ export interface CaptureView {
   readonly error: string | null;
   /** A softer hint (e.g. frames too big), or null. */
   readonly notice: string | null;
+  /** When the notice was last set (Date.now() clock); the page hides old notices. */
+  readonly noticeAtMs: number;
   readonly cameraId: string;
   readonly cameraName: string;
   readonly sessionId: string | null;
@@ -57,6 +59,8 @@ export interface CaptureView {
   readonly counts: Counts | null;
   /** People of the latest processed ack. */
   readonly people: readonly Person[];
+  /** When that ack arrived (Date.now() clock); old boxes are not drawn. */
+  readonly peopleAtMs: number | null;
   /** Newest first, at most {@link ACK_ROWS}. */
   readonly rows: readonly AckRow[];
   readonly stats: StatsSnapshot;
@@ -100,5 +104,39 @@ export function toAckRow(
     people: ack.people.length,
     timings: ack.timings ?? null,
     counts: ack.counts ?? null,
+  };
+}
+
+/** The view of an idle page: "stopped", or "error" when `error` is set (bad configuration, insecure page). */
+export function initialCaptureView(init: {
+  readonly error: string | null;
+  readonly cameraId: string;
+  readonly cameraName: string;
+  readonly settings: CaptureSettings;
+  readonly windowSize: number;
+  readonly stats: StatsSnapshot;
+}): CaptureView {
+  return {
+    state: init.error ? "error" : "stopped",
+    retryAtMs: null,
+    error: init.error,
+    notice: null,
+    noticeAtMs: 0,
+    cameraId: init.cameraId,
+    cameraName: init.cameraName,
+    sessionId: null,
+    limits: null,
+    settings: init.settings,
+    effectiveFps: init.settings.fps,
+    windowSize: init.windowSize,
+    line: null,
+    counts: null,
+    people: [],
+    peopleAtMs: null,
+    rows: [],
+    stats: init.stats,
+    devices: [],
+    running: false,
+    videoSize: null,
   };
 }

@@ -1,0 +1,130 @@
+import type Database from "better-sqlite3";
+import { StoreOpenError } from "./store.ts";
+
+/** One step of the schema; `version` is the `PRAGMA user_version` after it. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Marks a file as headcount's (`PRAGMA application_id`, "HCNT"). */
+export const APPLICATION_ID = 0x48434e54;
+
+/**
+ * The schema history, oldest first. Never edit a released step: add one.
+ * Steps run inside a transaction, so they cannot change `foreign_keys` or
+ * `journal_mode`; a table rebuild must follow SQLite's 12-step recipe.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "cameras, sessions, events, minute counts",
+    sql: `
+      CREATE TABLE event_kinds (
+        kind INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+      ) STRICT;
+      INSERT INTO event_kinds (kind, name) VALUES (0, 'entry'), (1, 'exit'), (2, 'cross_in'), (3, 'cross_out'), (4, 'reset');
+
+      -- Totals live in the camera row, updated in the transaction that appends
+      -- the events, so reading them is O(1); they always equal a recount of the
+      -- events since the last reset.
+      CREATE TABLE cameras (
+        camera_key INTEGER PRIMARY KEY,
+        camera_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        line_ax REAL, line_ay REAL, line_bx REAL, line_by REAL, line_in_side_left INTEGER,
+        entered INTEGER NOT NULL DEFAULT 0,
+        exited INTEGER NOT NULL DEFAULT 0,
+        crossed_in INTEGER NOT NULL DEFAULT 0,
+        crossed_out INTEGER NOT NULL DEFAULT 0,
+        reset_at_ms INTEGER,
+        CHECK ((line_ax IS NULL) = (line_in_side_left IS NULL))
+      ) STRICT;
+
+      CREATE TABLE sessions (
+        session_key INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL UNIQUE,
+        camera_key INTEGER NOT NULL REFERENCES cameras (camera_key),
+        opened_at_ms INTEGER NOT NULL,
+        closed_at_ms INTEGER,
+        frames_acked INTEGER
+      ) STRICT;
+      CREATE INDEX sessions_by_camera ON sessions (camera_key, opened_at_ms);
+
+      -- Small integer keys instead of the text ids keep an event row near 20 bytes.
+      -- Rows are never deleted (a reset is an event), so ids only grow.
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        camera_key INTEGER NOT NULL REFERENCES cameras (camera_key),
+        session_key INTEGER REFERENCES sessions (session_key),
+        kind INTEGER NOT NULL REFERENCES event_kinds (kind),
+        track_id INTEGER NOT NULL,
+        time_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX events_by_camera_time ON events (camera_key, time_ms);
+      CREATE INDEX events_by_time ON events (time_ms);
+
+      -- minute = floor(time_ms / 60000) of the events' own times.
+      CREATE TABLE minute_counts (
+        camera_key INTEGER NOT NULL REFERENCES cameras (camera_key),
+        minute INTEGER NOT NULL,
+        entered INTEGER NOT NULL,
+        exited INTEGER NOT NULL,
+        crossed_in INTEGER NOT NULL,
+        crossed_out INTEGER NOT NULL,
+        PRIMARY KEY (camera_key, minute)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX minute_counts_by_minute ON minute_counts (minute);
+    `,
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/**
+ * Brings the database up to the last migration, applying the missing steps in
+ * order inside one IMMEDIATE transaction: two processes opening the same file
+ * at once cannot both migrate, and a failing step leaves the file unchanged.
+ * Refuses a file from a newer version, or one that belongs to something else.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  checkOrder(migrations);
+  const latest = migrations.at(-1)?.version ?? 0;
+  const run = db.transaction(() => {
+    const from = db.pragma("user_version", { simple: true }) as number;
+    const appId = db.pragma("application_id", { simple: true }) as number;
+    if (appId !== APPLICATION_ID && (appId !== 0 || from !== 0 || hasTables(db))) {
+      throw new StoreOpenError("foreign", `${db.name} is an SQLite database but not a headcount one (application_id ${appId}, user_version ${from}); point the data directory elsewhere`);
+    }
+    if (from > latest) {
+      throw new StoreOpenError(
+        "too-new",
+        `${db.name} has schema version ${from}, but this server only knows versions up to ${latest}: it was written by a newer headcount. Run the newer server, or point the data directory elsewhere.`,
+      );
+    }
+    for (const m of migrations) {
+      if (m.version <= from) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+    if (from < latest) db.pragma(`application_id = ${APPLICATION_ID}`);
+    return { from, to: Math.max(from, latest) };
+  });
+  return run.immediate();
+}
+
+function hasTables(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema LIMIT 1").get() !== undefined;
+}
+
+function checkOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (!Number.isInteger(m.version) || m.version !== i + 1) {
+      throw new Error(`migration "${m.name}" has version ${m.version}; versions must be 1, 2, 3, ... in order`);
+    }
+  });
+}

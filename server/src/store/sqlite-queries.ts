@@ -1,0 +1,107 @@
+import type Database from "better-sqlite3";
+import { DomainError } from "../rpc/errors.ts";
+import { kindOf } from "./sqlite-rows.ts";
+import type { BucketSize, EventPage, EventQuery, SeriesPoint, SeriesQuery, SessionQuery, StoredEvent, StoredSession } from "./store.ts";
+
+const BUCKET_MS: Readonly<Record<BucketSize, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** The most events one page may hold. */
+export const MAX_EVENT_PAGE = 10_000;
+
+/**
+ * Sums the minute aggregates into buckets. `cameraKey` null sums every camera.
+ * Reads only `minute_counts` (at most 1,440 rows per camera-day), never events.
+ */
+export function querySeries(db: Database.Database, cameraKey: number | null, q: SeriesQuery): SeriesPoint[] {
+  const bucketMs = BUCKET_MS[q.bucket];
+  if (!bucketMs) throw new DomainError("INVALID_ARGUMENT", `unknown bucket size "${String(q.bucket)}"`);
+  checkRange(q.fromMs, q.toMs);
+  const offsetMs = Math.round((q.utcOffsetMinutes ?? 0) * 60_000);
+  if (!Number.isSafeInteger(offsetMs) || Math.abs(offsetMs) > 18 * 3_600_000) {
+    throw new DomainError("INVALID_ARGUMENT", "utcOffsetMinutes must be within ±18 hours");
+  }
+  const sql = `
+    SELECT ((minute * 60000 + @offsetMs) / @bucketMs) * @bucketMs - @offsetMs AS startMs,
+      SUM(entered) AS entered, SUM(exited) AS exited, SUM(crossed_in) AS crossedIn, SUM(crossed_out) AS crossedOut
+    FROM minute_counts
+    WHERE minute >= @fromMinute AND minute < @toMinute ${cameraKey === null ? "" : "AND camera_key = @cameraKey"}
+    GROUP BY startMs ORDER BY startMs`;
+  return db.prepare<Record<string, number>, SeriesPoint>(sql).all({
+    offsetMs,
+    bucketMs,
+    fromMinute: Math.ceil(q.fromMs / 60_000),
+    toMinute: Math.ceil(q.toMs / 60_000),
+    ...(cameraKey === null ? {} : { cameraKey }),
+  });
+}
+
+interface EventRow {
+  readonly id: number;
+  readonly cameraId: string;
+  readonly sessionId: string | null;
+  readonly kind: number;
+  readonly trackId: number;
+  readonly timeMs: number;
+}
+
+/** A page of events newest first (time, then id), continuing after `q.cursor`. */
+export function queryEvents(db: Database.Database, cameraKey: number | null, q: EventQuery): EventPage {
+  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_EVENT_PAGE) {
+    throw new DomainError("INVALID_ARGUMENT", `limit must be 1..${MAX_EVENT_PAGE}, got ${q.limit}`);
+  }
+  const where: string[] = [];
+  const params: Record<string, number> = { limit: q.limit + 1 };
+  const filter = (condition: string, values: Record<string, number>) => {
+    where.push(condition);
+    Object.assign(params, values);
+  };
+  if (cameraKey !== null) filter("e.camera_key = @cameraKey", { cameraKey });
+  if (q.fromMs !== undefined) filter("e.time_ms >= @fromMs", { fromMs: q.fromMs });
+  if (q.toMs !== undefined) filter("e.time_ms < @toMs", { toMs: q.toMs });
+  if (q.cursor !== undefined) {
+    const [curTime, curId] = parseCursor(q.cursor);
+    filter("(e.time_ms < @curTime OR (e.time_ms = @curTime AND e.id < @curId))", { curTime, curId });
+  }
+  const sql = `
+    SELECT e.id, c.camera_id AS cameraId, s.session_id AS sessionId, e.kind, e.track_id AS trackId, e.time_ms AS timeMs
+    FROM events e
+      JOIN cameras c ON c.camera_key = e.camera_key
+      LEFT JOIN sessions s ON s.session_key = e.session_key
+    ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY e.time_ms DESC, e.id DESC
+    LIMIT @limit`;
+  const rows = db.prepare<Record<string, number>, EventRow>(sql).all(params);
+  const more = rows.length > q.limit;
+  const events: StoredEvent[] = rows.slice(0, q.limit).map((r) => ({ ...r, kind: kindOf(r.kind) }));
+  const last = events.at(-1);
+  return { events, nextCursor: more && last ? `${last.timeMs}:${last.id}` : null };
+}
+
+/** Sessions overlapping [fromMs, toMs), oldest first; a session never closed overlaps everything after its start. */
+export function querySessions(db: Database.Database, cameraKey: number | null, q: SessionQuery): StoredSession[] {
+  checkRange(q.fromMs, q.toMs);
+  const sql = `
+    SELECT s.session_id AS sessionId, c.camera_id AS cameraId, s.opened_at_ms AS openedAtMs,
+      s.closed_at_ms AS closedAtMs, s.frames_acked AS framesAcked
+    FROM sessions s JOIN cameras c ON c.camera_key = s.camera_key
+    WHERE s.opened_at_ms < @toMs AND (s.closed_at_ms IS NULL OR s.closed_at_ms >= @fromMs)
+      ${cameraKey === null ? "" : "AND s.camera_key = @cameraKey"}
+    ORDER BY s.opened_at_ms, s.session_key`;
+  return db.prepare<Record<string, number>, StoredSession>(sql).all({
+    fromMs: q.fromMs,
+    toMs: q.toMs,
+    ...(cameraKey === null ? {} : { cameraKey }),
+  });
+}
+
+function checkRange(fromMs: number, toMs: number): void {
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs > toMs) {
+    throw new DomainError("INVALID_ARGUMENT", `bad time range [${fromMs}, ${toMs})`);
+  }
+}
+
+function parseCursor(cursor: string): [number, number] {
+  const m = /^(-?\d+):(\d+)$/.exec(cursor);
+  if (!m) throw new DomainError("INVALID_ARGUMENT", `bad event cursor "${cursor}"`);
+  return [Number(m[1]), Number(m[2])];
+}

@@ -1,0 +1,77 @@
+import { DomainError } from "../rpc/errors.ts";
+import type { Line } from "../count/count-types.ts";
+import { STORED_EVENT_KINDS, type NewEvent, type StoredCamera, type StoredEventKind, type StoredTotals } from "./store.ts";
+
+/** A `cameras` row as SQLite returns it. */
+export interface CameraRow {
+  readonly camera_key: number;
+  readonly camera_id: string;
+  readonly name: string;
+  readonly created_at_ms: number;
+  readonly line_ax: number | null;
+  readonly line_ay: number | null;
+  readonly line_bx: number | null;
+  readonly line_by: number | null;
+  readonly line_in_side_left: number | null;
+  readonly entered: number;
+  readonly exited: number;
+  readonly crossed_in: number;
+  readonly crossed_out: number;
+  readonly reset_at_ms: number | null;
+}
+
+/** The numeric code of each event kind (the `event_kinds` table). */
+export const KIND_CODE: Readonly<Record<StoredEventKind, number>> = Object.fromEntries(
+  STORED_EVENT_KINDS.map((k, i) => [k, i]),
+) as Record<StoredEventKind, number>;
+
+/** The kind of a numeric code read back from the database. */
+export function kindOf(code: number): StoredEventKind {
+  const kind = STORED_EVENT_KINDS[code];
+  if (!kind) throw new Error(`unknown event kind code ${code} in the database`);
+  return kind;
+}
+
+/** The API view of a camera row. */
+export function toCamera(row: CameraRow): StoredCamera {
+  return {
+    cameraId: row.camera_id,
+    name: row.name,
+    line: toLine(row),
+    totals: totalsOf(row),
+    resetAtMs: row.reset_at_ms,
+    createdAtMs: row.created_at_ms,
+  };
+}
+
+/** The stored totals of a camera row. */
+export function totalsOf(row: CameraRow): StoredTotals {
+  return { entered: row.entered, exited: row.exited, crossedIn: row.crossed_in, crossedOut: row.crossed_out };
+}
+
+function toLine(row: CameraRow): Line | null {
+  if (row.line_ax === null || row.line_ay === null || row.line_bx === null || row.line_by === null || row.line_in_side_left === null) return null;
+  return { ax: row.line_ax, ay: row.line_ay, bx: row.line_bx, by: row.line_by, inSideLeft: row.line_in_side_left !== 0 };
+}
+
+/** The column values of a line (all null to clear it); rejects non-finite coordinates. */
+export function lineColumns(line: Line | null): [number | null, number | null, number | null, number | null, number | null] {
+  if (line === null) return [null, null, null, null, null];
+  const coords = [line.ax, line.ay, line.bx, line.by];
+  if (!coords.every(Number.isFinite)) throw new DomainError("INVALID_ARGUMENT", "a counting line needs finite coordinates");
+  return [line.ax, line.ay, line.bx, line.by, line.inSideLeft ? 1 : 0];
+}
+
+/** Rejects a batch with an unknown kind, a bad track id or a non-integer time (none of it is stored). */
+export function checkEvents(events: readonly NewEvent[]): void {
+  for (const e of events) {
+    if (!Object.hasOwn(KIND_CODE, e.kind)) throw new DomainError("INVALID_ARGUMENT", `unknown event kind "${String(e.kind)}"`);
+    if (!Number.isSafeInteger(e.trackId) || e.trackId < 0) throw new DomainError("INVALID_ARGUMENT", `bad track id ${e.trackId}`);
+    if (!Number.isSafeInteger(e.timeMs)) throw new DomainError("INVALID_ARGUMENT", `event time must be an integer of Unix ms, got ${e.timeMs}`);
+  }
+}
+
+/** Throws INVALID_ARGUMENT for an empty or non-string id. */
+export function checkId(value: string, what: string): void {
+  if (typeof value !== "string" || value.length === 0) throw new DomainError("INVALID_ARGUMENT", `${what} must not be empty`);
+}

@@ -1,0 +1,187 @@
+import type Database from "better-sqlite3";
+import type { Line } from "../count/count-types.ts";
+import { DomainError } from "../rpc/errors.ts";
+import { queryEvents, querySeries, querySessions } from "./sqlite-queries.ts";
+import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
+import { type CameraRow, checkEvents, checkId, KIND_CODE, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
+import type {
+  AppendResult, EventPage, EventQuery, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
+} from "./store.ts";
+
+/**
+ * Opens the embedded store: one SQLite file under `options.dataDir`, WAL mode,
+ * migrated to the current schema. Throws a StoreOpenError for a file it cannot use.
+ */
+export function openSqliteStore(options: SqliteOpenOptions): SqliteStore {
+  return new SqliteStore(openDatabase(options));
+}
+
+/** Entered, exited, crossed in, crossed out: a camera's totals or one minute's counts. */
+type Counts = [number, number, number, number];
+
+/**
+ * The Store on better-sqlite3. Calls run synchronously inside the returned
+ * promise's executor, so one connection never interleaves two transactions;
+ * several connections (processes) on one file serialize on SQLite's write
+ * lock, taken at the start of every write transaction (BEGIN IMMEDIATE).
+ */
+export class SqliteStore implements Store {
+  // Cameras and sessions are never deleted, so their integer keys can be cached.
+  private readonly cameraKeys = new Map<string, number>();
+  private readonly sessionKeys = new Map<string, { key: number; cameraKey: number }>();
+  private readonly sql;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = {
+      cameraById: db.prepare<[string], CameraRow>("SELECT * FROM cameras WHERE camera_id = ?"),
+      cameraByKey: db.prepare<[number], CameraRow>("SELECT * FROM cameras WHERE camera_key = ?"),
+      allCameras: db.prepare<[], CameraRow>("SELECT * FROM cameras ORDER BY name, camera_id"),
+      insertCamera: db.prepare("INSERT INTO cameras (camera_id, name, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO NOTHING"),
+      rename: db.prepare<[string, string], CameraRow>("UPDATE cameras SET name = ? WHERE camera_id = ? RETURNING *"),
+      setLine: db.prepare<unknown[], CameraRow>(
+        "UPDATE cameras SET line_ax = ?, line_ay = ?, line_bx = ?, line_by = ?, line_in_side_left = ? WHERE camera_id = ? RETURNING *",
+      ),
+      setTotals: db.prepare(
+        "UPDATE cameras SET entered = ?, exited = ?, crossed_in = ?, crossed_out = ?, reset_at_ms = ? WHERE camera_key = ?",
+      ),
+      sessionById: db.prepare<[string], { session_key: number; camera_key: number }>(
+        "SELECT session_key, camera_key FROM sessions WHERE session_id = ?",
+      ),
+      openSession: db.prepare("INSERT INTO sessions (session_id, camera_key, opened_at_ms) VALUES (?, ?, ?)"),
+      closeSession: db.prepare("UPDATE sessions SET closed_at_ms = ?, frames_acked = ? WHERE session_id = ?"),
+      insertEvent: db.prepare("INSERT INTO events (camera_key, session_key, kind, track_id, time_ms) VALUES (?, ?, ?, ?, ?)"),
+      addMinute: db.prepare(`
+        INSERT INTO minute_counts (camera_key, minute, entered, exited, crossed_in, crossed_out) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (camera_key, minute) DO UPDATE SET
+          entered = entered + excluded.entered, exited = exited + excluded.exited,
+          crossed_in = crossed_in + excluded.crossed_in, crossed_out = crossed_out + excluded.crossed_out`),
+    };
+  }
+
+  async upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera> {
+    checkId(cameraId, "camera id");
+    const row = this.db.transaction(() => {
+      this.sql.insertCamera.run(cameraId, name || cameraId, nowMs);
+      return name ? this.sql.rename.get(name, cameraId) : this.sql.cameraById.get(cameraId);
+    }).immediate();
+    return toCamera(row!);
+  }
+
+  async renameCamera(cameraId: string, name: string): Promise<StoredCamera> {
+    if (!name.trim()) throw new DomainError("INVALID_ARGUMENT", "a camera name must not be empty");
+    return toCamera(this.found(this.sql.rename.get(name, cameraId), cameraId));
+  }
+
+  async setLine(cameraId: string, line: Line | null): Promise<StoredCamera> {
+    return toCamera(this.found(this.sql.setLine.get(...lineColumns(line), cameraId), cameraId));
+  }
+
+  async getCamera(cameraId: string): Promise<StoredCamera | null> {
+    const row = this.sql.cameraById.get(cameraId);
+    return row ? toCamera(row) : null;
+  }
+
+  async listCameras(): Promise<StoredCamera[]> {
+    return this.sql.allCameras.all().map(toCamera);
+  }
+
+  async openSession(sessionId: string, cameraId: string, openedAtMs: number): Promise<void> {
+    checkId(sessionId, "session id");
+    const cameraKey = this.cameraKey(cameraId);
+    let key: number;
+    try {
+      key = Number(this.sql.openSession.run(sessionId, cameraKey, openedAtMs).lastInsertRowid);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+        throw new DomainError("ALREADY_EXISTS", `session ${sessionId} is already recorded`);
+      }
+      throw err;
+    }
+    this.sessionKeys.set(sessionId, { key, cameraKey });
+  }
+
+  async closeSession(sessionId: string, closedAtMs: number, framesAcked: number): Promise<boolean> {
+    return this.sql.closeSession.run(closedAtMs, framesAcked, sessionId).changes > 0;
+  }
+
+  async listSessions(query: SessionQuery): Promise<StoredSession[]> {
+    return querySessions(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query);
+  }
+
+  async appendEvents(cameraId: string, sessionId: string | null, events: readonly NewEvent[]): Promise<AppendResult> {
+    const cameraKey = this.cameraKey(cameraId);
+    const sessionKey = sessionId === null ? null : this.sessionKey(sessionId, cameraKey, cameraId);
+    checkEvents(events);
+    if (events.length === 0) {
+      const row = this.sql.cameraByKey.get(cameraKey)!;
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+    }
+    return this.db.transaction(() => this.appendInTransaction(cameraKey, sessionKey, events)).immediate();
+  }
+
+  async series(query: SeriesQuery): Promise<SeriesPoint[]> {
+    return querySeries(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query);
+  }
+
+  async events(query: EventQuery): Promise<EventPage> {
+    return queryEvents(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private appendInTransaction(cameraKey: number, sessionKey: number | null, events: readonly NewEvent[]): AppendResult {
+    // Read inside the write transaction: another connection may have appended since.
+    const row = this.sql.cameraByKey.get(cameraKey)!;
+    const t: Counts = [row.entered, row.exited, row.crossed_in, row.crossed_out];
+    let resetAtMs = row.reset_at_ms;
+    const minutes = new Map<number, Counts>();
+    const eventIds: number[] = [];
+    for (const e of events) {
+      eventIds.push(Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs).lastInsertRowid));
+      if (e.kind === "reset") {
+        t.fill(0);
+        resetAtMs = e.timeMs;
+        continue;
+      }
+      const minute = Math.floor(e.timeMs / 60_000);
+      let m = minutes.get(minute);
+      if (!m) minutes.set(minute, (m = [0, 0, 0, 0]));
+      // KIND_CODE of entry, exit, cross_in, cross_out is 0..3: the column index.
+      const col = KIND_CODE[e.kind] as 0 | 1 | 2 | 3;
+      t[col]++;
+      m[col]++;
+    }
+    this.sql.setTotals.run(...t, resetAtMs, cameraKey);
+    for (const [minute, m] of minutes) this.sql.addMinute.run(cameraKey, minute, ...m);
+    const totals = { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] };
+    return { totals, resetAtMs, eventIds };
+  }
+
+  private found(row: CameraRow | undefined, cameraId: string): CameraRow {
+    if (!row) throw new DomainError("NOT_FOUND", `unknown camera ${cameraId}`);
+    return row;
+  }
+
+  private cameraKey(cameraId: string): number {
+    let key = this.cameraKeys.get(cameraId);
+    if (key === undefined) {
+      key = this.found(this.sql.cameraById.get(cameraId), cameraId).camera_key;
+      this.cameraKeys.set(cameraId, key);
+    }
+    return key;
+  }
+
+  private sessionKey(sessionId: string, cameraKey: number, cameraId: string): number {
+    let s = this.sessionKeys.get(sessionId);
+    if (!s) {
+      const row = this.sql.sessionById.get(sessionId);
+      if (!row) throw new DomainError("NOT_FOUND", `unknown session ${sessionId}`);
+      s = { key: row.session_key, cameraKey: row.camera_key };
+      this.sessionKeys.set(sessionId, s);
+    }
+    if (s.cameraKey !== cameraKey) throw new DomainError("INVALID_ARGUMENT", `session ${sessionId} does not belong to camera ${cameraId}`);
+    return s.key;
+  }
+}

@@ -1,0 +1,189 @@
+import type { Line } from "../count/count-types.ts";
+
+/**
+ * What the store keeps about a camera, session and count event. The store
+ * never holds frames or images: only counts, the history of counted events
+ * and per-minute aggregates of them.
+ *
+ * Every method returns a promise even though the embedded SQLite store works
+ * synchronously, so a shared database (several server replicas) can implement
+ * the same interface later without changing callers.
+ */
+
+/** A kind of stored event; "reset" restarts a camera's totals at zero. */
+export type StoredEventKind = "entry" | "exit" | "cross_in" | "cross_out" | "reset";
+
+/** Every event kind, in the order of their numeric codes in the database. */
+export const STORED_EVENT_KINDS: readonly StoredEventKind[] = ["entry", "exit", "cross_in", "cross_out", "reset"];
+
+/** The totals a camera accumulates (people in view is live and never stored). */
+export interface StoredTotals {
+  readonly entered: number;
+  readonly exited: number;
+  readonly crossedIn: number;
+  readonly crossedOut: number;
+}
+
+/** A camera with its stored totals. */
+export interface StoredCamera {
+  readonly cameraId: string;
+  readonly name: string;
+  readonly line: Line | null;
+  /** Totals over the events appended since the camera's last reset. */
+  readonly totals: StoredTotals;
+  /** Time of the last reset event (Unix ms), or null if never reset. */
+  readonly resetAtMs: number | null;
+  readonly createdAtMs: number;
+}
+
+/** An event to append: what the counter produced, or a reset. */
+export interface NewEvent {
+  readonly kind: StoredEventKind;
+  /** The track counted; 0 for a reset. */
+  readonly trackId: number;
+  /** When it happened (Unix ms; the frame's capture time for counted events). */
+  readonly timeMs: number;
+}
+
+/** A stored event; `id` grows with the order of appends (across all cameras). */
+export interface StoredEvent {
+  readonly id: number;
+  readonly cameraId: string;
+  /** The capture session that counted it; null for a reset made from the count page. */
+  readonly sessionId: string | null;
+  readonly kind: StoredEventKind;
+  readonly trackId: number;
+  readonly timeMs: number;
+}
+
+/** The outcome of one appended batch (one frame's events). */
+export interface AppendResult {
+  /** The camera's totals after the batch. */
+  readonly totals: StoredTotals;
+  readonly resetAtMs: number | null;
+  /** The ids given to the batch's events, in the order given. */
+  readonly eventIds: readonly number[];
+}
+
+/** A capture session as recorded. */
+export interface StoredSession {
+  readonly sessionId: string;
+  readonly cameraId: string;
+  readonly openedAtMs: number;
+  /** Null while open, or when the server stopped without closing it (crash). */
+  readonly closedAtMs: number | null;
+  readonly framesAcked: number | null;
+}
+
+/** The width of a series bucket. */
+export type BucketSize = "minute" | "hour" | "day";
+
+/** Which buckets to read. Minute buckets starting in [fromMs, toMs) are included. */
+export interface SeriesQuery {
+  /** One camera, or every camera summed when absent. */
+  readonly cameraId?: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly bucket: BucketSize;
+  /**
+   * Offset of the viewer's time zone from UTC in minutes (e.g. 60 for UTC+1),
+   * so hour and day buckets start at local midnight; default 0. A fixed offset:
+   * a range that spans a daylight-saving change is off by the change for part of it.
+   */
+  readonly utcOffsetMinutes?: number;
+}
+
+/** One bucket of a series; only buckets with at least one count are returned. */
+export interface SeriesPoint {
+  /** Bucket start, Unix ms. */
+  readonly startMs: number;
+  readonly entered: number;
+  readonly exited: number;
+  readonly crossedIn: number;
+  readonly crossedOut: number;
+}
+
+/** Which events to read, newest first (by time, then by id). */
+export interface EventQuery {
+  /** One camera, or every camera when absent. */
+  readonly cameraId?: string;
+  /** Inclusive lower bound on event time, Unix ms. */
+  readonly fromMs?: number;
+  /** Exclusive upper bound on event time, Unix ms. */
+  readonly toMs?: number;
+  /** Page size, 1..10,000. */
+  readonly limit: number;
+  /** `nextCursor` of the previous page, to continue after it. */
+  readonly cursor?: string;
+}
+
+/** One page of events. */
+export interface EventPage {
+  readonly events: readonly StoredEvent[];
+  /** Pass as `cursor` for the next (older) page; null when this was the last. */
+  readonly nextCursor: string | null;
+}
+
+/** Which sessions to read: those that overlap [fromMs, toMs). */
+export interface SessionQuery {
+  readonly cameraId?: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * Persistence of cameras, sessions, count events and per-minute aggregates.
+ * Unknown cameras or sessions and invalid input are DomainErrors
+ * (NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT) so services can pass them on.
+ */
+export interface Store {
+  /** Creates the camera on first sight; renames it when `name` is not empty. */
+  upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera>;
+  /** Renames a known camera (`name` must not be empty). */
+  renameCamera(cameraId: string, name: string): Promise<StoredCamera>;
+  /** Sets, or clears with null, a known camera's counting line. */
+  setLine(cameraId: string, line: Line | null): Promise<StoredCamera>;
+  /** One camera, or null when unknown. */
+  getCamera(cameraId: string): Promise<StoredCamera | null>;
+  /** Every camera, sorted by name. */
+  listCameras(): Promise<StoredCamera[]>;
+
+  /** Records a new capture session of a known camera. */
+  openSession(sessionId: string, cameraId: string, openedAtMs: number): Promise<void>;
+  /** Records a session's end; false when the session is unknown. */
+  closeSession(sessionId: string, closedAtMs: number, framesAcked: number): Promise<boolean>;
+  /** Sessions that overlap a time range (a session never closed counts as still open). */
+  listSessions(query: SessionQuery): Promise<StoredSession[]>;
+
+  /**
+   * Appends one frame's events in order, with their minute aggregates and the
+   * camera's totals, in one transaction; resolves once committed (see the
+   * implementation for how durable that is). `sessionId` is null for events
+   * not made by a capture session (a reset from the count page). An empty
+   * batch writes nothing and returns the current totals.
+   */
+  appendEvents(cameraId: string, sessionId: string | null, events: readonly NewEvent[]): Promise<AppendResult>;
+
+  /** Entry, exit and crossing counts per bucket. */
+  series(query: SeriesQuery): Promise<SeriesPoint[]>;
+  /** A page of the event log. */
+  events(query: EventQuery): Promise<EventPage>;
+
+  /** Closes the database; later calls fail. */
+  close(): Promise<void>;
+}
+
+/** Why a database could not be opened. */
+export type StoreOpenFailure = "not-a-database" | "corrupt" | "foreign" | "too-new" | "io";
+
+/** Thrown when opening the store fails; the message says what to do. */
+export class StoreOpenError extends Error {
+  override name = "StoreOpenError";
+  constructor(
+    readonly reason: StoreOpenFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,55 @@
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from "node:perf_hooks";
+import { startTestServer, type TestServerOptions } from "../support/test-server.ts";
+import type { ServerRequest, ServerSnapshot, ToParent } from "./bench-server-process.ts";
+
+/**
+ * A real headcount server in its own process, for benchmarks: started with
+ * the test server helper (createServer, 127.0.0.1, port 0), driven over IPC.
+ * Its own process so that its memory and CPU are its own, and the load
+ * generator cannot stall its event loop.
+ */
+
+const options = JSON.parse(process.argv[2] ?? "{}") as TestServerOptions;
+const send = (message: ToParent) => process.send!(message);
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+let eluStart: EventLoopUtilization = performance.eventLoopUtilization();
+let cpuStart = process.cpuUsage();
+
+const server = await startTestServer(options);
+
+function snapshot(reset: boolean): ServerSnapshot {
+  const memory = process.memoryUsage();
+  const elu = performance.eventLoopUtilization(eluStart);
+  const cpu = process.cpuUsage(cpuStart);
+  const result: ServerSnapshot = {
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    externalBytes: memory.external,
+    mainThreadUtilization: elu.utilization,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    eventLoopDelayP99Ms: delay.count > 0 ? delay.percentile(99) / 1e6 : 0,
+    pipeline: { ...server.server.pipeline.stats },
+    pool: server.server.pool.stats(),
+    sessions: server.server.sessions.size,
+  };
+  if (reset) {
+    eluStart = performance.eventLoopUtilization();
+    cpuStart = process.cpuUsage();
+    delay.reset();
+  }
+  return result;
+}
+
+process.on("message", (request: ServerRequest) => {
+  if (request.type === "snapshot") {
+    // Let the runner measure memory without the garbage of the last round.
+    if (request.gc && globalThis.gc) globalThis.gc();
+    send({ type: "snapshot", id: request.id, snapshot: snapshot(request.reset) });
+  } else if (request.type === "stop") {
+    void server.stop().then(() => process.exit(0));
+  }
+});
+
+send({ type: "listening", grpcPort: server.grpcPort, grpcWebUrl: server.grpcWebUrl, detectorName: server.server.pool.detectorName });
