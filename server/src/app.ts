@@ -52,6 +52,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     model: deps.model,
     scoreThreshold: config.scoreThreshold,
     maxResults: config.maxPeople,
+    tiling: config.tiling,
   };
   const pool = await createWorkerPool({ size: config.workers, detector, maxPixels: config.limits.maxPixels, log });
   log.info({ detector: pool.detectorName, workers: config.workers }, "frame workers ready");

@@ -16,6 +16,8 @@ export interface ServerSnapshot {
   readonly pipeline: { processed: number; droppedStale: number; rejected: number; failed: number };
   readonly pool: { workers: number; crashes: number; detectorFailures: number; busyJobs: number };
   readonly sessions: number;
+  /** When the snapshot was taken, on the clock V8's CPU profiles use (CLOCK_MONOTONIC), microseconds. */
+  readonly monotonicUs: number;
 }
 
 /** Runner -> server process. */

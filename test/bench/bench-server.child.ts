@@ -33,6 +33,7 @@ function snapshot(reset: boolean): ServerSnapshot {
     pipeline: { ...server.server.pipeline.stats },
     pool: server.server.pool.stats(),
     sessions: server.server.sessions.size,
+    monotonicUs: Number(process.hrtime.bigint() / 1000n),
   };
   if (reset) {
     eluStart = performance.eventLoopUtilization();

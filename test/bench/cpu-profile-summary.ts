@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 
 /** Where one thread spent its sampled time. */
 export interface ThreadProfile {
-  /** File name of the profile (Node names them CPU.<date>.<pid>.<threadId>.<seq>.cpuprofile). */
+  /** File name of the profile (Node names them CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile). */
   readonly file: string;
   /** 0 is the main thread; workers count up. */
   readonly threadId: number;
@@ -21,6 +21,7 @@ interface ProfileNode {
 
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
+  readonly startTime: number;
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 }
@@ -37,12 +38,25 @@ export function areaOf(url: string, functionName: string): string {
   return basename(url);
 }
 
-/** Self time per area and per function of one `.cpuprofile` file. */
-export function summarizeProfile(path: string, top = 12): ThreadProfile {
+/** A time span on the profiles' clock (CLOCK_MONOTONIC, microseconds, as `process.hrtime`). */
+export type ProfileWindow = readonly [startUs: number, endUs: number];
+
+/**
+ * Self time per area and per function of one `.cpuprofile` file, counting
+ * only samples inside `windows` when given (e.g. the measured rounds, so
+ * start-up and pauses between rounds do not dilute the picture).
+ */
+export function summarizeProfile(path: string, top = 12, windows?: readonly ProfileWindow[]): ThreadProfile {
   const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (windows && !windows.some(([from, to]) => at >= from && at <= to)) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  });
   const areas = new Map<string, number>();
   const functions = new Map<string, { area: string; us: number }>();
   let total = 0;
@@ -61,7 +75,7 @@ export function summarizeProfile(path: string, top = 12): ThreadProfile {
   const share = (us: number) => (total > 0 ? us / total : 0);
   return {
     file,
-    threadId: Number(file.split(".")[3] ?? -1),
+    threadId: Number(file.split(".")[4] ?? -1),
     totalMs: total / 1000,
     areas: [...areas].sort((a, b) => b[1] - a[1]).map(([area, us]) => ({ area, ms: us / 1000, share: share(us) })),
     functions: [...functions]
@@ -71,10 +85,10 @@ export function summarizeProfile(path: string, top = 12): ThreadProfile {
   };
 }
 
-/** Summaries of every profile in `dir`, main thread first. */
-export function summarizeProfiles(dir: string, top = 12): ThreadProfile[] {
+/** Summaries of every profile in `dir` (see {@link summarizeProfile}), main thread first. */
+export function summarizeProfiles(dir: string, top = 12, windows?: readonly ProfileWindow[]): ThreadProfile[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".cpuprofile"))
-    .map((f) => summarizeProfile(join(dir, f), top))
+    .map((f) => summarizeProfile(join(dir, f), top, windows))
     .sort((a, b) => a.threadId - b.threadId);
 }

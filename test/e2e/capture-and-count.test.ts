@@ -16,6 +16,8 @@ interface CaptureRecord {
   acks: Array<{ seq: number; status: string; sentWidth: number; sentHeight: number; decodedWidth: number; decodedHeight: number; latencyMs: number; people: number; entered: number; exited: number }>;
   sentSeqs: number[];
   droppedClientSeqs: number[];
+  oversizeSeqs: number[];
+  uploadErrorSeqs: number[];
 }
 
 // Screenshots go to test/.out; with HEADCOUNT_UPDATE_SCREENSHOTS=1 they replace the README's.
@@ -85,9 +87,10 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   // Seq increases in the order acks arrive, and every sent frame has exactly one ack.
   const seqs = r.acks.map((a) => a.seq);
   assert.equal(new Set(seqs).size, seqs.length, "no seq acked twice");
+  assert.deepEqual(r.uploadErrorSeqs, [], "no upload failed on loopback");
   assert.deepEqual([...seqs].sort((a, b) => a - b), [...r.sentSeqs].sort((a, b) => a - b), "one ack per sent frame");
-  // No gaps other than frames the page dropped (counted) because its window was full.
-  const all = new Set([...r.sentSeqs, ...r.droppedClientSeqs]);
+  // No gaps other than frames the page dropped (counted): window full or over the size limit.
+  const all = new Set([...r.sentSeqs, ...r.droppedClientSeqs, ...r.oversizeSeqs]);
   const max = Math.max(...all);
   for (let s = Math.min(...all); s <= max; s++) assert.ok(all.has(s), `seq ${s} neither sent nor counted as dropped`);
 

@@ -13,6 +13,8 @@ export interface DetectorSpec {
   readonly model?: Uint8Array;
   readonly scoreThreshold: number;
   readonly maxResults: number;
+  /** Overlapping square tiles for wide frames (mediapipe only). */
+  readonly tiling: boolean;
 }
 
 /** Main thread -> worker. */

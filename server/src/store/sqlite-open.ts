@@ -71,9 +71,10 @@ export function openDatabase(options: SqliteOpenOptions): Database.Database {
 }
 
 function quickCheck(db: Database.Database, path: string): void {
-  const problems = (db.pragma("quick_check(5)") as Array<{ quick_check: string }>).map((r) => r.quick_check);
-  if (problems.length === 1 && problems[0] === "ok") return;
-  throw new StoreOpenError("corrupt", `${path} is corrupted (${problems.join("; ")}). Move it aside to start empty, or restore a backup.`);
+  const rows = (db.pragma("quick_check(5)") as Array<{ quick_check: string }>).map((r) => r.quick_check);
+  if (rows.length === 1 && rows[0] === "ok") return;
+  const problems = rows.flatMap((r) => r.split("\n")).filter((line) => line && !line.startsWith("***"));
+  throw new StoreOpenError("corrupt", `${path} is corrupted (${problems.slice(0, 3).join("; ")}). Move it aside to start empty, or restore a backup.`);
 }
 
 function explain(err: unknown, path: string): Error {

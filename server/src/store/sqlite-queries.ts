@@ -20,8 +20,9 @@ export function querySeries(db: Database.Database, cameraKey: number | null, q: 
   if (!Number.isSafeInteger(offsetMs) || Math.abs(offsetMs) > 18 * 3_600_000) {
     throw new DomainError("INVALID_ARGUMENT", "utcOffsetMinutes must be within ±18 hours");
   }
+  // better-sqlite3 binds JS numbers as REAL; CAST keeps the division integral.
   const sql = `
-    SELECT ((minute * 60000 + @offsetMs) / @bucketMs) * @bucketMs - @offsetMs AS startMs,
+    SELECT ((minute * 60000 + CAST(@offsetMs AS INTEGER)) / CAST(@bucketMs AS INTEGER)) * @bucketMs - @offsetMs AS startMs,
       SUM(entered) AS entered, SUM(exited) AS exited, SUM(crossed_in) AS crossedIn, SUM(crossed_out) AS crossedOut
     FROM minute_counts
     WHERE minute >= @fromMinute AND minute < @toMinute ${cameraKey === null ? "" : "AND camera_key = @cameraKey"}

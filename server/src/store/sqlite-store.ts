@@ -20,8 +20,8 @@ export function openSqliteStore(options: SqliteOpenOptions): SqliteStore {
 type Counts = [number, number, number, number];
 
 /**
- * The Store on better-sqlite3. Calls run synchronously inside the returned
- * promise's executor, so one connection never interleaves two transactions;
+ * The Store on better-sqlite3. Each call does all its work before its promise
+ * settles, so one connection never interleaves two transactions;
  * several connections (processes) on one file serialize on SQLite's write
  * lock, taken at the start of every write transaction (BEGIN IMMEDIATE).
  */
@@ -30,6 +30,7 @@ export class SqliteStore implements Store {
   private readonly cameraKeys = new Map<string, number>();
   private readonly sessionKeys = new Map<string, { key: number; cameraKey: number }>();
   private readonly sql;
+  private readonly appendTransaction;
 
   constructor(private readonly db: Database.Database) {
     this.sql = {
@@ -56,6 +57,9 @@ export class SqliteStore implements Store {
           entered = entered + excluded.entered, exited = exited + excluded.exited,
           crossed_in = crossed_in + excluded.crossed_in, crossed_out = crossed_out + excluded.crossed_out`),
     };
+    this.appendTransaction = db.transaction((cameraKey: number, sessionKey: number | null, events: readonly NewEvent[]) =>
+      this.appendInTransaction(cameraKey, sessionKey, events),
+    );
   }
 
   async upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera> {
@@ -116,7 +120,7 @@ export class SqliteStore implements Store {
       const row = this.sql.cameraByKey.get(cameraKey)!;
       return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
     }
-    return this.db.transaction(() => this.appendInTransaction(cameraKey, sessionKey, events)).immediate();
+    return this.appendTransaction.immediate(cameraKey, sessionKey, events);
   }
 
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {

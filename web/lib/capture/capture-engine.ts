@@ -214,14 +214,19 @@ export class CaptureEngine {
   }
 
   #createLink(capture: CaptureServiceClient, baseUrl: string): SessionLink {
-    return new SessionLink(capture, baseUrl, () => ({ cameraId: this.#cameraId, cameraName: this.#view.cameraName }), {
-      state: (state, retryAtMs) => {
-        if (this.#run) this.#update({ state, retryAtMs });
+    return new SessionLink({
+      client: capture,
+      baseUrl,
+      identity: () => ({ cameraId: this.#cameraId, cameraName: this.#view.cameraName }),
+      events: {
+        state: (state, retryAtMs) => {
+          if (this.#run) this.#update({ state, retryAtMs });
+        },
+        opened: (session) => this.#onOpened(session),
+        ack: (ack) => this.#onAck(ack),
+        error: (message) => this.#setError("connection", message),
+        notice: (notice) => this.#update({ notice, noticeAtMs: Date.now() }),
       },
-      opened: (session) => this.#onOpened(session),
-      ack: (ack) => this.#onAck(ack),
-      error: (message) => this.#setError("connection", message),
-      notice: (notice) => this.#update({ notice, noticeAtMs: Date.now() }),
     });
   }
 
@@ -232,7 +237,7 @@ export class CaptureEngine {
       record: this.#record,
       window: this.#window,
       video: () => this.#video,
-      liveSession: () => (this.#view.state === "live" ? (this.#link?.session ?? null) : null),
+      liveSession: () => this.#link?.sendableSession ?? null,
       fps: () => this.#view.effectiveFps,
       width: () => this.#view.settings.width,
       quality: () => this.#view.settings.quality,
@@ -243,7 +248,8 @@ export class CaptureEngine {
           if (!oldest.done) this.#sentSizes.delete(oldest.value);
         }
       },
-      uploaded: () => {
+      uploaded: (session) => {
+        this.#link?.confirm(session);
         if (Date.now() - this.#errorAtMs > ERROR_HOLD_MS) this.#clearError("upload");
       },
       problem: (message, kind, reconnect) => {

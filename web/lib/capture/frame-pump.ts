@@ -30,7 +30,7 @@ export interface FramePumpHost {
   readonly window: UploadWindow;
   /** The frame source. */
   video(): HTMLVideoElement | null;
-  /** The session to upload to, or null while not live (the tick then does nothing). */
+  /** The session to upload to, or null while there is none or a backoff runs (the tick then does nothing). */
   liveSession(): OpenedSession | null;
   /** Current fps (already clamped to the server's max), width and quality. */
   fps(): number;
@@ -38,8 +38,8 @@ export interface FramePumpHost {
   quality(): number;
   /** A frame went out with this size (the ack table shows it next to the decoded size). */
   sent(seq: number, width: number, height: number): void;
-  /** The upload answered OK. */
-  uploaded(): void;
+  /** The upload to `session` answered OK. */
+  uploaded(session: OpenedSession): void;
   /** A problem worth showing; `reconnect` when the link should back off and reconnect. */
   problem(message: string, kind: "connection" | "upload", reconnect: boolean): void;
   /** The session is gone (NOT_FOUND). */
@@ -134,7 +134,7 @@ export class FramePump {
     try {
       const frame = { seq, capturedAtMs, jpeg: encoded.jpeg, width: encoded.width, height: encoded.height };
       await host.client.uploadFrame({ sessionId: session.id, frame }, callOptions(session.id)).response;
-      if (generation === this.#generation) host.uploaded();
+      if (generation === this.#generation) host.uploaded(session);
     } catch (error) {
       host.stats.recordUploadError();
       appendBounded(host.record.uploadErrorSeqs, seq);

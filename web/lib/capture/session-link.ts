@@ -3,9 +3,16 @@
  * kept open for as long as the page captures. When the stream fails or ends
  * it waits with backoff and resumes after the last acked seq; a NOT_FOUND
  * means the server forgot the session (it restarted), so a new one is opened.
+ *
+ * "live" needs evidence that the server answers on the session: a successful
+ * OpenSession, an ack, or an upload the owner reports through
+ * {@link SessionLink.confirm}. An open WatchAcks call alone proves nothing
+ * (the server may hold its headers until the first ack, and an error answer
+ * has headers too), so frames are sent whenever a session exists and no
+ * backoff is running, and their uploads provide the evidence.
  */
 
-import type { CaptureServiceClient } from "@headcount/proto/capture-client";
+import type { ICaptureServiceClient } from "@headcount/proto/capture-client";
 import type { CountingLine, FrameAck, SessionLimits } from "@headcount/proto/types";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
@@ -39,32 +46,61 @@ export interface LinkIdentity {
   readonly cameraName: string;
 }
 
+/** The two calls the link makes (the generated client, or a scripted fake in tests). */
+export type SessionLinkClient = Pick<ICaptureServiceClient, "openSession" | "watchAcks">;
+
+/** What a link needs. */
+export interface SessionLinkOptions {
+  readonly client: SessionLinkClient;
+  /** Only for messages ("Cannot reach the headcount server at ..."). */
+  readonly baseUrl: string;
+  readonly identity: () => LinkIdentity;
+  readonly events: SessionLinkEvents;
+  /** Defaults to 0.5 s .. 10 s; tests pass a fast one. */
+  readonly backoff?: ReconnectBackoff;
+}
+
 /** A stream that lived this long counts as a success for the backoff. */
 const HEALTHY_STREAM_MS = 10_000;
 
 /** Keeps one capture session alive; {@link run} once per Start. */
 export class SessionLink {
-  readonly #client: CaptureServiceClient;
+  readonly #client: SessionLinkClient;
   readonly #baseUrl: string;
   readonly #identity: () => LinkIdentity;
   readonly #events: SessionLinkEvents;
-  readonly #backoff = new ReconnectBackoff();
+  readonly #backoff: ReconnectBackoff;
   #session: OpenedSession | null = null;
   #watchAbort: AbortController | null = null;
   #currentRun: AbortSignal | null = null;
   #lastAckedSeq = 0;
+  #waiting = false;
+  #confirmed = false;
+  /** Set after a NOT_FOUND was answered by reopening at once; cleared by the next ack. */
+  #reopenedAtOnce = false;
 
   /** Creates an idle link. */
-  constructor(client: CaptureServiceClient, baseUrl: string, identity: () => LinkIdentity, events: SessionLinkEvents) {
-    this.#client = client;
-    this.#baseUrl = baseUrl;
-    this.#identity = identity;
-    this.#events = events;
+  constructor(options: SessionLinkOptions) {
+    this.#client = options.client;
+    this.#baseUrl = options.baseUrl;
+    this.#identity = options.identity;
+    this.#events = options.events;
+    this.#backoff = options.backoff ?? new ReconnectBackoff();
   }
 
   /** The open session, or null while (re)connecting. */
   get session(): OpenedSession | null {
     return this.#session;
+  }
+
+  /** The session frames may be uploaded to now: open, and no backoff running. */
+  get sendableSession(): OpenedSession | null {
+    return this.#waiting ? null : this.#session;
+  }
+
+  /** The owner's evidence that the server answers on `session` (an upload succeeded). */
+  confirm(session: OpenedSession): void {
+    if (session === this.#session && !this.#waiting) this.#markLive();
   }
 
   /** The highest seq acked so far (page lifetime); WatchAcks resumes after it. */
@@ -94,12 +130,16 @@ export class SessionLink {
     try {
       while (!signal.aborted) {
         if (!this.#session) {
-          this.#events.state(wasLive ? "reconnecting" : "connecting", null);
+          this.#emit(wasLive ? "reconnecting" : "connecting", null);
           if (!(await this.#open(signal))) {
             if (signal.aborted) return;
             await this.#wait(signal);
             continue;
           }
+          this.#markLive();
+        } else {
+          // Watching an existing session again after a failure: not live until the server shows it answers.
+          this.#emit("reconnecting", null);
         }
         const session = this.#session;
         if (!session) continue;
@@ -108,6 +148,12 @@ export class SessionLink {
         await this.#watch(session, signal);
         if (signal.aborted) return;
         if (Date.now() - openedAt > HEALTHY_STREAM_MS) this.#backoff.reset();
+        if (!this.#session && !this.#reopenedAtOnce) {
+          // NOT_FOUND: the server answered, it just forgot us (restart). Reopen now, but only
+          // once in a row, so a server that keeps forgetting cannot make this loop spin.
+          this.#reopenedAtOnce = true;
+          continue;
+        }
         await this.#wait(signal);
       }
     } finally {
@@ -115,6 +161,8 @@ export class SessionLink {
       if (this.#currentRun === signal) {
         this.#currentRun = null;
         this.#session = null;
+        this.#confirmed = false;
+        this.#waiting = false;
       }
     }
   }
@@ -148,7 +196,6 @@ export class SessionLink {
     const onStop = (): void => watch.abort();
     signal.addEventListener("abort", onStop, { once: true });
     this.#watchAbort = watch;
-    this.#events.state("live", null);
     try {
       const call = this.#client.watchAcks(
         { sessionId: session.id, resumeAfterSeq: this.#lastAckedSeq },
@@ -158,6 +205,8 @@ export class SessionLink {
         if (!message.ack) continue;
         this.#lastAckedSeq = Math.max(this.#lastAckedSeq, message.ack.seq);
         this.#backoff.reset();
+        this.#reopenedAtOnce = false;
+        this.#markLive();
         this.#events.ack(message.ack);
       }
     } catch (error) {
@@ -174,7 +223,22 @@ export class SessionLink {
 
   async #wait(signal: AbortSignal): Promise<void> {
     const delay = this.#backoff.next();
-    this.#events.state("reconnecting", Date.now() + delay);
-    await sleep(delay, signal);
+    this.#waiting = true;
+    this.#emit("reconnecting", Date.now() + delay);
+    try {
+      await sleep(delay, signal);
+    } finally {
+      this.#waiting = false;
+    }
+  }
+
+  #markLive(): void {
+    if (!this.#confirmed) this.#emit("live", null);
+  }
+
+  /** Every state change goes through here, so "confirmed" always means "the page shows live". */
+  #emit(state: LinkState, retryAtMs: number | null): void {
+    this.#confirmed = state === "live";
+    this.#events.state(state, retryAtMs);
   }
 }

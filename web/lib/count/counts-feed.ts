@@ -91,7 +91,8 @@ export class CountsFeed {
           this.#update({ cameras: sortCameras(cameras), receivedAtMs: Date.now() });
         }
         const call = client.watchCounts({}, { abort: signal });
-        this.#update({ state: "live", retryAtMs: null, error: null });
+        // Not "live" until the first snapshot: an open call proves nothing (an error answer has headers too).
+        this.#update({ retryAtMs: null });
         for await (const snapshot of call.responses) {
           this.#backoff.reset();
           this.#update({

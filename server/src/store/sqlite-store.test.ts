@@ -1,0 +1,181 @@
+import { test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Line } from "../count/count-types.ts";
+import { DomainError } from "../rpc/errors.ts";
+import { openSqliteStore, type SqliteStore } from "./sqlite-store.ts";
+import type { NewEvent, StoredEvent } from "./store.ts";
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), "headcount-store-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function openIn(t: TestContext, dir: string): SqliteStore {
+  const store = openSqliteStore({ dataDir: dir });
+  t.after(() => store.close());
+  return store;
+}
+
+const ev = (kind: NewEvent["kind"], trackId: number, timeMs: number): NewEvent => ({ kind, trackId, timeMs });
+const zero = { entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 };
+const domainCode = (code: string) => (err: unknown) => err instanceof DomainError && err.code === code;
+
+/** All events of the store, oldest append first, read through pages of `pageSize`. */
+async function allEvents(store: SqliteStore, pageSize: number, cameraId?: string): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.events({ cameraId, limit: pageSize, cursor });
+    out.push(...page.events);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+test("cameras: created on first sight, renamed, given a line and listed by name", async (t) => {
+  const store = openIn(t, tempDir(t));
+  assert.deepEqual(await store.upsertCamera("cam-b", "", 1_000), {
+    cameraId: "cam-b", name: "cam-b", line: null, totals: zero, resetAtMs: null, createdAtMs: 1_000,
+  });
+  await store.upsertCamera("cam-a", "Zebra door", 2_000);
+  assert.equal((await store.upsertCamera("cam-a", "", 3_000)).name, "Zebra door", "an empty name keeps the old one");
+  assert.equal((await store.upsertCamera("cam-a", "Back door", 3_000)).createdAtMs, 2_000);
+  assert.equal((await store.renameCamera("cam-b", "Atrium")).name, "Atrium");
+
+  const line: Line = { ax: 0.1, ay: 0.5, bx: 0.9, by: 0.45, inSideLeft: false };
+  assert.deepEqual((await store.setLine("cam-a", line)).line, line);
+  assert.deepEqual((await store.getCamera("cam-a"))?.line, line);
+  assert.deepEqual((await store.listCameras()).map((c) => [c.cameraId, c.name]), [["cam-b", "Atrium"], ["cam-a", "Back door"]]);
+  assert.equal((await store.setLine("cam-a", null)).line, null);
+
+  assert.equal(await store.getCamera("nope"), null);
+  await assert.rejects(store.renameCamera("nope", "x"), domainCode("NOT_FOUND"));
+  await assert.rejects(store.setLine("nope", null), domainCode("NOT_FOUND"));
+  await assert.rejects(store.renameCamera("cam-a", "  "), domainCode("INVALID_ARGUMENT"));
+  await assert.rejects(store.setLine("cam-a", { ...line, ax: Number.NaN }), domainCode("INVALID_ARGUMENT"));
+});
+
+test("sessions: opened, closed and listed by the time range they overlap", async (t) => {
+  const store = openIn(t, tempDir(t));
+  await store.upsertCamera("cam", "", 0);
+  await store.upsertCamera("other", "", 0);
+  await store.openSession("s1", "cam", 1_000);
+  await store.openSession("s2", "cam", 5_000);
+  await store.openSession("s3", "other", 6_000);
+  assert.equal(await store.closeSession("s1", 4_000, 30), true);
+  assert.equal(await store.closeSession("missing", 4_000, 1), false);
+  await assert.rejects(store.openSession("s1", "cam", 9_000), domainCode("ALREADY_EXISTS"));
+  await assert.rejects(store.openSession("s9", "nope", 9_000), domainCode("NOT_FOUND"));
+  await assert.rejects(store.appendEvents("other", "s1", [ev("entry", 1, 2_000)]), domainCode("INVALID_ARGUMENT"));
+  await assert.rejects(store.appendEvents("cam", "s404", [ev("entry", 1, 2_000)]), domainCode("NOT_FOUND"));
+
+  assert.deepEqual(await store.listSessions({ cameraId: "cam", fromMs: 4_500, toMs: 99_000 }), [
+    { sessionId: "s2", cameraId: "cam", openedAtMs: 5_000, closedAtMs: null, framesAcked: null },
+  ]);
+  assert.deepEqual((await store.listSessions({ fromMs: 0, toMs: 5_500 })).map((s) => s.sessionId), ["s1", "s2"]);
+  assert.deepEqual((await store.listSessions({ cameraId: "cam", fromMs: 0, toMs: 99_000 }))[0], {
+    sessionId: "s1", cameraId: "cam", openedAtMs: 1_000, closedAtMs: 4_000, framesAcked: 30,
+  });
+});
+
+test("a batch is appended whole or not at all, and totals follow its events", async (t) => {
+  const store = openIn(t, tempDir(t));
+  await store.upsertCamera("cam", "", 0);
+  await store.openSession("s", "cam", 0);
+  const first = await store.appendEvents("cam", "s", [ev("entry", 1, 100), ev("entry", 2, 100), ev("cross_in", 1, 100)]);
+  assert.deepEqual(first.totals, { entered: 2, exited: 0, crossedIn: 1, crossedOut: 0 });
+  assert.deepEqual(first.eventIds, [1, 2, 3]);
+  await assert.rejects(store.appendEvents("cam", "s", [ev("exit", 1, 200), ev("exit", 2, 200.5)]), domainCode("INVALID_ARGUMENT"));
+  await assert.rejects(store.appendEvents("cam", "s", [ev("exit", 1, 200), { kind: "wave" as "exit", trackId: 2, timeMs: 200 }]), domainCode("INVALID_ARGUMENT"));
+  await assert.rejects(store.appendEvents("cam", "s", [ev("exit", -1, 200)]), domainCode("INVALID_ARGUMENT"));
+  const empty = await store.appendEvents("cam", "s", []);
+  assert.deepEqual(empty, { totals: first.totals, resetAtMs: null, eventIds: [] });
+  const second = await store.appendEvents("cam", "s", [ev("exit", 1, 300), ev("cross_out", 2, 300)]);
+  assert.deepEqual(second.totals, { entered: 2, exited: 1, crossedIn: 1, crossedOut: 1 });
+  assert.deepEqual(second.eventIds, [4, 5], "rejected batches left no rows behind");
+  assert.deepEqual((await store.getCamera("cam"))?.totals, second.totals);
+});
+
+test("after a restart the totals continue from the stored values and history is intact", async (t) => {
+  const dir = tempDir(t);
+  const before = openSqliteStore({ dataDir: dir });
+  await before.upsertCamera("cam", "Door", 0);
+  await before.setLine("cam", { ax: 0, ay: 0.5, bx: 1, by: 0.5, inSideLeft: true });
+  await before.openSession("s1", "cam", 0);
+  for (let i = 1; i <= 50; i++) await before.appendEvents("cam", "s1", [ev("entry", i, i * 1_000), ev("cross_in", i, i * 1_000 + 500)]);
+  for (let i = 1; i <= 20; i++) await before.appendEvents("cam", "s1", [ev("exit", i, 60_000 + i * 1_000)]);
+  const seriesBefore = await before.series({ fromMs: 0, toMs: 200_000, bucket: "minute" });
+  // No close(): a killed process never gets to close the file.
+  const after = openIn(t, dir);
+  const cam = await after.getCamera("cam");
+  assert.deepEqual(cam?.totals, { entered: 50, exited: 20, crossedIn: 50, crossedOut: 0 });
+  assert.equal(cam?.name, "Door");
+  assert.equal(cam?.line?.inSideLeft, true);
+  assert.deepEqual(await after.series({ fromMs: 0, toMs: 200_000, bucket: "minute" }), seriesBefore);
+  await after.openSession("s2", "cam", 100_000);
+  const next = await after.appendEvents("cam", "s2", [ev("exit", 21, 101_000)]);
+  assert.deepEqual(next.totals, { entered: 50, exited: 21, crossedIn: 50, crossedOut: 0 });
+  assert.deepEqual(next.eventIds, [121], "ids continue after the 120 stored events");
+  await before.close();
+});
+
+test("a reset is an event: totals restart at zero, history and aggregates stay", async (t) => {
+  const dir = tempDir(t);
+  const store = openSqliteStore({ dataDir: dir });
+  await store.upsertCamera("cam", "", 0);
+  await store.openSession("s", "cam", 0);
+  await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("entry", 2, 1_000)]);
+  const reset = await store.appendEvents("cam", null, [ev("reset", 0, 2_000)]);
+  assert.deepEqual(reset.totals, zero);
+  assert.equal(reset.resetAtMs, 2_000);
+  const mixed = await store.appendEvents("cam", "s", [ev("exit", 1, 3_000), ev("reset", 0, 3_000), ev("exit", 2, 3_000)]);
+  assert.deepEqual(mixed.totals, { ...zero, exited: 1 }, "only what follows the reset in the batch counts");
+  await store.close();
+
+  const reopened = openIn(t, dir);
+  assert.deepEqual(await reopened.getCamera("cam").then((c) => [c?.totals, c?.resetAtMs]), [{ ...zero, exited: 1 }, 3_000]);
+  const log = await allEvents(reopened, 100);
+  assert.deepEqual(log.map((e) => `${e.kind}:${e.sessionId}`).reverse(), ["entry:s", "entry:s", "reset:null", "exit:s", "reset:s", "exit:s"]);
+  assert.deepEqual(await reopened.series({ fromMs: 0, toMs: 60_000, bucket: "minute" }), [
+    { startMs: 0, entered: 2, exited: 2, crossedIn: 0, crossedOut: 0 },
+  ]);
+});
+
+test("the event log pages newest first, by time then id, without gaps or repeats", async (t) => {
+  const store = openIn(t, tempDir(t));
+  await store.upsertCamera("a", "", 0);
+  await store.upsertCamera("b", "", 0);
+  await store.openSession("sa", "a", 0);
+  await store.openSession("sb", "b", 0);
+  // Times repeat across batches and run backwards for camera b: order is by time, ties by id.
+  for (let i = 0; i < 40; i++) {
+    await store.appendEvents("a", "sa", [ev("entry", i, 10_000 + Math.floor(i / 3) * 1_000), ev("exit", i, 10_000 + Math.floor(i / 3) * 1_000)]);
+    await store.appendEvents("b", "sb", [ev("cross_in", i, 90_000 - i * 500)]);
+  }
+  const all = await allEvents(store, 7);
+  assert.equal(all.length, 120);
+  assert.equal(new Set(all.map((e) => e.id)).size, 120);
+  for (let i = 1; i < all.length; i++) {
+    const [p, c] = [all[i - 1]!, all[i]!];
+    assert.ok(p.timeMs > c.timeMs || (p.timeMs === c.timeMs && p.id > c.id), `order at ${i}`);
+  }
+  const onlyA = await allEvents(store, 1_000, "a");
+  assert.deepEqual(onlyA, all.filter((e) => e.cameraId === "a"));
+  const ranged = await store.events({ cameraId: "b", fromMs: 80_000, toMs: 85_000, limit: 100 });
+  assert.deepEqual(ranged.events.map((e) => e.timeMs), [84_500, 84_000, 83_500, 83_000, 82_500, 82_000, 81_500, 81_000, 80_500, 80_000]);
+  assert.equal(ranged.nextCursor, null);
+  await assert.rejects(store.events({ limit: 0 }), domainCode("INVALID_ARGUMENT"));
+  await assert.rejects(store.events({ limit: 5, cursor: "yesterday" }), domainCode("INVALID_ARGUMENT"));
+});
+
+test("calls after close fail instead of silently doing nothing", async (t) => {
+  const store = openSqliteStore({ dataDir: tempDir(t) });
+  await store.upsertCamera("cam", "", 0);
+  await store.close();
+  await store.close();
+  await assert.rejects(store.listCameras(), /not open/);
+});

@@ -1,0 +1,190 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { CaptureService } from "@headcount/proto/capture";
+import type {
+  OpenSessionRequest,
+  OpenSessionResponse,
+  WatchAcksRequest,
+  WatchAcksResponse,
+} from "@headcount/proto/capture";
+import { FrameStatus } from "@headcount/proto/types";
+import { RpcError, RpcOutputStreamController, ServerStreamingCall, UnaryCall } from "@protobuf-ts/runtime-rpc";
+import type { RpcMetadata, RpcOptions } from "@protobuf-ts/runtime-rpc";
+import { ReconnectBackoff } from "../reconnect-backoff.ts";
+import { SessionLink } from "./session-link.ts";
+import type { LinkState, SessionLinkClient } from "./session-link.ts";
+
+const [openMethod, , watchMethod] = CaptureService.methods;
+const OK = Promise.resolve({ code: "OK", detail: "" });
+
+interface FakeWatch {
+  readonly request: WatchAcksRequest;
+  readonly meta: RpcMetadata;
+  readonly stream: RpcOutputStreamController<WatchAcksResponse>;
+}
+
+/** A scripted stand-in for the server: OpenSession answers come from `openScript`, watches are driven by the test. */
+class FakeCaptureServer implements SessionLinkClient {
+  readonly opens: OpenSessionRequest[] = [];
+  readonly watches: FakeWatch[] = [];
+  readonly openScript: (OpenSessionResponse | RpcError)[] = [];
+
+  openSession(input: OpenSessionRequest, options?: RpcOptions): UnaryCall<OpenSessionRequest, OpenSessionResponse> {
+    this.opens.push(input);
+    const next = this.openScript.shift() ?? new RpcError("Failed to fetch", "INTERNAL");
+    const response = next instanceof RpcError ? Promise.reject(next) : Promise.resolve(next);
+    response.catch(() => undefined);
+    return new UnaryCall(openMethod!, options?.meta ?? {}, input, Promise.resolve({}), response, OK, Promise.resolve({}));
+  }
+
+  watchAcks(input: WatchAcksRequest, options?: RpcOptions): ServerStreamingCall<WatchAcksRequest, WatchAcksResponse> {
+    const stream = new RpcOutputStreamController<WatchAcksResponse>();
+    options?.abort?.addEventListener("abort", () => {
+      if (!stream.closed) stream.notifyError(new RpcError("aborted", "CANCELLED"));
+    });
+    this.watches.push({ request: input, meta: options?.meta ?? {}, stream });
+    return new ServerStreamingCall(watchMethod!, options?.meta ?? {}, input, Promise.resolve({}), stream, OK, Promise.resolve({}));
+  }
+
+  /** The newest watch call. */
+  get watch(): FakeWatch {
+    const last = this.watches.at(-1);
+    if (!last) throw new Error("no WatchAcks call yet");
+    return last;
+  }
+}
+
+const session = (id: string): OpenSessionResponse => ({
+  sessionId: id,
+  cameraId: "cam-test",
+  limits: { maxFrameBytes: 1_000_000, maxFps: 15, maxInFlight: 2, maxPixels: 2_000_000 },
+});
+
+const ack = (seq: number): WatchAcksResponse => ({
+  ack: {
+    seq,
+    status: FrameStatus.PROCESSED,
+    detail: "",
+    capturedAtMs: 0,
+    receivedAtMs: 0,
+    decodedWidth: 0,
+    decodedHeight: 0,
+    jpegBytes: 0,
+    people: [],
+  },
+});
+
+/** A link on the fake with a millisecond backoff, recording everything it reports. */
+function setup() {
+  const server = new FakeCaptureServer();
+  const states: { state: LinkState; waiting: boolean }[] = [];
+  const acks: number[] = [];
+  const errors: string[] = [];
+  const notices: string[] = [];
+  const link = new SessionLink({
+    client: server,
+    baseUrl: "http://fake:8080",
+    identity: () => ({ cameraId: "cam-test", cameraName: "Test" }),
+    backoff: new ReconnectBackoff({ minMs: 1, maxMs: 4, random: () => 0.5 }),
+    events: {
+      state: (state, retryAtMs) => states.push({ state, waiting: retryAtMs !== null }),
+      opened: () => undefined,
+      ack: (a) => acks.push(a.seq),
+      error: (message) => errors.push(message),
+      notice: (message) => notices.push(message),
+    },
+  });
+  const abort = new AbortController();
+  const done = link.run(abort.signal);
+  const lastState = () => states.at(-1)?.state;
+  return { server, link, states, acks, errors, notices, abort, done, lastState };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+describe("SessionLink", () => {
+  it("opens a session, goes live, and watches acks with the session header", async () => {
+    const t = setup();
+    t.server.openScript.push(session("s1"));
+    await until(() => t.server.watches.length === 1, "the first watch");
+    assert.equal(t.lastState(), "live");
+    assert.deepEqual(t.server.opens, [{ cameraId: "cam-test", cameraName: "Test" }]);
+    assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 0 });
+    assert.deepEqual(t.server.watch.meta, { "x-session-id": "s1" });
+    t.server.watch.stream.notifyMessage(ack(1));
+    t.server.watch.stream.notifyMessage(ack(2));
+    await until(() => t.acks.length === 2, "two acks");
+    assert.equal(t.link.lastAckedSeq, 2);
+    t.abort.abort();
+    await t.done;
+    assert.equal(t.link.session, null);
+  });
+
+  it("after a lost stream, backs off, resumes after the last ack, and is live again only on evidence", async () => {
+    const t = setup();
+    t.server.openScript.push(session("s1"));
+    await until(() => t.server.watches.length === 1, "the first watch");
+    t.server.watch.stream.notifyMessage(ack(5));
+    await until(() => t.acks.length === 1, "an ack");
+    t.server.watch.stream.notifyError(new RpcError("Failed to fetch", "INTERNAL"));
+    await until(() => t.server.watches.length === 2, "the second watch");
+    assert.ok(t.states.some((s) => s.state === "reconnecting" && s.waiting), "waited with a countdown");
+    assert.match(t.errors[0] ?? "", /Lost the ack stream: the server cannot be reached/);
+    assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 5 });
+    assert.equal(t.server.opens.length, 1, "the session was kept");
+    // The new call alone is no proof: still reconnecting, but frames may go out to prove it.
+    assert.equal(t.lastState(), "reconnecting");
+    assert.equal(t.link.sendableSession?.id, "s1");
+    t.link.confirm(t.link.sendableSession!);
+    assert.equal(t.lastState(), "live");
+    t.abort.abort();
+    await t.done;
+  });
+
+  it("reopens at once when the server forgot the session, but backs off if it happens again without an ack", async () => {
+    const t = setup();
+    t.server.openScript.push(session("s1"), session("s2"), session("s3"));
+    await until(() => t.server.watches.length === 1, "the first watch");
+    const waitsBefore = t.states.filter((s) => s.waiting).length;
+    t.server.watch.stream.notifyError(new RpcError("unknown%20session", "NOT_FOUND"));
+    await until(() => t.server.watches.length === 2, "a watch on the new session");
+    assert.equal(t.server.watch.request.sessionId, "s2");
+    assert.equal(t.states.filter((s) => s.waiting).length, waitsBefore, "no backoff before reopening");
+    assert.equal(t.lastState(), "live");
+    assert.match(t.notices[0] ?? "", /no longer knows this session/);
+    t.server.watch.stream.notifyError(new RpcError("unknown session", "NOT_FOUND"));
+    await until(() => t.server.watches.length === 3, "a watch on the third session");
+    assert.ok(t.states.filter((s) => s.waiting).length > waitsBefore, "backed off the second time");
+    assert.equal(t.server.watch.request.sessionId, "s3");
+    t.abort.abort();
+    await t.done;
+  });
+
+  it("explains an unreachable server and keeps trying until it answers", async () => {
+    const t = setup();
+    t.server.openScript.push(new RpcError("Failed to fetch", "INTERNAL"), new RpcError("Failed to fetch", "INTERNAL"));
+    await until(() => t.server.opens.length === 2, "a second attempt");
+    assert.equal(t.link.sendableSession, null);
+    assert.match(t.errors[0] ?? "", /Cannot reach the headcount server at http:\/\/fake:8080 \(Failed to fetch\)/);
+    assert.deepEqual(t.states[0], { state: "connecting", waiting: false });
+    t.server.openScript.push(session("s1"));
+    await until(() => t.lastState() === "live", "live");
+    t.abort.abort();
+    await t.done;
+  });
+
+  it("hints at a wrong endpoint when OpenSession is not found", async () => {
+    const t = setup();
+    t.server.openScript.push(new RpcError("NOT_FOUND", "NOT_FOUND"));
+    await until(() => t.errors.length === 1, "an error");
+    assert.match(t.errors[0] ?? "", /is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint\?/);
+    t.abort.abort();
+    await t.done;
+  });
+});
