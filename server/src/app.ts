@@ -15,6 +15,8 @@ import { CountService } from "./rpc/count-service.ts";
 import { DomainError } from "./rpc/errors.ts";
 import { adaptServiceWithStatus } from "./rpc/grpc-adapter.ts";
 import { SessionRegistry } from "./session/session-registry.ts";
+import { openSqliteStore } from "./store/sqlite-store.ts";
+import type { Store } from "./store/store.ts";
 import { createIouTracker } from "./track/iou-tracker.ts";
 
 /** Stages that can be swapped in (tests, benchmarks); the defaults are the real ones. */
@@ -34,6 +36,7 @@ export interface HeadcountServer {
   readonly cameras: CameraRegistry;
   readonly pipeline: FramePipeline;
   readonly pool: WorkerPool;
+  readonly store: Store;
 }
 
 const defaultTracking: TrackingFactory = {
@@ -57,8 +60,11 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   const pool = await createWorkerPool({ size: config.workers, detector, maxPixels: config.limits.maxPixels, log });
   log.info({ detector: pool.detectorName, workers: config.workers }, "frame workers ready");
 
+  const store = openSqliteStore({ dataDir: config.dataDir });
   const cameras = new CameraRegistry();
-  const pipeline = new FramePipeline(pool, cameras, deps.tracking ?? defaultTracking, log);
+  for (const camera of await store.listCameras()) cameras.load(camera);
+  log.info({ dataDir: config.dataDir, cameras: cameras.list(Date.now()).length }, "history store open");
+  const pipeline = new FramePipeline(pool, cameras, store, deps.tracking ?? defaultTracking, log);
   const sessions = new SessionRegistry({
     maxSessions: config.limits.maxSessions,
     ackHistory: config.ackHistory,
@@ -66,6 +72,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     onClosed: (session) => {
       pipeline.release(session);
       cameras.detachSession(session.cameraId, session.id);
+      store.closeSession(session.id, Date.now(), session.acked).catch((err: unknown) => log.error({ err, sessionId: session.id }, "could not record a session's end"));
       log.info({ sessionId: session.id, cameraId: session.cameraId }, "session closed");
     },
   });
@@ -78,8 +85,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
   });
-  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline }), log));
-  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras), log));
+  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store }), log));
+  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, store), log));
 
   let grpcWeb: ReturnType<typeof createGrpcWebProxy> | undefined;
 
@@ -88,6 +95,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     cameras,
     pipeline,
     pool,
+    store,
     async listen() {
       const grpcPort = await new Promise<number>((resolve, reject) =>
         grpcServer.bindAsync(`${config.host}:${config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
@@ -125,6 +133,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
         });
       });
       await pool.close();
+      await store.close();
     },
   };
 }

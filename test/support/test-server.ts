@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ChannelCredentials } from "@grpc/grpc-js";
 import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
@@ -35,9 +37,11 @@ export interface TestServerOptions {
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const detector = options.detector ?? "none";
+  // A private data directory per server, unless the test restarts on a given one.
+  const ownDataDir = options.config?.dataDir ? undefined : mkdtempSync(join(tmpdir(), "headcount-test-data-"));
   const config = loadConfig(
     {},
-    { host: "127.0.0.1", grpcPort: 0, grpcWebPort: 0, detector, workers: detector === "none" ? 1 : 2, ...options.config },
+    { host: "127.0.0.1", grpcPort: 0, grpcWebPort: 0, detector, workers: detector === "none" ? 1 : 2, dataDir: ownDataDir, ...options.config },
   );
   const log = createLogger((process.env.HEADCOUNT_TEST_LOG as "debug" | undefined) ?? "silent");
   const model = detector === "mediapipe" ? new Uint8Array(readFileSync(testModelPath)) : undefined;
@@ -58,6 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async stop() {
       transport.close();
       await server.stop();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { CountEvent, CountTotals, Line } from "../count/count-types.ts";
+import type { CountTotals, Line } from "../count/count-types.ts";
+import type { StoredCamera, StoredTotals } from "../store/store.ts";
 
 /** A camera as the count page sees it. */
 export interface CameraView {
@@ -30,32 +31,35 @@ const WINDOW_MS = 5_000;
 export type CameraChangeListener = (cameraId: string) => void;
 
 /**
- * Cameras, their running totals and link health, in memory. Counted events
- * arrive as deltas from each session's counter, so several sessions of one
- * camera (or a reconnect) add up instead of overwriting each other.
+ * Cameras as the count page sees them, in memory: the stored name, line and
+ * totals (the store is the source of truth for those; this is its live
+ * mirror) plus what only exists while the server runs: people in view per
+ * session and the link's fps and latency.
  */
 export class CameraRegistry {
   private readonly cameras = new Map<string, CameraState>();
   private readonly listeners = new Set<CameraChangeListener>();
 
-  /** Creates the camera on first sight; renames it when `name` is not empty. */
-  upsert(cameraId: string, name: string): void {
-    let cam = this.cameras.get(cameraId);
+  /** Creates or refreshes a camera from its stored row (name, line, totals); live state is kept. */
+  load(stored: StoredCamera): void {
+    let cam = this.cameras.get(stored.cameraId);
     if (!cam) {
       cam = {
-        cameraId,
-        name: name || cameraId,
-        totals: { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 },
+        cameraId: stored.cameraId,
+        name: stored.name,
+        totals: { inView: 0, ...stored.totals },
         inViewBySession: new Map(),
-        line: null,
+        line: stored.line,
         lastSeenAtMs: 0,
         recent: [],
       };
-      this.cameras.set(cameraId, cam);
-    } else if (name) {
-      cam.name = name;
+      this.cameras.set(stored.cameraId, cam);
+    } else {
+      cam.name = stored.name;
+      cam.line = stored.line;
+      cam.totals = { ...stored.totals, inView: cam.totals.inView };
     }
-    this.emit(cameraId);
+    this.emit(stored.cameraId);
   }
 
   /** Marks a session of the camera live (it counts as online while any is). */
@@ -73,23 +77,17 @@ export class CameraRegistry {
   }
 
   /**
-   * Applies one processed frame of a session: its events and people in view.
-   * Returns the camera's totals after it (what the frame's ack reports).
+   * Applies one processed frame of a session: its people in view and, when
+   * it counted something, the totals the store returned after storing it.
+   * Returns the camera's totals after the frame (what its ack reports).
    */
-  applyFrame(cameraId: string, sessionId: string, inView: number, events: readonly CountEvent[]): CountTotals {
+  applyFrame(cameraId: string, sessionId: string, inView: number, stored: StoredTotals | null): CountTotals {
     const cam = this.require(cameraId);
     if (cam.inViewBySession.has(sessionId)) cam.inViewBySession.set(sessionId, inView);
-    const t = { ...cam.totals };
-    for (const e of events) {
-      if (e.kind === "entry") t.entered++;
-      else if (e.kind === "exit") t.exited++;
-      else if (e.kind === "cross_in") t.crossedIn++;
-      else t.crossedOut++;
-    }
-    t.inView = sum(cam.inViewBySession);
-    cam.totals = t;
-    this.emit(cameraId);
-    return t;
+    const before = cam.totals;
+    cam.totals = { ...(stored ?? before), inView: sum(cam.inViewBySession) };
+    if (stored || cam.totals.inView !== before.inView) this.emit(cameraId);
+    return { ...cam.totals };
   }
 
   /** Records an ack sent, for the camera's fps and latency figures. */
@@ -98,12 +96,6 @@ export class CameraRegistry {
     cam.lastSeenAtMs = nowMs;
     cam.recent.push([nowMs, serverMs]);
     while (cam.recent.length > 0 && cam.recent[0]![0] < nowMs - WINDOW_MS) cam.recent.shift();
-  }
-
-  /** Sets or clears the camera's counting line. */
-  setLine(cameraId: string, line: Line | null): void {
-    this.require(cameraId).line = line;
-    this.emit(cameraId);
   }
 
   /** The camera's line, or null. */

@@ -3,6 +3,7 @@ import { FrameStatus, type FrameAck, type Person } from "@headcount/proto/types"
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { Counter, CountTotals, Line } from "../count/count-types.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
+import type { Store } from "../store/store.ts";
 import type { Tracker } from "../track/track-types.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 
@@ -15,6 +16,7 @@ export interface TrackingFactory {
 /** Where the pipeline reports problems. */
 export interface PipelineLogger {
   warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 /** Counters for operators and tests. */
@@ -35,12 +37,13 @@ interface Tracking {
 
 /**
  * The path of an accepted frame: one-slot queue per session -> worker pool
- * (decode, detect) -> tracker -> counter -> camera totals -> ack.
+ * (decode, detect) -> tracker -> counter -> store -> camera totals -> ack.
  *
  * Each session has at most one frame in the pool and one waiting; a newer
  * frame overtakes the waiting one, which is acked as dropped-stale. So the
  * memory held per session is bounded and latency stays bounded when the
- * detector is slower than the camera.
+ * detector is slower than the camera. An ack that reports a counted event is
+ * published only after the store has the event.
  */
 export class FramePipeline {
   readonly stats: PipelineStats = { processed: 0, droppedStale: 0, rejected: 0, failed: 0 };
@@ -49,6 +52,7 @@ export class FramePipeline {
   constructor(
     private readonly pool: WorkerPool,
     private readonly cameras: CameraRegistry,
+    private readonly store: Store,
     private readonly factory: TrackingFactory,
     private readonly log: PipelineLogger,
   ) {}
@@ -102,7 +106,19 @@ export class FramePipeline {
         tracking.lastTimeMs = timeMs;
         const update = tracking.tracker.update(outcome.detections, timeMs);
         const counted = tracking.counter.update(update);
-        const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, counted.events);
+        const trackMs = performance.now() - trackStart;
+        let stored = null;
+        if (counted.events.length > 0) {
+          try {
+            stored = (await this.store.appendEvents(session.cameraId, session.id, counted.events)).totals;
+          } catch (err) {
+            this.stats.failed++;
+            this.log.error({ err, sessionId: session.id, seq: frame.seq, events: counted.events.length }, "could not store counted events");
+            this.publish(session, frame, { status: FrameStatus.REJECTED, detail: "internal: the counts of this frame could not be stored" });
+            return;
+          }
+        }
+        const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, stored);
         const people: Person[] = outcome.detections.map((d, i) => ({
           x: d.x,
           y: d.y,
@@ -118,7 +134,7 @@ export class FramePipeline {
           decodedHeight: outcome.height,
           people,
           totals,
-          timings: { queuedMs: outcome.queuedMs, decodeMs: outcome.decodeMs, detectMs: outcome.detectMs, trackMs: performance.now() - trackStart },
+          timings: { queuedMs: outcome.queuedMs, decodeMs: outcome.decodeMs, detectMs: outcome.detectMs, trackMs },
         });
       }
     } catch (err) {

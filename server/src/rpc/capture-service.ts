@@ -18,6 +18,7 @@ import type { ServerConfig } from "../config.ts";
 import type { FramePipeline } from "../pipeline/frame-pipeline.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { SessionRegistry } from "../session/session-registry.ts";
+import type { Store } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
 import { toProtoLine } from "./proto-mapping.ts";
 import { DomainError, ensure } from "./errors.ts";
@@ -32,6 +33,7 @@ export interface CaptureServiceDeps {
   readonly sessions: SessionRegistry;
   readonly cameras: CameraRegistry;
   readonly pipeline: FramePipeline;
+  readonly store: Store;
 }
 
 /**
@@ -42,7 +44,7 @@ export class CaptureService implements ICaptureService {
   constructor(private readonly deps: CaptureServiceDeps) {}
 
   async openSession(request: OpenSessionRequest, context: ServerCallContext): Promise<OpenSessionResponse> {
-    const response = this.open(request);
+    const response = await this.open(request);
     context.sendResponseHeaders({ "x-session-id": response.sessionId });
     return response;
   }
@@ -83,7 +85,7 @@ export class CaptureService implements ICaptureService {
         const m = message.message;
         if (!session) {
           ensure(m.oneofKind === "open", "the first message of StreamFrames must be `open`");
-          const opened = this.open(m.open);
+          const opened = await this.open(m.open);
           session = this.deps.sessions.get(opened.sessionId);
           stop = session.watch(0, { ack: (ack) => writer.push({ message: { oneofKind: "ack", ack } }), end: (r) => writer.end(r) }).stop;
           writer.push({ message: { oneofKind: "session", session: opened } });
@@ -113,11 +115,18 @@ export class CaptureService implements ICaptureService {
     }
   }
 
-  private open(request: OpenSessionRequest): OpenSessionResponse {
-    const { sessions, cameras, config } = this.deps;
+  private async open(request: OpenSessionRequest): Promise<OpenSessionResponse> {
+    const { sessions, cameras, config, store } = this.deps;
     const name = request.cameraName.trim().slice(0, 80);
-    const session = sessions.open(request.cameraId, Date.now());
-    cameras.upsert(session.cameraId, name);
+    const now = Date.now();
+    const session = sessions.open(request.cameraId, now);
+    try {
+      cameras.load(await store.upsertCamera(session.cameraId, name, now));
+      await store.openSession(session.id, session.cameraId, now);
+    } catch (err) {
+      sessions.close(session, new DomainError("UNAVAILABLE", "the session could not be recorded"));
+      throw err;
+    }
     cameras.attachSession(session.cameraId, session.id);
     const line = cameras.lineOf(session.cameraId);
     return {

@@ -9,6 +9,7 @@ import type {
 } from "@headcount/proto/count";
 import type { ICountService } from "@headcount/proto/count-server";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
+import type { Store } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
 import { DomainError } from "./errors.ts";
 import { fromProtoLine, toProtoCamera } from "./proto-mapping.ts";
@@ -28,6 +29,7 @@ export interface CountServiceOptions {
 export class CountService implements ICountService {
   constructor(
     private readonly cameras: CameraRegistry,
+    private readonly store: Store,
     private readonly options: CountServiceOptions = { minIntervalMs: 250, heartbeatMs: 5_000 },
   ) {}
 
@@ -67,7 +69,7 @@ export class CountService implements ICountService {
     if (!this.cameras.has(request.cameraId)) {
       throw new DomainError("NOT_FOUND", `no camera with id ${JSON.stringify(request.cameraId.slice(0, 80))}`);
     }
-    this.cameras.setLine(request.cameraId, request.line ? fromProtoLine(request.line) : null);
+    this.cameras.load(await this.store.setLine(request.cameraId, request.line ? fromProtoLine(request.line) : null));
     const camera = this.cameras.list(Date.now()).find((c) => c.cameraId === request.cameraId)!;
     return { camera: toProtoCamera(camera) };
   }

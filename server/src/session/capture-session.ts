@@ -34,6 +34,8 @@ export class CaptureSession {
   pending: PendingFrame | null = null;
   lastActivityMs: number;
   closed = false;
+  /** Acks published so far (any status). */
+  acked = 0;
 
   private readonly history: FrameAck[] = [];
   private readonly listeners = new Set<AckListener>();
@@ -72,6 +74,7 @@ export class CaptureSession {
 
   /** Stores the ack for resuming watchers and hands it to every open stream. */
   publish(ack: FrameAck): void {
+    this.acked++;
     this.history.push(ack);
     if (this.history.length > this.historySize) this.history.shift();
     for (const listener of this.listeners) listener.ack(ack);
