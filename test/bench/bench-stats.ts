@@ -15,6 +15,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The arithmetic mean; NaN when empty. */
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 /** One configuration taking part in an interleaved comparison. */
 export interface Contender<T> {
   readonly name: string;

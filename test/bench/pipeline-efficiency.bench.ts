@@ -23,7 +23,7 @@ async function detectorOnly(loops: DetectorLoops, workers: number, durationMs: n
   const before = process.cpuUsage();
   const run = await loops.run(workers, durationMs);
   const cpu = process.cpuUsage(before);
-  return { fps: run.fps, cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / run.frames, detectMs: run.medianDetectMs };
+  return { fps: run.fps, cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / run.frames, detectMs: run.meanDetectMs };
 }
 
 async function pipeline(server: BenchServer, sessions: number, jpegs: readonly Uint8Array[], warmupMs: number, durationMs: number): Promise<Sample> {
@@ -52,9 +52,9 @@ export const benchmark: Benchmark = {
   title: "Pipeline efficiency: whole server pipeline vs detector only",
   async run(ctx: BenchContext): Promise<BenchReport> {
     const n = availableParallelism();
-    const rounds = ctx.quick ? 3 : 6;
-    const durationMs = ctx.quick ? 1500 : 3000;
-    const warmupMs = ctx.quick ? 400 : 600;
+    const rounds = ctx.quick ? 3 : 8;
+    const durationMs = ctx.quick ? 1500 : 2500;
+    const warmupMs = ctx.quick ? 300 : 400;
     const frames = loadBenchFrames(100);
     const config = loadConfig({});
     const model = new Uint8Array(readFileSync(requireFile(testModelPath, "model")));

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import { sendFrames } from "../../server/src/cli/frame-sender.ts";
 import type { SourceFrame } from "../../server/src/cli/jpeg-sources.ts";
-import { median, quantile } from "./bench-stats.ts";
+import { mean, quantile } from "./bench-stats.ts";
 
 /** Options for {@link runStreamLoad}. */
 export interface StreamLoadOptions {
@@ -29,7 +29,7 @@ export interface StreamLoadResult {
   readonly processed: number;
   /** Acks that were not PROCESSED, over the whole run (should be 0 at window 2). */
   readonly notProcessed: number;
-  /** Medians of the server's own per-frame timings, from the acks. */
+  /** Means of the server's own per-frame timings, from the acks (means, since they add up to the frame rate). */
   readonly serverMs: { queued: number; decode: number; detect: number; track: number; total: number };
   readonly rttP50Ms: number;
   readonly rttP95Ms: number;
@@ -87,7 +87,7 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
   const cpu = process.cpuUsage(cpuBefore);
   const processed = counted.reduce((a, b) => a + b, 0);
   const seconds = options.durationMs / 1000;
-  const of = (pick: (t: NonNullable<FrameAck["timings"]>) => number) => median(timings.flatMap((t) => (t ? [pick(t)] : [])));
+  const of = (pick: (t: NonNullable<FrameAck["timings"]>) => number) => mean(timings.flatMap((t) => (t ? [pick(t)] : [])));
   return {
     fps: processed / seconds,
     perSessionFps: counted.map((n) => n / seconds),

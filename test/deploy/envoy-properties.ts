@@ -54,7 +54,7 @@ export function checkEnvoyConfig(bootstrap: unknown, contract: Contract): { prob
   if (adminAddress !== "127.0.0.1") problems.push(`admin must be bound to 127.0.0.1 (is ${adminAddress ?? "unset"})`);
 
   const clusters = new Map(arr(obj(root.staticResources).clusters).map((c) => [str(obj(c).name) ?? "", obj(c)]));
-  const facts: EnvoyFacts = { listenerPorts: [], tlsFiles: [], servedFiles: [], endpoints: {}, grpcCluster: undefined, webCluster: undefined };
+  const facts: { -readonly [K in keyof EnvoyFacts]: EnvoyFacts[K] } = { listenerPorts: [], tlsFiles: [], servedFiles: [], endpoints: {}, grpcCluster: undefined, webCluster: undefined };
   for (const [name, cluster] of clusters) {
     facts.endpoints[name] = arr(obj(cluster.loadAssignment).endpoints).flatMap((group) =>
       arr(obj(group).lbEndpoints).map((e) => {

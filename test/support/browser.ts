@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 
 /** Debian's Chromium (installed by .ci/run); playwright never downloads a browser here. */
@@ -8,7 +6,8 @@ export const chromiumPath = process.env.HEADCOUNT_CHROMIUM ?? "/usr/bin/chromium
 
 /**
  * Launches headless Chromium with the flags this closed network needs (no
- * background connections that would be refused) plus `extraArgs`.
+ * background connections that would be refused) plus `extraArgs`. Playwright
+ * gives each launch a new, empty profile.
  */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium`);
@@ -23,7 +22,6 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), "headcount-chromium-"))}`,
       ...extraArgs,
     ],
   });
