@@ -211,6 +211,16 @@ test("StreamFrames whose first message is not `open` fails with INVALID_ARGUMENT
   assert.equal(await rpcCode(call.status), "INVALID_ARGUMENT");
 });
 
+test("OpenSession adopts a session id the client proposes in x-session-id (for replica affinity)", async () => {
+  const proposed = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5";
+  const { response } = await ts.web().capture.openSession({ cameraId: "cam-affinity", cameraName: "" }, { meta: { "x-session-id": proposed } });
+  assert.equal(response.sessionId, proposed);
+  const again = ts.web().capture.openSession({ cameraId: "cam-affinity", cameraName: "" }, { meta: { "x-session-id": proposed } });
+  assert.equal(await rpcCode(again.response), "ALREADY_EXISTS");
+  const short = ts.native.capture.openSession({ cameraId: "cam-affinity", cameraName: "" }, { meta: { "x-session-id": "guessable" } });
+  assert.equal(await rpcCode(short.response), "INVALID_ARGUMENT");
+});
+
 test("OpenSession rejects a bad camera id with INVALID_ARGUMENT", async () => {
   assert.equal(await rpcCode(ts.native.capture.openSession({ cameraId: "Bad Id!", cameraName: "" })), "INVALID_ARGUMENT");
   assert.equal(await rpcCode(ts.web().capture.openSession({ cameraId: "", cameraName: "" })), "INVALID_ARGUMENT");

@@ -44,7 +44,7 @@ export class CaptureService implements ICaptureService {
   constructor(private readonly deps: CaptureServiceDeps) {}
 
   async openSession(request: OpenSessionRequest, context: ServerCallContext): Promise<OpenSessionResponse> {
-    const response = await this.open(request);
+    const response = await this.open(request, headerOf(context, "x-session-id"));
     context.sendResponseHeaders({ "x-session-id": response.sessionId });
     return response;
   }
@@ -115,11 +115,11 @@ export class CaptureService implements ICaptureService {
     }
   }
 
-  private async open(request: OpenSessionRequest): Promise<OpenSessionResponse> {
+  private async open(request: OpenSessionRequest, proposedId?: string): Promise<OpenSessionResponse> {
     const { sessions, cameras, config, store } = this.deps;
     const name = request.cameraName.trim().slice(0, 80);
     const now = Date.now();
-    const session = sessions.open(request.cameraId, now);
+    const session = sessions.open(request.cameraId, now, proposedId);
     try {
       cameras.load(await store.upsertCamera(session.cameraId, name, now));
       await store.openSession(session.id, session.cameraId, now);
@@ -177,7 +177,12 @@ export class CaptureService implements ICaptureService {
 
 /** The session id from the request, else from the `x-session-id` header. */
 function sessionIdOf(fromRequest: string, context: ServerCallContext): string {
-  if (fromRequest) return fromRequest;
-  const header = context.headers["x-session-id"];
-  return (Array.isArray(header) ? header[0] : header) ?? "";
+  return fromRequest || (headerOf(context, "x-session-id") ?? "");
+}
+
+/** A request header's first value, or undefined when absent or empty. */
+function headerOf(context: ServerCallContext, name: string): string | undefined {
+  const value = context.headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first || undefined;
 }

@@ -11,6 +11,9 @@ export interface SessionRegistryOptions {
   readonly onClosed: (session: CaptureSession) => void;
 }
 
+/** A session id a client may propose: 128 to 256 random bits in base64url. */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{22,43}$/;
+
 /** Camera ids are shown in URLs and logs: keep them short and plain. */
 export const CAMERA_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -29,8 +32,13 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
-  /** Opens a session for a camera; RESOURCE_EXHAUSTED when the server is full. */
-  open(cameraId: string, nowMs: number): CaptureSession {
+  /**
+   * Opens a session for a camera; RESOURCE_EXHAUSTED when the server is full.
+   * A client may propose the id (sent as `x-session-id` on OpenSession) so a
+   * proxy that hashes on that header sends every call of the session, the
+   * first included, to the same replica; otherwise the server draws one.
+   */
+  open(cameraId: string, nowMs: number, proposedId?: string): CaptureSession {
     if (!CAMERA_ID_PATTERN.test(cameraId)) {
       throw new DomainError(
         "INVALID_ARGUMENT",
@@ -40,7 +48,13 @@ export class SessionRegistry {
     if (this.sessions.size >= this.options.maxSessions) {
       throw new DomainError("RESOURCE_EXHAUSTED", `the server has ${this.sessions.size} open sessions, its limit; try again later`);
     }
-    const id = randomBytes(18).toString("base64url");
+    if (proposedId !== undefined && !SESSION_ID_PATTERN.test(proposedId)) {
+      throw new DomainError("INVALID_ARGUMENT", "x-session-id must be 22 to 43 base64url characters (at least 128 random bits)");
+    }
+    if (proposedId !== undefined && this.sessions.has(proposedId)) {
+      throw new DomainError("ALREADY_EXISTS", "a session with this x-session-id is already open; propose a new random id");
+    }
+    const id = proposedId ?? randomBytes(18).toString("base64url");
     const session = new CaptureSession(id, cameraId, nowMs, this.options.ackHistory);
     this.sessions.set(id, session);
     return session;
