@@ -48,7 +48,10 @@ export async function interleave<T>(rounds: number, contenders: readonly Contend
 
 /** `12.3` style: fixed decimals, "n/a" for NaN. */
 export function fixed(value: number, digits = 1): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : "n/a";
+  if (!Number.isFinite(value)) return "n/a";
+  const text = value.toFixed(digits);
+  // -0.01 rounds to "-0.0": show it as the zero it is.
+  return Number(text) === 0 ? (0).toFixed(digits) : text;
 }
 
 /** "median (min-max)" of per-round samples, for the table. */

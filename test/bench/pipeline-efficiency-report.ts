@@ -37,8 +37,8 @@ export interface Measured {
   readonly single: ServerSnapshot | undefined;
   readonly frames: string;
   readonly detectorName: string;
-  readonly imageSize: { width: number; height: number};
-  profileDir: string | undefined;
+  readonly imageSize: { readonly width: number; readonly height: number };
+  readonly profileDir: string | undefined;
 }
 
 /** Turns the measurements into the table rows, notes and JSON data. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { loadConfig } from "../../server/src/config.ts";
 import { requireFile, testModelPath } from "../support/paths.ts";
 import { loadBenchFrames } from "./bench-frames.ts";
@@ -86,7 +86,7 @@ export const benchmark: Benchmark = {
       );
       const end = await serverN.snapshot({ gc: true });
       const single = server1 ? await server1.snapshot({ gc: true }) : undefined;
-      measured = { n, rounds, durationMs, warmupMs, samples, warm, end, single, frames: frames.description, detectorName: loops.detectorName, imageSize: loops.imageSize, profileDir };
+      measured = { n, rounds, durationMs, warmupMs, samples, warm, end, single, frames: frames.description, detectorName: `${loops.detectorName}, model ${basename(testModelPath)}`, imageSize: loops.imageSize, profileDir };
     } finally {
       // Stopped before reporting: the server writes its CPU profiles when it exits.
       await Promise.all([loops.close(), serverN.stop(), server1?.stop()]);

@@ -22,10 +22,13 @@ export interface CameraTileProps {
 /** A tile: name, online badge, people in view (big), counts, rate, latency and last seen. */
 export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs }: CameraTileProps) {
   const counts = camera.counts;
+  // Server clock when a snapshot gave it (no skew between devices), else the page's clock.
   const ageMs =
-    camera.lastSeenAtMs > 0 && serverTimeMs !== null && receivedAtMs !== null && nowMs > 0
-      ? serverTimeMs - camera.lastSeenAtMs + (nowMs - receivedAtMs)
-      : null;
+    camera.lastSeenAtMs <= 0 || nowMs <= 0
+      ? null
+      : serverTimeMs !== null && receivedAtMs !== null
+        ? serverTimeMs - camera.lastSeenAtMs + (nowMs - receivedAtMs)
+        : nowMs - camera.lastSeenAtMs;
   const online = camera.online ? "online" : "offline";
   const pairHref = `/capture?${new URLSearchParams({ camera: camera.cameraId, name: camera.name }).toString()}`;
   return (

@@ -34,7 +34,10 @@ export function toCallFailure(error: unknown): CallFailure {
   const raw = readString(error, "message") ?? String(error);
   const message = decodeGrpcMessage(raw);
   // protobuf-ts reports a rejected fetch as INTERNAL with the fetch error's message.
-  const network = code === "UNAVAILABLE" || (code === "INTERNAL" && NETWORK_MESSAGES.some((re) => re.test(message)));
+  const network =
+    code === "UNAVAILABLE" ||
+    code === "DEADLINE_EXCEEDED" ||
+    (code === "INTERNAL" && NETWORK_MESSAGES.some((re) => re.test(message)));
   return { code, message, network };
 }
 

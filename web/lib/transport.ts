@@ -1,4 +1,5 @@
 import { GrpcWebFetchTransport } from "@protobuf-ts/grpcweb-transport";
+import { RpcError } from "@protobuf-ts/runtime-rpc";
 import type { RpcOptions } from "@protobuf-ts/runtime-rpc";
 
 /** The header that carries the capture session id, so a proxy can keep a session on one replica. */
@@ -23,4 +24,36 @@ export function callOptions(sessionId: string | null | undefined, abort?: AbortS
   if (sessionId) options.meta = { [SESSION_HEADER]: sessionId };
   if (abort) options.abort = abort;
   return options;
+}
+
+/** How long a unary call (OpenSession, UploadFrame, SetCountingLine) may take before it counts as failed. */
+export const UNARY_DEADLINE_MS = 10_000;
+
+/**
+ * Runs a unary call with a deadline. fetch alone may wait minutes for a host
+ * that drops packets; after `ms` the call is aborted and rejects with
+ * DEADLINE_EXCEEDED. An abort of `outer` (Stop) aborts the call as well.
+ */
+export async function withDeadline<T>(
+  ms: number,
+  outer: AbortSignal | undefined,
+  start: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ms);
+  const onOuterAbort = (): void => controller.abort();
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  try {
+    return await start(controller.signal);
+  } catch (error) {
+    if (timedOut) throw new RpcError(`no answer within ${Math.round(ms / 1000)} s`, "DEADLINE_EXCEEDED");
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener("abort", onOuterAbort);
+  }
 }

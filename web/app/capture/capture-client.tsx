@@ -11,7 +11,8 @@
  *   `setting-width` (select), `setting-fps` (range 1..30), `setting-quality` (range 0.3..0.95),
  *   `camera-id` (text), `camera-name` (input)
  * - line editing: `line-edit`, `line-swap`, `line-save`, `line-clear`, `line-cancel` (buttons),
- *   `line-message` (text), `preview-overlay` (the canvas to click/drag on while editing)
+ *   `line-message` (text), `preview-overlay` (the canvas to click/drag on while editing),
+ *   `preview-video` (the camera's <video>)
  *
  * State
  * - `capture-state`: exactly one of connecting | live | reconnecting | stopped | error

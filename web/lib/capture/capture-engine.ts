@@ -12,7 +12,7 @@ import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
 import type { CountingLine, FrameAck } from "@headcount/proto/types";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
-import { callOptions, createTransport } from "../transport.ts";
+import { UNARY_DEADLINE_MS, callOptions, createTransport, withDeadline } from "../transport.ts";
 import { AckStats } from "./ack-stats.ts";
 import { cameraSupportProblem, closeCamera, describeCameraError, listVideoInputs, openCamera } from "./camera-source.ts";
 import { appendBounded, createCaptureRecord } from "./capture-record.ts";
@@ -41,6 +41,8 @@ type ErrorKind = "config" | "camera" | "connection" | "upload";
 
 /** Upload errors stay on screen at least this long, so a single failure is readable. */
 const ERROR_HOLD_MS = 5_000;
+/** After Stop, how long the page still waits for the acks of frames already uploaded. */
+const STOP_DRAIN_MS = 3_000;
 /** Sizes of sent frames kept for matching their acks. */
 const SENT_SIZES_LIMIT = 1_000;
 
@@ -118,11 +120,17 @@ export class CaptureEngine {
     void link.run(run.signal);
   }
 
-  /** Stops everything and turns the camera off; seq numbering continues on the next Start. */
+  /**
+   * Stops capturing and turns the camera off; seq numbering continues on the
+   * next Start. A user's Stop keeps the ack stream open briefly so the acks of
+   * frames already uploaded still arrive; an error stops at once.
+   */
   stop(state: ConnectionState = "stopped"): void {
-    this.#run?.abort();
+    const run = this.#run;
     this.#run = null;
     this.#pump?.stop();
+    if (run && state === "stopped") void this.#drainThenClose(run);
+    else run?.abort();
     if (this.#refreshTimer) clearInterval(this.#refreshTimer);
     this.#refreshTimer = null;
     closeCamera(this.#stream);
@@ -136,6 +144,15 @@ export class CaptureEngine {
       peopleAtMs: null,
       stats: this.#stats.snapshot(Date.now()),
     });
+  }
+
+  /** Waits (bounded) until every uploaded frame has its ack, then ends the session's streams. */
+  async #drainThenClose(run: AbortController): Promise<void> {
+    const deadline = Date.now() + STOP_DRAIN_MS;
+    while (this.#sentSizes.size > 0 && Date.now() < deadline && !run.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    run.abort();
   }
 
   /** Applies new settings; a different camera or facing reopens the camera, the rest applies from the next frame. */
@@ -166,7 +183,13 @@ export class CaptureEngine {
     if (!this.#count) return "The gRPC-Web endpoint is not configured.";
     try {
       const request = line ? { cameraId: this.#cameraId, line } : { cameraId: this.#cameraId };
-      const saved = await this.#count.setCountingLine(request, callOptions(this.#link?.session?.id)).response;
+      const count = this.#count;
+      const sessionId = this.#link?.session?.id;
+      const saved = await withDeadline(
+        UNARY_DEADLINE_MS,
+        undefined,
+        (signal) => count.setCountingLine(request, callOptions(sessionId, signal)).response,
+      );
       this.#update({ line: saved.camera ? (saved.camera.line ?? null) : line });
       return null;
     } catch (error) {

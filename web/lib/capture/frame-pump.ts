@@ -1,7 +1,8 @@
 /**
  * The frame loop: a timer at the chosen fps (not requestAnimationFrame, which
- * stops in background tabs and on a screen-less Pi), each tick encoding the
- * current video frame and uploading it with UploadFrame.
+ * stops in background tabs and on a screen-less Pi; the timer runs in a worker,
+ * see frame-timer.ts), each tick encoding the current video frame and
+ * uploading it with UploadFrame.
  *
  * At most `window.limit` frames are between capture and the server's answer;
  * a tick that finds the window full drops its frame and counts it (a queue
@@ -13,11 +14,13 @@
 import type { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { describeFailure, isTransient, toCallFailure } from "../rpc-errors.ts";
 import type { CallFailure } from "../rpc-errors.ts";
-import { callOptions } from "../transport.ts";
+import { UNARY_DEADLINE_MS, callOptions, withDeadline } from "../transport.ts";
 import type { AckStats } from "./ack-stats.ts";
 import { appendBounded } from "./capture-record.ts";
 import type { HeadcountCaptureRecord } from "./capture-record.ts";
 import { FrameEncoder } from "./frame-encoder.ts";
+import { createFrameTimer } from "./frame-timer.ts";
+import type { FrameTimer } from "./frame-timer.ts";
 import type { EncodedFrame } from "./frame-encoder.ts";
 import type { OpenedSession } from "./session-link.ts";
 import type { UploadWindow } from "./upload-window.ts";
@@ -53,7 +56,7 @@ export class FramePump {
   readonly #host: FramePumpHost;
   readonly #encoder = new FrameEncoder();
   #nextSeq = 1;
-  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timer: FrameTimer | null = null;
   #nextDueMs = 0;
   #generation = 0;
 
@@ -72,7 +75,7 @@ export class FramePump {
   /** Stops ticking; uploads in flight finish but their results are ignored. */
   stop(): void {
     this.#generation += 1;
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer?.dispose();
     this.#timer = null;
   }
 
@@ -81,7 +84,9 @@ export class FramePump {
     const now = performance.now();
     // Fixed cadence from the first tick; after a stall (throttled tab) resume without a burst.
     this.#nextDueMs = this.#nextDueMs === 0 || this.#nextDueMs + interval < now ? now : this.#nextDueMs + interval;
-    this.#timer = setTimeout(() => this.#tick(generation), Math.max(0, this.#nextDueMs - now));
+    // Created on first use, so an engine that is never started spawns no worker.
+    this.#timer ??= createFrameTimer();
+    this.#timer.schedule(this.#nextDueMs - now, () => this.#tick(generation));
   }
 
   #tick(generation: number): void {
@@ -133,7 +138,9 @@ export class FramePump {
     host.sent(seq, encoded.width, encoded.height);
     try {
       const frame = { seq, capturedAtMs, jpeg: encoded.jpeg, width: encoded.width, height: encoded.height };
-      await host.client.uploadFrame({ sessionId: session.id, frame }, callOptions(session.id)).response;
+      await withDeadline(UNARY_DEADLINE_MS, undefined, (signal) =>
+        host.client.uploadFrame({ sessionId: session.id, frame }, callOptions(session.id, signal)).response,
+      );
       if (generation === this.#generation) host.uploaded(session);
     } catch (error) {
       host.stats.recordUploadError();

@@ -9,12 +9,18 @@ import type {
 } from "@headcount/proto/capture";
 import { FrameStatus } from "@headcount/proto/types";
 import { RpcError, RpcOutputStreamController, ServerStreamingCall, UnaryCall } from "@protobuf-ts/runtime-rpc";
-import type { RpcMetadata, RpcOptions } from "@protobuf-ts/runtime-rpc";
+import type { MethodInfo, RpcMetadata, RpcOptions } from "@protobuf-ts/runtime-rpc";
 import { ReconnectBackoff } from "../reconnect-backoff.ts";
-import { SessionLink } from "./session-link.ts";
+import { SessionLink, proposeSessionId } from "./session-link.ts";
 import type { LinkState, SessionLinkClient } from "./session-link.ts";
 
-const [openMethod, , watchMethod] = CaptureService.methods;
+function method(name: string): MethodInfo {
+  const found = CaptureService.methods.find((m) => m.name === name);
+  if (!found) throw new Error(`the generated CaptureService lacks ${name}`);
+  return found;
+}
+const openMethod = method("OpenSession");
+const watchMethod = method("WatchAcks");
 const OK = Promise.resolve({ code: "OK", detail: "" });
 
 interface FakeWatch {
@@ -26,15 +32,17 @@ interface FakeWatch {
 /** A scripted stand-in for the server: OpenSession answers come from `openScript`, watches are driven by the test. */
 class FakeCaptureServer implements SessionLinkClient {
   readonly opens: OpenSessionRequest[] = [];
+  readonly openMeta: RpcMetadata[] = [];
   readonly watches: FakeWatch[] = [];
   readonly openScript: (OpenSessionResponse | RpcError)[] = [];
 
   openSession(input: OpenSessionRequest, options?: RpcOptions): UnaryCall<OpenSessionRequest, OpenSessionResponse> {
     this.opens.push(input);
+    this.openMeta.push(options?.meta ?? {});
     const next = this.openScript.shift() ?? new RpcError("Failed to fetch", "INTERNAL");
     const response = next instanceof RpcError ? Promise.reject(next) : Promise.resolve(next);
     response.catch(() => undefined);
-    return new UnaryCall(openMethod!, options?.meta ?? {}, input, Promise.resolve({}), response, OK, Promise.resolve({}));
+    return new UnaryCall(openMethod, options?.meta ?? {}, input, Promise.resolve({}), response, OK, Promise.resolve({}));
   }
 
   watchAcks(input: WatchAcksRequest, options?: RpcOptions): ServerStreamingCall<WatchAcksRequest, WatchAcksResponse> {
@@ -43,7 +51,7 @@ class FakeCaptureServer implements SessionLinkClient {
       if (!stream.closed) stream.notifyError(new RpcError("aborted", "CANCELLED"));
     });
     this.watches.push({ request: input, meta: options?.meta ?? {}, stream });
-    return new ServerStreamingCall(watchMethod!, options?.meta ?? {}, input, Promise.resolve({}), stream, OK, Promise.resolve({}));
+    return new ServerStreamingCall(watchMethod, options?.meta ?? {}, input, Promise.resolve({}), stream, OK, Promise.resolve({}));
   }
 
   /** The newest watch call. */
@@ -74,9 +82,10 @@ const ack = (seq: number): WatchAcksResponse => ({
   },
 });
 
-/** A link on the fake with a millisecond backoff, recording everything it reports. */
-function setup() {
+/** A link on the fake with a millisecond backoff, recording everything it reports; `run` starts at once. */
+function setup(openScript: (OpenSessionResponse | RpcError)[]) {
   const server = new FakeCaptureServer();
+  server.openScript.push(...openScript);
   const states: { state: LinkState; waiting: boolean }[] = [];
   const acks: number[] = [];
   const errors: string[] = [];
@@ -97,7 +106,24 @@ function setup() {
   const abort = new AbortController();
   const done = link.run(abort.signal);
   const lastState = () => states.at(-1)?.state;
-  return { server, link, states, acks, errors, notices, abort, done, lastState };
+  const stop = async () => {
+    abort.abort();
+    await done;
+  };
+  return { server, link, states, acks, errors, notices, stop, lastState };
+}
+
+/** Runs a scenario and always stops the link, so a failed assertion cannot leave it retrying. */
+async function scenario(
+  openScript: (OpenSessionResponse | RpcError)[],
+  body: (t: ReturnType<typeof setup>) => Promise<void>,
+): Promise<void> {
+  const t = setup(openScript);
+  try {
+    await body(t);
+  } finally {
+    await t.stop();
+  }
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -108,83 +134,85 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
+describe("proposeSessionId", () => {
+  it("encodes 18 random bytes as 24 base64url characters", () => {
+    assert.equal(proposeSessionId(() => new Uint8Array(18).fill(255)), "________________________");
+    assert.equal(proposeSessionId(() => new Uint8Array(18).fill(0xfb)), "-_v7-_v7-_v7-_v7-_v7-_v7");
+    assert.notEqual(proposeSessionId(), proposeSessionId());
+  });
+});
+
 describe("SessionLink", () => {
   it("opens a session, goes live, and watches acks with the session header", async () => {
-    const t = setup();
-    t.server.openScript.push(session("s1"));
-    await until(() => t.server.watches.length === 1, "the first watch");
-    assert.equal(t.lastState(), "live");
-    assert.deepEqual(t.server.opens, [{ cameraId: "cam-test", cameraName: "Test" }]);
-    assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 0 });
-    assert.deepEqual(t.server.watch.meta, { "x-session-id": "s1" });
-    t.server.watch.stream.notifyMessage(ack(1));
-    t.server.watch.stream.notifyMessage(ack(2));
-    await until(() => t.acks.length === 2, "two acks");
-    assert.equal(t.link.lastAckedSeq, 2);
-    t.abort.abort();
-    await t.done;
-    assert.equal(t.link.session, null);
+    await scenario([session("s1")], async (t) => {
+      await until(() => t.server.watches.length === 1, "the first watch");
+      assert.equal(t.lastState(), "live");
+      assert.deepEqual(t.server.opens, [{ cameraId: "cam-test", cameraName: "Test" }]);
+      assert.match(String(t.server.openMeta[0]?.["x-session-id"]), /^[A-Za-z0-9_-]{24}$/, "proposes a session id");
+      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 0 });
+      assert.deepEqual(t.server.watch.meta, { "x-session-id": "s1" });
+      t.server.watch.stream.notifyMessage(ack(1));
+      t.server.watch.stream.notifyMessage(ack(2));
+      await until(() => t.acks.length === 2, "two acks");
+      assert.equal(t.link.lastAckedSeq, 2);
+      await t.stop();
+      assert.equal(t.link.session, null);
+    });
   });
 
   it("after a lost stream, backs off, resumes after the last ack, and is live again only on evidence", async () => {
-    const t = setup();
-    t.server.openScript.push(session("s1"));
-    await until(() => t.server.watches.length === 1, "the first watch");
-    t.server.watch.stream.notifyMessage(ack(5));
-    await until(() => t.acks.length === 1, "an ack");
-    t.server.watch.stream.notifyError(new RpcError("Failed to fetch", "INTERNAL"));
-    await until(() => t.server.watches.length === 2, "the second watch");
-    assert.ok(t.states.some((s) => s.state === "reconnecting" && s.waiting), "waited with a countdown");
-    assert.match(t.errors[0] ?? "", /Lost the ack stream: the server cannot be reached/);
-    assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 5 });
-    assert.equal(t.server.opens.length, 1, "the session was kept");
-    // The new call alone is no proof: still reconnecting, but frames may go out to prove it.
-    assert.equal(t.lastState(), "reconnecting");
-    assert.equal(t.link.sendableSession?.id, "s1");
-    t.link.confirm(t.link.sendableSession!);
-    assert.equal(t.lastState(), "live");
-    t.abort.abort();
-    await t.done;
+    await scenario([session("s1")], async (t) => {
+      await until(() => t.server.watches.length === 1, "the first watch");
+      t.server.watch.stream.notifyMessage(ack(5));
+      await until(() => t.acks.length === 1, "an ack");
+      t.server.watch.stream.notifyError(new RpcError("Failed to fetch", "INTERNAL"));
+      await until(() => t.server.watches.length === 2, "the second watch");
+      assert.ok(t.states.some((s) => s.state === "reconnecting" && s.waiting), "waited with a countdown");
+      assert.match(t.errors[0] ?? "", /Lost the ack stream: the server cannot be reached/);
+      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 5 });
+      assert.equal(t.server.opens.length, 1, "the session was kept");
+      // The new call alone is no proof: still reconnecting, but frames may go out to prove it.
+      assert.equal(t.lastState(), "reconnecting");
+      const sendable = t.link.sendableSession;
+      assert.equal(sendable?.id, "s1");
+      if (sendable) t.link.confirm(sendable);
+      assert.equal(t.lastState(), "live");
+    });
   });
 
   it("reopens at once when the server forgot the session, but backs off if it happens again without an ack", async () => {
-    const t = setup();
-    t.server.openScript.push(session("s1"), session("s2"), session("s3"));
-    await until(() => t.server.watches.length === 1, "the first watch");
-    const waitsBefore = t.states.filter((s) => s.waiting).length;
-    t.server.watch.stream.notifyError(new RpcError("unknown%20session", "NOT_FOUND"));
-    await until(() => t.server.watches.length === 2, "a watch on the new session");
-    assert.equal(t.server.watch.request.sessionId, "s2");
-    assert.equal(t.states.filter((s) => s.waiting).length, waitsBefore, "no backoff before reopening");
-    assert.equal(t.lastState(), "live");
-    assert.match(t.notices[0] ?? "", /no longer knows this session/);
-    t.server.watch.stream.notifyError(new RpcError("unknown session", "NOT_FOUND"));
-    await until(() => t.server.watches.length === 3, "a watch on the third session");
-    assert.ok(t.states.filter((s) => s.waiting).length > waitsBefore, "backed off the second time");
-    assert.equal(t.server.watch.request.sessionId, "s3");
-    t.abort.abort();
-    await t.done;
+    await scenario([session("s1"), session("s2"), session("s3")], async (t) => {
+      await until(() => t.server.watches.length === 1, "the first watch");
+      const waitsBefore = t.states.filter((s) => s.waiting).length;
+      t.server.watch.stream.notifyError(new RpcError("unknown%20session", "NOT_FOUND"));
+      await until(() => t.server.watches.length === 2, "a watch on the new session");
+      assert.equal(t.server.watch.request.sessionId, "s2");
+      assert.equal(t.states.filter((s) => s.waiting).length, waitsBefore, "no backoff before reopening");
+      assert.equal(t.lastState(), "live");
+      assert.match(t.notices[0] ?? "", /no longer knows this session/);
+      t.server.watch.stream.notifyError(new RpcError("unknown session", "NOT_FOUND"));
+      await until(() => t.server.watches.length === 3, "a watch on the third session");
+      assert.ok(t.states.filter((s) => s.waiting).length > waitsBefore, "backed off the second time");
+      assert.equal(t.server.watch.request.sessionId, "s3");
+    });
   });
 
   it("explains an unreachable server and keeps trying until it answers", async () => {
-    const t = setup();
-    t.server.openScript.push(new RpcError("Failed to fetch", "INTERNAL"), new RpcError("Failed to fetch", "INTERNAL"));
-    await until(() => t.server.opens.length === 2, "a second attempt");
-    assert.equal(t.link.sendableSession, null);
-    assert.match(t.errors[0] ?? "", /Cannot reach the headcount server at http:\/\/fake:8080 \(Failed to fetch\)/);
-    assert.deepEqual(t.states[0], { state: "connecting", waiting: false });
-    t.server.openScript.push(session("s1"));
-    await until(() => t.lastState() === "live", "live");
-    t.abort.abort();
-    await t.done;
+    const unreachable = () => new RpcError("Failed to fetch", "INTERNAL");
+    await scenario([unreachable(), unreachable()], async (t) => {
+      await until(() => t.server.opens.length === 2, "a second attempt");
+      assert.equal(t.link.sendableSession, null);
+      assert.match(t.errors[0] ?? "", /Cannot reach the headcount server at http:\/\/fake:8080 \(Failed to fetch\)/);
+      assert.deepEqual(t.states[0], { state: "connecting", waiting: false });
+      t.server.openScript.push(session("s1"));
+      await until(() => t.lastState() === "live", "live");
+    });
   });
 
   it("hints at a wrong endpoint when OpenSession is not found", async () => {
-    const t = setup();
-    t.server.openScript.push(new RpcError("NOT_FOUND", "NOT_FOUND"));
-    await until(() => t.errors.length === 1, "an error");
-    assert.match(t.errors[0] ?? "", /is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint\?/);
-    t.abort.abort();
-    await t.done;
+    await scenario([new RpcError("NOT_FOUND", "NOT_FOUND")], async (t) => {
+      await until(() => t.errors.length === 1, "an error");
+      assert.match(t.errors[0] ?? "", /is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint\?/);
+    });
   });
 });

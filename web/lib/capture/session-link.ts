@@ -16,7 +16,7 @@ import type { ICaptureServiceClient } from "@headcount/proto/capture-client";
 import type { CountingLine, FrameAck, SessionLimits } from "@headcount/proto/types";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
-import { callOptions } from "../transport.ts";
+import { UNARY_DEADLINE_MS, callOptions, withDeadline } from "../transport.ts";
 
 /** A session the server opened. */
 export interface OpenedSession {
@@ -58,6 +58,21 @@ export interface SessionLinkOptions {
   readonly events: SessionLinkEvents;
   /** Defaults to 0.5 s .. 10 s; tests pass a fast one. */
   readonly backoff?: ReconnectBackoff;
+}
+
+/**
+ * A fresh session id to propose on OpenSession: 144 random bits as 24
+ * base64url characters (the server accepts 22 to 43). A new one per attempt,
+ * so an ALREADY_EXISTS cannot repeat.
+ */
+export function proposeSessionId(randomBytes: (n: number) => Uint8Array = cryptoBytes): string {
+  let binary = "";
+  for (const byte of randomBytes(18)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_");
+}
+
+function cryptoBytes(n: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(n));
 }
 
 /** A stream that lived this long counts as a success for the backoff. */
@@ -169,8 +184,14 @@ export class SessionLink {
 
   async #open(signal: AbortSignal): Promise<boolean> {
     try {
-      const { response } = this.#client.openSession(this.#identity(), callOptions(null, signal));
-      const opened = await response;
+      // Proposing the id lets a proxy that hashes on x-session-id route this very call to the
+      // replica that will hold the session; a server may still choose its own id.
+      const proposed = proposeSessionId();
+      const opened = await withDeadline(
+        UNARY_DEADLINE_MS,
+        signal,
+        (callSignal) => this.#client.openSession(this.#identity(), callOptions(proposed, callSignal)).response,
+      );
       if (signal.aborted) return false;
       this.#session = { id: opened.sessionId, limits: opened.limits ?? null, line: opened.line ?? null };
       this.#events.opened(this.#session);

@@ -8,7 +8,7 @@ import { CountServiceClient } from "@headcount/proto/count-client";
 import type { Camera } from "@headcount/proto/count";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
-import { createTransport } from "../transport.ts";
+import { UNARY_DEADLINE_MS, createTransport, withDeadline } from "../transport.ts";
 
 /** The board's connection state; also the exact text of `data-testid="board-state"`. */
 export type BoardState = "connecting" | "live" | "reconnecting" | "error";
@@ -86,7 +86,11 @@ export class CountsFeed {
       try {
         if (!listed) {
           // The stream's first snapshot would do too, but the list answers even if streaming is broken by a proxy.
-          const { cameras } = await client.listCameras({}, { abort: signal }).response;
+          const { cameras } = await withDeadline(
+            UNARY_DEADLINE_MS,
+            signal,
+            (callSignal) => client.listCameras({}, { abort: callSignal }).response,
+          );
           listed = true;
           this.#update({ cameras: sortCameras(cameras), receivedAtMs: Date.now() });
         }
