@@ -11,6 +11,8 @@ export interface CameraView {
   readonly latencyMs: number;
   readonly lastSeenAtMs: number;
   readonly line: Line | null;
+  /** When the totals were last reset, or null. */
+  readonly resetAtMs: number | null;
 }
 
 interface CameraState {
@@ -20,6 +22,7 @@ interface CameraState {
   totals: CountTotals;
   readonly inViewBySession: Map<string, number>;
   line: Line | null;
+  resetAtMs: number | null;
   lastSeenAtMs: number;
   /** [ackTimeMs, serverMs] of recent acks, for fps and latency; trimmed to the window. */
   readonly recent: Array<[number, number]>;
@@ -50,6 +53,7 @@ export class CameraRegistry {
         totals: { inView: 0, ...stored.totals },
         inViewBySession: new Map(),
         line: stored.line,
+        resetAtMs: stored.resetAtMs,
         lastSeenAtMs: 0,
         recent: [],
       };
@@ -57,6 +61,7 @@ export class CameraRegistry {
     } else {
       cam.name = stored.name;
       cam.line = stored.line;
+      cam.resetAtMs = stored.resetAtMs;
       cam.totals = { ...stored.totals, inView: cam.totals.inView };
     }
     this.emit(stored.cameraId);
@@ -153,5 +158,6 @@ function view(c: CameraState, nowMs: number): CameraView {
     latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
     lastSeenAtMs: c.lastSeenAtMs,
     line: c.line,
+    resetAtMs: c.resetAtMs,
   };
 }

@@ -1,6 +1,20 @@
 import type { RpcInputStream, ServerCallContext } from "@protobuf-ts/runtime-rpc";
-import type {
-  ListCamerasRequest,
+import {
+  Bucket,
+  EventKind,
+  ExportContent,
+  ExportFormat,
+  type ExportCountsRequest,
+  type ExportCountsResponse,
+  type GetSeriesRequest,
+  type GetSeriesResponse,
+  type ListEventsRequest,
+  type ListEventsResponse,
+  type RenameCameraRequest,
+  type RenameCameraResponse,
+  type ResetCountsRequest,
+  type ResetCountsResponse,
+  type ListCamerasRequest,
   ListCamerasResponse,
   SetCountingLineRequest,
   SetCountingLineResponse,
@@ -9,10 +23,24 @@ import type {
 } from "@headcount/proto/count";
 import type { ICountService } from "@headcount/proto/count-server";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
-import type { Store } from "../store/store.ts";
+import type { BucketSize, StoredEvent, StoredEventKind, Store } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
 import { DomainError } from "./errors.ts";
+import { exportEvents, exportSeries, fillSeries } from "./history-export.ts";
 import { fromProtoLine, toProtoCamera } from "./proto-mapping.ts";
+
+/** Most buckets one series request may cover (a week of minutes is 10,080). */
+const MAX_BUCKETS = 50_000;
+/** Most events one export may hold; a bigger range must be split. */
+const MAX_EXPORT_EVENTS = 200_000;
+
+const KIND_TO_PROTO: Record<StoredEventKind, EventKind> = {
+  entry: EventKind.ENTRY,
+  exit: EventKind.EXIT,
+  cross_in: EventKind.CROSS_IN,
+  cross_out: EventKind.CROSS_OUT,
+  reset: EventKind.RESET,
+};
 
 /** Timing of the count stream. */
 export interface CountServiceOptions {
@@ -66,11 +94,97 @@ export class CountService implements ICountService {
   }
 
   async setCountingLine(request: SetCountingLineRequest): Promise<SetCountingLineResponse> {
-    if (!this.cameras.has(request.cameraId)) {
-      throw new DomainError("NOT_FOUND", `no camera with id ${JSON.stringify(request.cameraId.slice(0, 80))}`);
-    }
+    this.requireCamera(request.cameraId);
     this.cameras.load(await this.store.setLine(request.cameraId, request.line ? fromProtoLine(request.line) : null));
-    const camera = this.cameras.list(Date.now()).find((c) => c.cameraId === request.cameraId)!;
-    return { camera: toProtoCamera(camera) };
+    return { camera: this.cameraView(request.cameraId) };
   }
+
+  async renameCamera(request: RenameCameraRequest): Promise<RenameCameraResponse> {
+    const name = request.name.trim();
+    if (name.length < 1 || name.length > 80) throw new DomainError("INVALID_ARGUMENT", "a camera name has 1 to 80 characters");
+    this.requireCamera(request.cameraId);
+    this.cameras.load(await this.store.renameCamera(request.cameraId, name));
+    return { camera: this.cameraView(request.cameraId) };
+  }
+
+  async resetCounts(request: ResetCountsRequest): Promise<ResetCountsResponse> {
+    this.requireCamera(request.cameraId);
+    await this.store.appendEvents(request.cameraId, null, [{ kind: "reset", trackId: 0, timeMs: Date.now() }]);
+    const stored = await this.store.getCamera(request.cameraId);
+    if (stored) this.cameras.load(stored);
+    return { camera: this.cameraView(request.cameraId) };
+  }
+
+  async getSeries(request: GetSeriesRequest): Promise<GetSeriesResponse> {
+    const query = this.seriesQuery(request);
+    return { points: await this.store.series(query) };
+  }
+
+  async listEvents(request: ListEventsRequest): Promise<ListEventsResponse> {
+    if (request.limit > 1000) throw new DomainError("INVALID_ARGUMENT", "limit is at most 1000");
+    if (request.cameraId) this.requireCamera(request.cameraId);
+    const page = await this.store.events({
+      cameraId: request.cameraId || undefined,
+      fromMs: request.fromMs || undefined,
+      toMs: request.toMs || undefined,
+      limit: request.limit || 100,
+      cursor: request.cursor || undefined,
+    });
+    return { events: page.events.map(toProtoEvent), nextCursor: page.nextCursor ?? "" };
+  }
+
+  async exportCounts(request: ExportCountsRequest): Promise<ExportCountsResponse> {
+    const format = request.format === ExportFormat.CSV ? "csv" : request.format === ExportFormat.JSON ? "json" : null;
+    if (!format) throw new DomainError("INVALID_ARGUMENT", "format must be CSV or JSON");
+    const label = `${request.cameraId || "all"}-${new Date(request.fromMs).toISOString().slice(0, 10)}`;
+    if (request.content === ExportContent.SERIES) {
+      const query = this.seriesQuery(request);
+      const points = fillSeries(await this.store.series(query), { ...query, utcOffsetMinutes: query.utcOffsetMinutes ?? 0 });
+      return exportSeries(points, format, label);
+    }
+    if (request.content !== ExportContent.EVENTS) throw new DomainError("INVALID_ARGUMENT", "content must be EVENTS or SERIES");
+    if (request.cameraId) this.requireCamera(request.cameraId);
+    checkRange(request.fromMs, request.toMs);
+    const events: StoredEvent[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.events({ cameraId: request.cameraId || undefined, fromMs: request.fromMs, toMs: request.toMs, limit: 10_000, cursor });
+      events.push(...page.events);
+      cursor = page.nextCursor ?? undefined;
+      if (events.length > MAX_EXPORT_EVENTS) {
+        throw new DomainError("RESOURCE_EXHAUSTED", `more than ${MAX_EXPORT_EVENTS} events in this range; export a shorter range`);
+      }
+    } while (cursor);
+    return exportEvents(events, format, label);
+  }
+
+  private seriesQuery(request: { cameraId: string; fromMs: number; toMs: number; bucket: Bucket; utcOffsetMinutes: number }) {
+    const bucket: BucketSize | null =
+      request.bucket === Bucket.MINUTE ? "minute" : request.bucket === Bucket.HOUR ? "hour" : request.bucket === Bucket.DAY ? "day" : null;
+    if (!bucket) throw new DomainError("INVALID_ARGUMENT", "bucket must be MINUTE, HOUR or DAY");
+    checkRange(request.fromMs, request.toMs);
+    const size = bucket === "minute" ? 60_000 : bucket === "hour" ? 3_600_000 : 86_400_000;
+    if ((request.toMs - request.fromMs) / size > MAX_BUCKETS) {
+      throw new DomainError("INVALID_ARGUMENT", `the range holds more than ${MAX_BUCKETS} ${bucket} buckets; use a wider bucket`);
+    }
+    if (Math.abs(request.utcOffsetMinutes) > 14 * 60) throw new DomainError("INVALID_ARGUMENT", "utc_offset_minutes must be within ±840");
+    if (request.cameraId) this.requireCamera(request.cameraId);
+    return { cameraId: request.cameraId || undefined, fromMs: request.fromMs, toMs: request.toMs, bucket, utcOffsetMinutes: request.utcOffsetMinutes };
+  }
+
+  private requireCamera(cameraId: string): void {
+    if (!this.cameras.has(cameraId)) throw new DomainError("NOT_FOUND", `no camera with id ${JSON.stringify(cameraId.slice(0, 80))}`);
+  }
+
+  private cameraView(cameraId: string) {
+    return toProtoCamera(this.cameras.list(Date.now()).find((c) => c.cameraId === cameraId)!);
+  }
+}
+
+function checkRange(fromMs: number, toMs: number): void {
+  if (!(fromMs >= 0 && toMs > fromMs)) throw new DomainError("INVALID_ARGUMENT", "the range needs 0 <= from_ms < to_ms");
+}
+
+function toProtoEvent(e: StoredEvent) {
+  return { id: e.id, cameraId: e.cameraId, kind: KIND_TO_PROTO[e.kind], trackId: e.trackId, timeMs: e.timeMs };
 }

@@ -37,6 +37,7 @@ export function toProtoCamera(c: CameraView): Camera {
     latencyMs: round(c.latencyMs, 1),
     lastSeenAtMs: c.lastSeenAtMs,
     line: c.line ? toProtoLine(c.line) : undefined,
+    resetAtMs: c.resetAtMs ?? 0,
   };
 }
 

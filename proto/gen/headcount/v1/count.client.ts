@@ -6,6 +6,16 @@
 import type { RpcTransport } from "@protobuf-ts/runtime-rpc";
 import type { ServiceInfo } from "@protobuf-ts/runtime-rpc";
 import { CountService } from "./count";
+import type { ExportCountsResponse } from "./count";
+import type { ExportCountsRequest } from "./count";
+import type { ListEventsResponse } from "./count";
+import type { ListEventsRequest } from "./count";
+import type { GetSeriesResponse } from "./count";
+import type { GetSeriesRequest } from "./count";
+import type { ResetCountsResponse } from "./count";
+import type { ResetCountsRequest } from "./count";
+import type { RenameCameraResponse } from "./count";
+import type { RenameCameraRequest } from "./count";
 import type { SetCountingLineResponse } from "./count";
 import type { SetCountingLineRequest } from "./count";
 import type { WatchCountsResponse } from "./count";
@@ -41,6 +51,36 @@ export interface ICountServiceClient {
      * @generated from protobuf rpc: SetCountingLine
      */
     setCountingLine(input: SetCountingLineRequest, options?: RpcOptions): UnaryCall<SetCountingLineRequest, SetCountingLineResponse>;
+    /**
+     * Renames a camera.
+     *
+     * @generated from protobuf rpc: RenameCamera
+     */
+    renameCamera(input: RenameCameraRequest, options?: RpcOptions): UnaryCall<RenameCameraRequest, RenameCameraResponse>;
+    /**
+     * Restarts a camera's totals at zero. Recorded as a reset event: history is kept.
+     *
+     * @generated from protobuf rpc: ResetCounts
+     */
+    resetCounts(input: ResetCountsRequest, options?: RpcOptions): UnaryCall<ResetCountsRequest, ResetCountsResponse>;
+    /**
+     * Entries, exits and crossings per minute, hour or day over a time range.
+     *
+     * @generated from protobuf rpc: GetSeries
+     */
+    getSeries(input: GetSeriesRequest, options?: RpcOptions): UnaryCall<GetSeriesRequest, GetSeriesResponse>;
+    /**
+     * The event log, newest first, one page at a time.
+     *
+     * @generated from protobuf rpc: ListEvents
+     */
+    listEvents(input: ListEventsRequest, options?: RpcOptions): UnaryCall<ListEventsRequest, ListEventsResponse>;
+    /**
+     * The events or the bucketed series of a range as a CSV or JSON file.
+     *
+     * @generated from protobuf rpc: ExportCounts
+     */
+    exportCounts(input: ExportCountsRequest, options?: RpcOptions): UnaryCall<ExportCountsRequest, ExportCountsResponse>;
 }
 /**
  * What the count page reads: cameras and their live counts.
@@ -80,5 +120,50 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
     setCountingLine(input: SetCountingLineRequest, options?: RpcOptions): UnaryCall<SetCountingLineRequest, SetCountingLineResponse> {
         const method = this.methods[2], opt = this._transport.mergeOptions(options);
         return stackIntercept<SetCountingLineRequest, SetCountingLineResponse>("unary", this._transport, method, opt, input);
+    }
+    /**
+     * Renames a camera.
+     *
+     * @generated from protobuf rpc: RenameCamera
+     */
+    renameCamera(input: RenameCameraRequest, options?: RpcOptions): UnaryCall<RenameCameraRequest, RenameCameraResponse> {
+        const method = this.methods[3], opt = this._transport.mergeOptions(options);
+        return stackIntercept<RenameCameraRequest, RenameCameraResponse>("unary", this._transport, method, opt, input);
+    }
+    /**
+     * Restarts a camera's totals at zero. Recorded as a reset event: history is kept.
+     *
+     * @generated from protobuf rpc: ResetCounts
+     */
+    resetCounts(input: ResetCountsRequest, options?: RpcOptions): UnaryCall<ResetCountsRequest, ResetCountsResponse> {
+        const method = this.methods[4], opt = this._transport.mergeOptions(options);
+        return stackIntercept<ResetCountsRequest, ResetCountsResponse>("unary", this._transport, method, opt, input);
+    }
+    /**
+     * Entries, exits and crossings per minute, hour or day over a time range.
+     *
+     * @generated from protobuf rpc: GetSeries
+     */
+    getSeries(input: GetSeriesRequest, options?: RpcOptions): UnaryCall<GetSeriesRequest, GetSeriesResponse> {
+        const method = this.methods[5], opt = this._transport.mergeOptions(options);
+        return stackIntercept<GetSeriesRequest, GetSeriesResponse>("unary", this._transport, method, opt, input);
+    }
+    /**
+     * The event log, newest first, one page at a time.
+     *
+     * @generated from protobuf rpc: ListEvents
+     */
+    listEvents(input: ListEventsRequest, options?: RpcOptions): UnaryCall<ListEventsRequest, ListEventsResponse> {
+        const method = this.methods[6], opt = this._transport.mergeOptions(options);
+        return stackIntercept<ListEventsRequest, ListEventsResponse>("unary", this._transport, method, opt, input);
+    }
+    /**
+     * The events or the bucketed series of a range as a CSV or JSON file.
+     *
+     * @generated from protobuf rpc: ExportCounts
+     */
+    exportCounts(input: ExportCountsRequest, options?: RpcOptions): UnaryCall<ExportCountsRequest, ExportCountsResponse> {
+        const method = this.methods[7], opt = this._transport.mergeOptions(options);
+        return stackIntercept<ExportCountsRequest, ExportCountsResponse>("unary", this._transport, method, opt, input);
     }
 }

@@ -3,6 +3,16 @@
 // @generated from protobuf file "headcount/v1/count.proto" (package "headcount.v1", syntax proto3)
 // tslint:disable
 // @ts-nocheck
+import { ExportCountsResponse } from "./count";
+import { ExportCountsRequest } from "./count";
+import { ListEventsResponse } from "./count";
+import { ListEventsRequest } from "./count";
+import { GetSeriesResponse } from "./count";
+import { GetSeriesRequest } from "./count";
+import { ResetCountsResponse } from "./count";
+import { ResetCountsRequest } from "./count";
+import { RenameCameraResponse } from "./count";
+import { RenameCameraRequest } from "./count";
 import { SetCountingLineResponse } from "./count";
 import { SetCountingLineRequest } from "./count";
 import { RpcInputStream } from "@protobuf-ts/runtime-rpc";
@@ -36,4 +46,34 @@ export interface ICountService<T = ServerCallContext> {
      * @generated from protobuf rpc: SetCountingLine
      */
     setCountingLine(request: SetCountingLineRequest, context: T): Promise<SetCountingLineResponse>;
+    /**
+     * Renames a camera.
+     *
+     * @generated from protobuf rpc: RenameCamera
+     */
+    renameCamera(request: RenameCameraRequest, context: T): Promise<RenameCameraResponse>;
+    /**
+     * Restarts a camera's totals at zero. Recorded as a reset event: history is kept.
+     *
+     * @generated from protobuf rpc: ResetCounts
+     */
+    resetCounts(request: ResetCountsRequest, context: T): Promise<ResetCountsResponse>;
+    /**
+     * Entries, exits and crossings per minute, hour or day over a time range.
+     *
+     * @generated from protobuf rpc: GetSeries
+     */
+    getSeries(request: GetSeriesRequest, context: T): Promise<GetSeriesResponse>;
+    /**
+     * The event log, newest first, one page at a time.
+     *
+     * @generated from protobuf rpc: ListEvents
+     */
+    listEvents(request: ListEventsRequest, context: T): Promise<ListEventsResponse>;
+    /**
+     * The events or the bucketed series of a range as a CSV or JSON file.
+     *
+     * @generated from protobuf rpc: ExportCounts
+     */
+    exportCounts(request: ExportCountsRequest, context: T): Promise<ExportCountsResponse>;
 }

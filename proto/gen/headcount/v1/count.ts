@@ -63,6 +63,12 @@ export interface Camera {
      * @generated from protobuf field: headcount.v1.CountingLine line = 8
      */
     line?: CountingLine;
+    /**
+     * When the totals were last reset (Unix ms); 0 if never.
+     *
+     * @generated from protobuf field: int64 reset_at_ms = 9 [jstype = JS_NUMBER]
+     */
+    resetAtMs: number;
 }
 /**
  * @generated from protobuf message headcount.v1.ListCamerasRequest
@@ -122,6 +128,352 @@ export interface SetCountingLineResponse {
      */
     camera?: Camera;
 }
+/**
+ * @generated from protobuf message headcount.v1.RenameCameraRequest
+ */
+export interface RenameCameraRequest {
+    /**
+     * @generated from protobuf field: string camera_id = 1
+     */
+    cameraId: string;
+    /**
+     * 1 to 80 characters.
+     *
+     * @generated from protobuf field: string name = 2
+     */
+    name: string;
+}
+/**
+ * @generated from protobuf message headcount.v1.RenameCameraResponse
+ */
+export interface RenameCameraResponse {
+    /**
+     * @generated from protobuf field: headcount.v1.Camera camera = 1
+     */
+    camera?: Camera;
+}
+/**
+ * @generated from protobuf message headcount.v1.ResetCountsRequest
+ */
+export interface ResetCountsRequest {
+    /**
+     * @generated from protobuf field: string camera_id = 1
+     */
+    cameraId: string;
+}
+/**
+ * @generated from protobuf message headcount.v1.ResetCountsResponse
+ */
+export interface ResetCountsResponse {
+    /**
+     * @generated from protobuf field: headcount.v1.Camera camera = 1
+     */
+    camera?: Camera;
+}
+/**
+ * @generated from protobuf message headcount.v1.GetSeriesRequest
+ */
+export interface GetSeriesRequest {
+    /**
+     * One camera, or every camera summed when empty.
+     *
+     * @generated from protobuf field: string camera_id = 1
+     */
+    cameraId: string;
+    /**
+     * Range start (inclusive) and end (exclusive), Unix ms.
+     *
+     * @generated from protobuf field: int64 from_ms = 2 [jstype = JS_NUMBER]
+     */
+    fromMs: number;
+    /**
+     * @generated from protobuf field: int64 to_ms = 3 [jstype = JS_NUMBER]
+     */
+    toMs: number;
+    /**
+     * @generated from protobuf field: headcount.v1.Bucket bucket = 4
+     */
+    bucket: Bucket;
+    /**
+     * The viewer's offset from UTC in minutes (UTC+1 is 60), so days start at local midnight.
+     *
+     * @generated from protobuf field: int32 utc_offset_minutes = 5
+     */
+    utcOffsetMinutes: number;
+}
+/**
+ * One bucket of a series.
+ *
+ * @generated from protobuf message headcount.v1.SeriesPoint
+ */
+export interface SeriesPoint {
+    /**
+     * Bucket start, Unix ms.
+     *
+     * @generated from protobuf field: int64 start_ms = 1 [jstype = JS_NUMBER]
+     */
+    startMs: number;
+    /**
+     * @generated from protobuf field: uint32 entered = 2
+     */
+    entered: number;
+    /**
+     * @generated from protobuf field: uint32 exited = 3
+     */
+    exited: number;
+    /**
+     * @generated from protobuf field: uint32 crossed_in = 4
+     */
+    crossedIn: number;
+    /**
+     * @generated from protobuf field: uint32 crossed_out = 5
+     */
+    crossedOut: number;
+}
+/**
+ * @generated from protobuf message headcount.v1.GetSeriesResponse
+ */
+export interface GetSeriesResponse {
+    /**
+     * Only buckets with at least one count; missing buckets are zero.
+     *
+     * @generated from protobuf field: repeated headcount.v1.SeriesPoint points = 1
+     */
+    points: SeriesPoint[];
+}
+/**
+ * One entry of the event log.
+ *
+ * @generated from protobuf message headcount.v1.CountEvent
+ */
+export interface CountEvent {
+    /**
+     * Grows with the order events were stored.
+     *
+     * @generated from protobuf field: uint64 id = 1 [jstype = JS_NUMBER]
+     */
+    id: number;
+    /**
+     * @generated from protobuf field: string camera_id = 2
+     */
+    cameraId: string;
+    /**
+     * @generated from protobuf field: headcount.v1.EventKind kind = 3
+     */
+    kind: EventKind;
+    /**
+     * The person's track id within its session; 0 for a reset.
+     *
+     * @generated from protobuf field: uint32 track_id = 4
+     */
+    trackId: number;
+    /**
+     * When it happened (the frame's capture time), Unix ms.
+     *
+     * @generated from protobuf field: int64 time_ms = 5 [jstype = JS_NUMBER]
+     */
+    timeMs: number;
+}
+/**
+ * @generated from protobuf message headcount.v1.ListEventsRequest
+ */
+export interface ListEventsRequest {
+    /**
+     * One camera, or every camera when empty.
+     *
+     * @generated from protobuf field: string camera_id = 1
+     */
+    cameraId: string;
+    /**
+     * Optional range, Unix ms: from inclusive, to exclusive; 0 leaves that side open.
+     *
+     * @generated from protobuf field: int64 from_ms = 2 [jstype = JS_NUMBER]
+     */
+    fromMs: number;
+    /**
+     * @generated from protobuf field: int64 to_ms = 3 [jstype = JS_NUMBER]
+     */
+    toMs: number;
+    /**
+     * Page size, 1 to 1000 (0 means 100).
+     *
+     * @generated from protobuf field: uint32 limit = 4
+     */
+    limit: number;
+    /**
+     * next_cursor of the previous page.
+     *
+     * @generated from protobuf field: string cursor = 5
+     */
+    cursor: string;
+}
+/**
+ * @generated from protobuf message headcount.v1.ListEventsResponse
+ */
+export interface ListEventsResponse {
+    /**
+     * @generated from protobuf field: repeated headcount.v1.CountEvent events = 1
+     */
+    events: CountEvent[];
+    /**
+     * Pass as cursor for the next (older) page; empty after the last page.
+     *
+     * @generated from protobuf field: string next_cursor = 2
+     */
+    nextCursor: string;
+}
+/**
+ * @generated from protobuf message headcount.v1.ExportCountsRequest
+ */
+export interface ExportCountsRequest {
+    /**
+     * @generated from protobuf field: headcount.v1.ExportContent content = 1
+     */
+    content: ExportContent;
+    /**
+     * @generated from protobuf field: headcount.v1.ExportFormat format = 2
+     */
+    format: ExportFormat;
+    /**
+     * One camera, or every camera when empty.
+     *
+     * @generated from protobuf field: string camera_id = 3
+     */
+    cameraId: string;
+    /**
+     * @generated from protobuf field: int64 from_ms = 4 [jstype = JS_NUMBER]
+     */
+    fromMs: number;
+    /**
+     * @generated from protobuf field: int64 to_ms = 5 [jstype = JS_NUMBER]
+     */
+    toMs: number;
+    /**
+     * For series: the bucket width and the viewer's UTC offset.
+     *
+     * @generated from protobuf field: headcount.v1.Bucket bucket = 6
+     */
+    bucket: Bucket;
+    /**
+     * @generated from protobuf field: int32 utc_offset_minutes = 7
+     */
+    utcOffsetMinutes: number;
+}
+/**
+ * @generated from protobuf message headcount.v1.ExportCountsResponse
+ */
+export interface ExportCountsResponse {
+    /**
+     * A suggested file name, e.g. headcount-events-2026-11-25.csv.
+     *
+     * @generated from protobuf field: string file_name = 1
+     */
+    fileName: string;
+    /**
+     * text/csv or application/json.
+     *
+     * @generated from protobuf field: string content_type = 2
+     */
+    contentType: string;
+    /**
+     * @generated from protobuf field: bytes data = 3
+     */
+    data: Uint8Array;
+}
+/**
+ * The width of a series bucket.
+ *
+ * @generated from protobuf enum headcount.v1.Bucket
+ */
+export enum Bucket {
+    /**
+     * @generated from protobuf enum value: BUCKET_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * @generated from protobuf enum value: BUCKET_MINUTE = 1;
+     */
+    MINUTE = 1,
+    /**
+     * @generated from protobuf enum value: BUCKET_HOUR = 2;
+     */
+    HOUR = 2,
+    /**
+     * @generated from protobuf enum value: BUCKET_DAY = 3;
+     */
+    DAY = 3
+}
+/**
+ * What a counted event was.
+ *
+ * @generated from protobuf enum headcount.v1.EventKind
+ */
+export enum EventKind {
+    /**
+     * @generated from protobuf enum value: EVENT_KIND_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * @generated from protobuf enum value: EVENT_KIND_ENTRY = 1;
+     */
+    ENTRY = 1,
+    /**
+     * @generated from protobuf enum value: EVENT_KIND_EXIT = 2;
+     */
+    EXIT = 2,
+    /**
+     * @generated from protobuf enum value: EVENT_KIND_CROSS_IN = 3;
+     */
+    CROSS_IN = 3,
+    /**
+     * @generated from protobuf enum value: EVENT_KIND_CROSS_OUT = 4;
+     */
+    CROSS_OUT = 4,
+    /**
+     * Totals restarted at zero from the count page.
+     *
+     * @generated from protobuf enum value: EVENT_KIND_RESET = 5;
+     */
+    RESET = 5
+}
+/**
+ * What to export.
+ *
+ * @generated from protobuf enum headcount.v1.ExportContent
+ */
+export enum ExportContent {
+    /**
+     * @generated from protobuf enum value: EXPORT_CONTENT_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * @generated from protobuf enum value: EXPORT_CONTENT_EVENTS = 1;
+     */
+    EVENTS = 1,
+    /**
+     * @generated from protobuf enum value: EXPORT_CONTENT_SERIES = 2;
+     */
+    SERIES = 2
+}
+/**
+ * The file format of an export.
+ *
+ * @generated from protobuf enum headcount.v1.ExportFormat
+ */
+export enum ExportFormat {
+    /**
+     * @generated from protobuf enum value: EXPORT_FORMAT_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * @generated from protobuf enum value: EXPORT_FORMAT_CSV = 1;
+     */
+    CSV = 1,
+    /**
+     * @generated from protobuf enum value: EXPORT_FORMAT_JSON = 2;
+     */
+    JSON = 2
+}
 // @generated message type with reflection information, may provide speed optimized methods
 class Camera$Type extends MessageType<Camera> {
     constructor() {
@@ -133,7 +485,8 @@ class Camera$Type extends MessageType<Camera> {
             { no: 5, name: "acked_fps", kind: "scalar", T: 1 /*ScalarType.DOUBLE*/ },
             { no: 6, name: "latency_ms", kind: "scalar", T: 1 /*ScalarType.DOUBLE*/ },
             { no: 7, name: "last_seen_at_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
-            { no: 8, name: "line", kind: "message", T: () => CountingLine }
+            { no: 8, name: "line", kind: "message", T: () => CountingLine },
+            { no: 9, name: "reset_at_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ }
         ]);
     }
     create(value?: PartialMessage<Camera>): Camera {
@@ -144,6 +497,7 @@ class Camera$Type extends MessageType<Camera> {
         message.ackedFps = 0;
         message.latencyMs = 0;
         message.lastSeenAtMs = 0;
+        message.resetAtMs = 0;
         if (value !== undefined)
             reflectionMergePartial<Camera>(this, message, value);
         return message;
@@ -176,6 +530,9 @@ class Camera$Type extends MessageType<Camera> {
                     break;
                 case /* headcount.v1.CountingLine line */ 8:
                     message.line = CountingLine.internalBinaryRead(reader, reader.uint32(), options, message.line);
+                    break;
+                case /* int64 reset_at_ms = 9 [jstype = JS_NUMBER] */ 9:
+                    message.resetAtMs = reader.int64().toNumber();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -213,6 +570,9 @@ class Camera$Type extends MessageType<Camera> {
         /* headcount.v1.CountingLine line = 8; */
         if (message.line)
             CountingLine.internalBinaryWrite(message.line, writer.tag(8, WireType.LengthDelimited).fork(), options).join();
+        /* int64 reset_at_ms = 9 [jstype = JS_NUMBER]; */
+        if (message.resetAtMs !== 0)
+            writer.tag(9, WireType.Varint).int64(message.resetAtMs);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -501,11 +861,786 @@ class SetCountingLineResponse$Type extends MessageType<SetCountingLineResponse> 
  * @generated MessageType for protobuf message headcount.v1.SetCountingLineResponse
  */
 export const SetCountingLineResponse = new SetCountingLineResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class RenameCameraRequest$Type extends MessageType<RenameCameraRequest> {
+    constructor() {
+        super("headcount.v1.RenameCameraRequest", [
+            { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+        ]);
+    }
+    create(value?: PartialMessage<RenameCameraRequest>): RenameCameraRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.cameraId = "";
+        message.name = "";
+        if (value !== undefined)
+            reflectionMergePartial<RenameCameraRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: RenameCameraRequest): RenameCameraRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string camera_id */ 1:
+                    message.cameraId = reader.string();
+                    break;
+                case /* string name */ 2:
+                    message.name = reader.string();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: RenameCameraRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string camera_id = 1; */
+        if (message.cameraId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.cameraId);
+        /* string name = 2; */
+        if (message.name !== "")
+            writer.tag(2, WireType.LengthDelimited).string(message.name);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.RenameCameraRequest
+ */
+export const RenameCameraRequest = new RenameCameraRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class RenameCameraResponse$Type extends MessageType<RenameCameraResponse> {
+    constructor() {
+        super("headcount.v1.RenameCameraResponse", [
+            { no: 1, name: "camera", kind: "message", T: () => Camera }
+        ]);
+    }
+    create(value?: PartialMessage<RenameCameraResponse>): RenameCameraResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        if (value !== undefined)
+            reflectionMergePartial<RenameCameraResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: RenameCameraResponse): RenameCameraResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* headcount.v1.Camera camera */ 1:
+                    message.camera = Camera.internalBinaryRead(reader, reader.uint32(), options, message.camera);
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: RenameCameraResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* headcount.v1.Camera camera = 1; */
+        if (message.camera)
+            Camera.internalBinaryWrite(message.camera, writer.tag(1, WireType.LengthDelimited).fork(), options).join();
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.RenameCameraResponse
+ */
+export const RenameCameraResponse = new RenameCameraResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class ResetCountsRequest$Type extends MessageType<ResetCountsRequest> {
+    constructor() {
+        super("headcount.v1.ResetCountsRequest", [
+            { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+        ]);
+    }
+    create(value?: PartialMessage<ResetCountsRequest>): ResetCountsRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.cameraId = "";
+        if (value !== undefined)
+            reflectionMergePartial<ResetCountsRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: ResetCountsRequest): ResetCountsRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string camera_id */ 1:
+                    message.cameraId = reader.string();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: ResetCountsRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string camera_id = 1; */
+        if (message.cameraId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.cameraId);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.ResetCountsRequest
+ */
+export const ResetCountsRequest = new ResetCountsRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class ResetCountsResponse$Type extends MessageType<ResetCountsResponse> {
+    constructor() {
+        super("headcount.v1.ResetCountsResponse", [
+            { no: 1, name: "camera", kind: "message", T: () => Camera }
+        ]);
+    }
+    create(value?: PartialMessage<ResetCountsResponse>): ResetCountsResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        if (value !== undefined)
+            reflectionMergePartial<ResetCountsResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: ResetCountsResponse): ResetCountsResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* headcount.v1.Camera camera */ 1:
+                    message.camera = Camera.internalBinaryRead(reader, reader.uint32(), options, message.camera);
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: ResetCountsResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* headcount.v1.Camera camera = 1; */
+        if (message.camera)
+            Camera.internalBinaryWrite(message.camera, writer.tag(1, WireType.LengthDelimited).fork(), options).join();
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.ResetCountsResponse
+ */
+export const ResetCountsResponse = new ResetCountsResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class GetSeriesRequest$Type extends MessageType<GetSeriesRequest> {
+    constructor() {
+        super("headcount.v1.GetSeriesRequest", [
+            { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 3, name: "to_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 4, name: "bucket", kind: "enum", T: () => ["headcount.v1.Bucket", Bucket, "BUCKET_"] },
+            { no: 5, name: "utc_offset_minutes", kind: "scalar", T: 5 /*ScalarType.INT32*/ }
+        ]);
+    }
+    create(value?: PartialMessage<GetSeriesRequest>): GetSeriesRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.cameraId = "";
+        message.fromMs = 0;
+        message.toMs = 0;
+        message.bucket = 0;
+        message.utcOffsetMinutes = 0;
+        if (value !== undefined)
+            reflectionMergePartial<GetSeriesRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: GetSeriesRequest): GetSeriesRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string camera_id */ 1:
+                    message.cameraId = reader.string();
+                    break;
+                case /* int64 from_ms = 2 [jstype = JS_NUMBER] */ 2:
+                    message.fromMs = reader.int64().toNumber();
+                    break;
+                case /* int64 to_ms = 3 [jstype = JS_NUMBER] */ 3:
+                    message.toMs = reader.int64().toNumber();
+                    break;
+                case /* headcount.v1.Bucket bucket */ 4:
+                    message.bucket = reader.int32();
+                    break;
+                case /* int32 utc_offset_minutes */ 5:
+                    message.utcOffsetMinutes = reader.int32();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: GetSeriesRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string camera_id = 1; */
+        if (message.cameraId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.cameraId);
+        /* int64 from_ms = 2 [jstype = JS_NUMBER]; */
+        if (message.fromMs !== 0)
+            writer.tag(2, WireType.Varint).int64(message.fromMs);
+        /* int64 to_ms = 3 [jstype = JS_NUMBER]; */
+        if (message.toMs !== 0)
+            writer.tag(3, WireType.Varint).int64(message.toMs);
+        /* headcount.v1.Bucket bucket = 4; */
+        if (message.bucket !== 0)
+            writer.tag(4, WireType.Varint).int32(message.bucket);
+        /* int32 utc_offset_minutes = 5; */
+        if (message.utcOffsetMinutes !== 0)
+            writer.tag(5, WireType.Varint).int32(message.utcOffsetMinutes);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.GetSeriesRequest
+ */
+export const GetSeriesRequest = new GetSeriesRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class SeriesPoint$Type extends MessageType<SeriesPoint> {
+    constructor() {
+        super("headcount.v1.SeriesPoint", [
+            { no: 1, name: "start_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 2, name: "entered", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 3, name: "exited", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 4, name: "crossed_in", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 5, name: "crossed_out", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
+        ]);
+    }
+    create(value?: PartialMessage<SeriesPoint>): SeriesPoint {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.startMs = 0;
+        message.entered = 0;
+        message.exited = 0;
+        message.crossedIn = 0;
+        message.crossedOut = 0;
+        if (value !== undefined)
+            reflectionMergePartial<SeriesPoint>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: SeriesPoint): SeriesPoint {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* int64 start_ms = 1 [jstype = JS_NUMBER] */ 1:
+                    message.startMs = reader.int64().toNumber();
+                    break;
+                case /* uint32 entered */ 2:
+                    message.entered = reader.uint32();
+                    break;
+                case /* uint32 exited */ 3:
+                    message.exited = reader.uint32();
+                    break;
+                case /* uint32 crossed_in */ 4:
+                    message.crossedIn = reader.uint32();
+                    break;
+                case /* uint32 crossed_out */ 5:
+                    message.crossedOut = reader.uint32();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: SeriesPoint, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* int64 start_ms = 1 [jstype = JS_NUMBER]; */
+        if (message.startMs !== 0)
+            writer.tag(1, WireType.Varint).int64(message.startMs);
+        /* uint32 entered = 2; */
+        if (message.entered !== 0)
+            writer.tag(2, WireType.Varint).uint32(message.entered);
+        /* uint32 exited = 3; */
+        if (message.exited !== 0)
+            writer.tag(3, WireType.Varint).uint32(message.exited);
+        /* uint32 crossed_in = 4; */
+        if (message.crossedIn !== 0)
+            writer.tag(4, WireType.Varint).uint32(message.crossedIn);
+        /* uint32 crossed_out = 5; */
+        if (message.crossedOut !== 0)
+            writer.tag(5, WireType.Varint).uint32(message.crossedOut);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.SeriesPoint
+ */
+export const SeriesPoint = new SeriesPoint$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class GetSeriesResponse$Type extends MessageType<GetSeriesResponse> {
+    constructor() {
+        super("headcount.v1.GetSeriesResponse", [
+            { no: 1, name: "points", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => SeriesPoint }
+        ]);
+    }
+    create(value?: PartialMessage<GetSeriesResponse>): GetSeriesResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.points = [];
+        if (value !== undefined)
+            reflectionMergePartial<GetSeriesResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: GetSeriesResponse): GetSeriesResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* repeated headcount.v1.SeriesPoint points */ 1:
+                    message.points.push(SeriesPoint.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: GetSeriesResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* repeated headcount.v1.SeriesPoint points = 1; */
+        for (let i = 0; i < message.points.length; i++)
+            SeriesPoint.internalBinaryWrite(message.points[i], writer.tag(1, WireType.LengthDelimited).fork(), options).join();
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.GetSeriesResponse
+ */
+export const GetSeriesResponse = new GetSeriesResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class CountEvent$Type extends MessageType<CountEvent> {
+    constructor() {
+        super("headcount.v1.CountEvent", [
+            { no: 1, name: "id", kind: "scalar", T: 4 /*ScalarType.UINT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 2, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "kind", kind: "enum", T: () => ["headcount.v1.EventKind", EventKind, "EVENT_KIND_"] },
+            { no: 4, name: "track_id", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 5, name: "time_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ }
+        ]);
+    }
+    create(value?: PartialMessage<CountEvent>): CountEvent {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.id = 0;
+        message.cameraId = "";
+        message.kind = 0;
+        message.trackId = 0;
+        message.timeMs = 0;
+        if (value !== undefined)
+            reflectionMergePartial<CountEvent>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: CountEvent): CountEvent {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* uint64 id = 1 [jstype = JS_NUMBER] */ 1:
+                    message.id = reader.uint64().toNumber();
+                    break;
+                case /* string camera_id */ 2:
+                    message.cameraId = reader.string();
+                    break;
+                case /* headcount.v1.EventKind kind */ 3:
+                    message.kind = reader.int32();
+                    break;
+                case /* uint32 track_id */ 4:
+                    message.trackId = reader.uint32();
+                    break;
+                case /* int64 time_ms = 5 [jstype = JS_NUMBER] */ 5:
+                    message.timeMs = reader.int64().toNumber();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: CountEvent, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* uint64 id = 1 [jstype = JS_NUMBER]; */
+        if (message.id !== 0)
+            writer.tag(1, WireType.Varint).uint64(message.id);
+        /* string camera_id = 2; */
+        if (message.cameraId !== "")
+            writer.tag(2, WireType.LengthDelimited).string(message.cameraId);
+        /* headcount.v1.EventKind kind = 3; */
+        if (message.kind !== 0)
+            writer.tag(3, WireType.Varint).int32(message.kind);
+        /* uint32 track_id = 4; */
+        if (message.trackId !== 0)
+            writer.tag(4, WireType.Varint).uint32(message.trackId);
+        /* int64 time_ms = 5 [jstype = JS_NUMBER]; */
+        if (message.timeMs !== 0)
+            writer.tag(5, WireType.Varint).int64(message.timeMs);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.CountEvent
+ */
+export const CountEvent = new CountEvent$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class ListEventsRequest$Type extends MessageType<ListEventsRequest> {
+    constructor() {
+        super("headcount.v1.ListEventsRequest", [
+            { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 3, name: "to_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 4, name: "limit", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 5, name: "cursor", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+        ]);
+    }
+    create(value?: PartialMessage<ListEventsRequest>): ListEventsRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.cameraId = "";
+        message.fromMs = 0;
+        message.toMs = 0;
+        message.limit = 0;
+        message.cursor = "";
+        if (value !== undefined)
+            reflectionMergePartial<ListEventsRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: ListEventsRequest): ListEventsRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string camera_id */ 1:
+                    message.cameraId = reader.string();
+                    break;
+                case /* int64 from_ms = 2 [jstype = JS_NUMBER] */ 2:
+                    message.fromMs = reader.int64().toNumber();
+                    break;
+                case /* int64 to_ms = 3 [jstype = JS_NUMBER] */ 3:
+                    message.toMs = reader.int64().toNumber();
+                    break;
+                case /* uint32 limit */ 4:
+                    message.limit = reader.uint32();
+                    break;
+                case /* string cursor */ 5:
+                    message.cursor = reader.string();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: ListEventsRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string camera_id = 1; */
+        if (message.cameraId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.cameraId);
+        /* int64 from_ms = 2 [jstype = JS_NUMBER]; */
+        if (message.fromMs !== 0)
+            writer.tag(2, WireType.Varint).int64(message.fromMs);
+        /* int64 to_ms = 3 [jstype = JS_NUMBER]; */
+        if (message.toMs !== 0)
+            writer.tag(3, WireType.Varint).int64(message.toMs);
+        /* uint32 limit = 4; */
+        if (message.limit !== 0)
+            writer.tag(4, WireType.Varint).uint32(message.limit);
+        /* string cursor = 5; */
+        if (message.cursor !== "")
+            writer.tag(5, WireType.LengthDelimited).string(message.cursor);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.ListEventsRequest
+ */
+export const ListEventsRequest = new ListEventsRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class ListEventsResponse$Type extends MessageType<ListEventsResponse> {
+    constructor() {
+        super("headcount.v1.ListEventsResponse", [
+            { no: 1, name: "events", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => CountEvent },
+            { no: 2, name: "next_cursor", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+        ]);
+    }
+    create(value?: PartialMessage<ListEventsResponse>): ListEventsResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.events = [];
+        message.nextCursor = "";
+        if (value !== undefined)
+            reflectionMergePartial<ListEventsResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: ListEventsResponse): ListEventsResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* repeated headcount.v1.CountEvent events */ 1:
+                    message.events.push(CountEvent.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* string next_cursor */ 2:
+                    message.nextCursor = reader.string();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: ListEventsResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* repeated headcount.v1.CountEvent events = 1; */
+        for (let i = 0; i < message.events.length; i++)
+            CountEvent.internalBinaryWrite(message.events[i], writer.tag(1, WireType.LengthDelimited).fork(), options).join();
+        /* string next_cursor = 2; */
+        if (message.nextCursor !== "")
+            writer.tag(2, WireType.LengthDelimited).string(message.nextCursor);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.ListEventsResponse
+ */
+export const ListEventsResponse = new ListEventsResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class ExportCountsRequest$Type extends MessageType<ExportCountsRequest> {
+    constructor() {
+        super("headcount.v1.ExportCountsRequest", [
+            { no: 1, name: "content", kind: "enum", T: () => ["headcount.v1.ExportContent", ExportContent, "EXPORT_CONTENT_"] },
+            { no: 2, name: "format", kind: "enum", T: () => ["headcount.v1.ExportFormat", ExportFormat, "EXPORT_FORMAT_"] },
+            { no: 3, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 4, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 5, name: "to_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 6, name: "bucket", kind: "enum", T: () => ["headcount.v1.Bucket", Bucket, "BUCKET_"] },
+            { no: 7, name: "utc_offset_minutes", kind: "scalar", T: 5 /*ScalarType.INT32*/ }
+        ]);
+    }
+    create(value?: PartialMessage<ExportCountsRequest>): ExportCountsRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.content = 0;
+        message.format = 0;
+        message.cameraId = "";
+        message.fromMs = 0;
+        message.toMs = 0;
+        message.bucket = 0;
+        message.utcOffsetMinutes = 0;
+        if (value !== undefined)
+            reflectionMergePartial<ExportCountsRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: ExportCountsRequest): ExportCountsRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* headcount.v1.ExportContent content */ 1:
+                    message.content = reader.int32();
+                    break;
+                case /* headcount.v1.ExportFormat format */ 2:
+                    message.format = reader.int32();
+                    break;
+                case /* string camera_id */ 3:
+                    message.cameraId = reader.string();
+                    break;
+                case /* int64 from_ms = 4 [jstype = JS_NUMBER] */ 4:
+                    message.fromMs = reader.int64().toNumber();
+                    break;
+                case /* int64 to_ms = 5 [jstype = JS_NUMBER] */ 5:
+                    message.toMs = reader.int64().toNumber();
+                    break;
+                case /* headcount.v1.Bucket bucket */ 6:
+                    message.bucket = reader.int32();
+                    break;
+                case /* int32 utc_offset_minutes */ 7:
+                    message.utcOffsetMinutes = reader.int32();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: ExportCountsRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* headcount.v1.ExportContent content = 1; */
+        if (message.content !== 0)
+            writer.tag(1, WireType.Varint).int32(message.content);
+        /* headcount.v1.ExportFormat format = 2; */
+        if (message.format !== 0)
+            writer.tag(2, WireType.Varint).int32(message.format);
+        /* string camera_id = 3; */
+        if (message.cameraId !== "")
+            writer.tag(3, WireType.LengthDelimited).string(message.cameraId);
+        /* int64 from_ms = 4 [jstype = JS_NUMBER]; */
+        if (message.fromMs !== 0)
+            writer.tag(4, WireType.Varint).int64(message.fromMs);
+        /* int64 to_ms = 5 [jstype = JS_NUMBER]; */
+        if (message.toMs !== 0)
+            writer.tag(5, WireType.Varint).int64(message.toMs);
+        /* headcount.v1.Bucket bucket = 6; */
+        if (message.bucket !== 0)
+            writer.tag(6, WireType.Varint).int32(message.bucket);
+        /* int32 utc_offset_minutes = 7; */
+        if (message.utcOffsetMinutes !== 0)
+            writer.tag(7, WireType.Varint).int32(message.utcOffsetMinutes);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.ExportCountsRequest
+ */
+export const ExportCountsRequest = new ExportCountsRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class ExportCountsResponse$Type extends MessageType<ExportCountsResponse> {
+    constructor() {
+        super("headcount.v1.ExportCountsResponse", [
+            { no: 1, name: "file_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "content_type", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "data", kind: "scalar", T: 12 /*ScalarType.BYTES*/ }
+        ]);
+    }
+    create(value?: PartialMessage<ExportCountsResponse>): ExportCountsResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.fileName = "";
+        message.contentType = "";
+        message.data = new Uint8Array(0);
+        if (value !== undefined)
+            reflectionMergePartial<ExportCountsResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: ExportCountsResponse): ExportCountsResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string file_name */ 1:
+                    message.fileName = reader.string();
+                    break;
+                case /* string content_type */ 2:
+                    message.contentType = reader.string();
+                    break;
+                case /* bytes data */ 3:
+                    message.data = reader.bytes();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: ExportCountsResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string file_name = 1; */
+        if (message.fileName !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.fileName);
+        /* string content_type = 2; */
+        if (message.contentType !== "")
+            writer.tag(2, WireType.LengthDelimited).string(message.contentType);
+        /* bytes data = 3; */
+        if (message.data.length)
+            writer.tag(3, WireType.LengthDelimited).bytes(message.data);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.ExportCountsResponse
+ */
+export const ExportCountsResponse = new ExportCountsResponse$Type();
 /**
  * @generated ServiceType for protobuf service headcount.v1.CountService
  */
 export const CountService = new ServiceType("headcount.v1.CountService", [
     { name: "ListCameras", options: {}, I: ListCamerasRequest, O: ListCamerasResponse },
     { name: "WatchCounts", serverStreaming: true, options: {}, I: WatchCountsRequest, O: WatchCountsResponse },
-    { name: "SetCountingLine", options: {}, I: SetCountingLineRequest, O: SetCountingLineResponse }
+    { name: "SetCountingLine", options: {}, I: SetCountingLineRequest, O: SetCountingLineResponse },
+    { name: "RenameCamera", options: {}, I: RenameCameraRequest, O: RenameCameraResponse },
+    { name: "ResetCounts", options: {}, I: ResetCountsRequest, O: ResetCountsResponse },
+    { name: "GetSeries", options: {}, I: GetSeriesRequest, O: GetSeriesResponse },
+    { name: "ListEvents", options: {}, I: ListEventsRequest, O: ListEventsResponse },
+    { name: "ExportCounts", options: {}, I: ExportCountsRequest, O: ExportCountsResponse }
 ]);

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { RpcError } from "@protobuf-ts/runtime-rpc";
+import { Bucket, EventKind, ExportContent, ExportFormat } from "@headcount/proto/count";
+import { extractJpegFrames } from "../support/footage-frames.ts";
+import { oneByOneVideo } from "../support/paths.ts";
+import { streamOneByOne } from "../support/stream-sender.ts";
+import { startTestServer, type TestServer } from "../support/test-server.ts";
+
+let ts: TestServer;
+let startedAt: number;
+before(async () => {
+  ts = await startTestServer({ detector: "mediapipe", config: { workers: 1 } });
+  startedAt = Date.now();
+  // Person 1 walks in at 6.0 s: 5.0 to 9.0 s holds one entry.
+  await streamOneByOne(ts, "hist-cam", extractJpegFrames(oneByOneVideo, { startS: 5, count: 40, fps: 10, width: 640 }));
+});
+after(async () => {
+  await ts?.stop();
+});
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "OK";
+  } catch (e) {
+    if (e instanceof RpcError) return e.code;
+    throw e;
+  }
+}
+
+test("the event log, the series and both exports agree on the stored entry", async () => {
+  const count = ts.web().count;
+  const range = { fromMs: startedAt - 60_000, toMs: Date.now() + 60_000 };
+  const { response: log } = await count.listEvents({ cameraId: "hist-cam", fromMs: 0, toMs: 0, limit: 0, cursor: "" });
+  assert.deepEqual(log.events.map((e) => e.kind), [EventKind.ENTRY]);
+  const entry = log.events[0]!;
+  assert.ok(entry.trackId > 0 && entry.timeMs >= startedAt - 1000);
+
+  const { response: series } = await count.getSeries({ cameraId: "hist-cam", ...range, bucket: Bucket.MINUTE, utcOffsetMinutes: 0 });
+  assert.equal(series.points.reduce((n, p) => n + p.entered, 0), 1);
+  assert.ok(series.points.every((p) => p.startMs % 60_000 === 0));
+
+  const { response: csv } = await count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.CSV, cameraId: "hist-cam", ...range, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 });
+  assert.equal(csv.contentType, "text/csv");
+  assert.match(csv.fileName, /^headcount-events-hist-cam-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = new TextDecoder().decode(csv.data).trim().split("\r\n");
+  assert.equal(lines[0], "id,time_iso,time_ms,camera_id,kind,track_id");
+  assert.deepEqual(lines.slice(1), [`${entry.id},${new Date(entry.timeMs).toISOString()},${entry.timeMs},hist-cam,entry,${entry.trackId}`]);
+
+  const { response: json } = await count.exportCounts({ content: ExportContent.SERIES, format: ExportFormat.JSON, cameraId: "hist-cam", ...range, bucket: Bucket.HOUR, utcOffsetMinutes: 60 });
+  const rows = JSON.parse(new TextDecoder().decode(json.data)) as Array<{ start_ms: number; entered: number }>;
+  assert.ok(rows.length >= 1 && rows.every((r) => (r.start_ms + 3_600_000) % 3_600_000 === 0), "hour buckets, zero-filled");
+  assert.equal(rows.reduce((n, r) => n + r.entered, 0), 1);
+});
+
+test("rename and reset: the reset is an event, totals restart at zero, history stays", async () => {
+  const count = ts.native.count;
+  const { response: renamed } = await count.renameCamera({ cameraId: "hist-cam", name: "Hall" });
+  assert.equal(renamed.camera?.name, "Hall");
+  assert.equal(renamed.camera?.counts?.entered, 1);
+  const { response: reset } = await count.resetCounts({ cameraId: "hist-cam" });
+  assert.equal(reset.camera?.counts?.entered, 0);
+  assert.ok((reset.camera?.resetAtMs ?? 0) >= startedAt);
+  const { response: log } = await count.listEvents({ cameraId: "hist-cam", fromMs: 0, toMs: 0, limit: 10, cursor: "" });
+  assert.deepEqual(log.events.map((e) => e.kind), [EventKind.RESET, EventKind.ENTRY], "newest first, nothing deleted");
+  const listed = await count.listCameras({});
+  assert.equal(listed.response.cameras.find((c) => c.cameraId === "hist-cam")?.name, "Hall");
+});
+
+test("bad history requests get precise statuses", async () => {
+  const count = ts.web().count;
+  const now = Date.now();
+  assert.equal(await code(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await code(count.getSeries({ cameraId: "", fromMs: now, toMs: now - 1, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await code(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.MINUTE, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await code(count.getSeries({ cameraId: "nope", fromMs: 0, toMs: now, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "NOT_FOUND");
+  assert.equal(await code(count.listEvents({ cameraId: "", fromMs: 0, toMs: 0, limit: 5000, cursor: "" }).response), "INVALID_ARGUMENT");
+  assert.equal(await code(count.renameCamera({ cameraId: "hist-cam", name: "  " }).response), "INVALID_ARGUMENT");
+  assert.equal(await code(count.resetCounts({ cameraId: "nope" }).response), "NOT_FOUND");
+  assert.equal(await code(count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.UNSPECIFIED, cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+});

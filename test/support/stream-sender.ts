@@ -1,0 +1,32 @@
+import { FrameStatus, type Counts } from "@headcount/proto/types";
+import type { TestServer } from "./test-server.ts";
+
+/**
+ * Streams frames to a test server over native StreamFrames, one at a time
+ * (each waits for its ack, so every frame is processed), 100 ms apart in
+ * capture time. Resolves with the counts of the last ack.
+ */
+export async function streamOneByOne(ts: TestServer, cameraId: string, frames: readonly Uint8Array[], firstSeq = 1): Promise<Counts> {
+  const call = ts.native.capture.streamFrames();
+  let last: Counts | undefined;
+  let acked = 0;
+  let wake = () => {};
+  let failure: string | undefined;
+  call.responses.onMessage((m) => {
+    if (m.message.oneofKind !== "ack") return;
+    acked++;
+    if (m.message.ack.status !== FrameStatus.PROCESSED) failure ??= `seq ${m.message.ack.seq}: ${m.message.ack.detail}`;
+    last = m.message.ack.counts;
+    wake();
+  });
+  await call.requests.send({ message: { oneofKind: "open", open: { cameraId, cameraName: "" } } });
+  const start = Date.now();
+  for (const [i, jpeg] of frames.entries()) {
+    await call.requests.send({ message: { oneofKind: "frame", frame: { seq: firstSeq + i, capturedAtMs: start + i * 100, jpeg, width: 0, height: 0 } } });
+    while (acked < i + 1) await new Promise<void>((r) => (wake = r));
+  }
+  await call.requests.complete();
+  await call.status;
+  if (failure) throw new Error(`a frame was not processed: ${failure}`);
+  return last!;
+}
