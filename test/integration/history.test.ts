@@ -68,6 +68,14 @@ test("rename and reset: the reset is an event, totals restart at zero, history s
   assert.equal(listed.response.cameras.find((c) => c.cameraId === "hist-cam")?.name, "Hall");
 });
 
+test("the latest frame of a camera is served for drawing its line (memory only)", async () => {
+  const { response } = await ts.web().count.getLatestFrame({ cameraId: "hist-cam" });
+  assert.deepEqual([response.width, response.height], [640, 360]);
+  assert.deepEqual([...response.jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  await ts.native.capture.openSession({ cameraId: "no-frames-yet", cameraName: "" });
+  assert.equal(await code(ts.web().count.getLatestFrame({ cameraId: "no-frames-yet" }).response), "NOT_FOUND");
+});
+
 test("bad history requests get precise statuses", async () => {
   const count = ts.web().count;
   const now = Date.now();

@@ -29,6 +29,16 @@ interface CameraState {
 }
 
 const WINDOW_MS = 5_000;
+/** A camera's latest frame is refreshed at most this often (a copy, in memory only). */
+const FRAME_REFRESH_MS = 1_000;
+
+/** A recent frame of a camera, for drawing its line on the count page. */
+export interface LatestFrame {
+  readonly jpeg: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly capturedAtMs: number;
+}
 
 /** Listens for any change the count page should see. */
 export type CameraChangeListener = (cameraId: string) => void;
@@ -42,6 +52,7 @@ export type CameraChangeListener = (cameraId: string) => void;
 export class CameraRegistry {
   private readonly cameras = new Map<string, CameraState>();
   private readonly listeners = new Set<CameraChangeListener>();
+  private readonly frames = new Map<string, LatestFrame>();
 
   /** Creates or refreshes a camera from its stored row (name, line, totals); live state is kept. */
   load(stored: StoredCamera): void {
@@ -101,6 +112,21 @@ export class CameraRegistry {
     cam.lastSeenAtMs = nowMs;
     cam.recent.push([nowMs, serverMs]);
     while (cam.recent.length > 0 && cam.recent[0]![0] < nowMs - WINDOW_MS) cam.recent.shift();
+  }
+
+  /**
+   * Offers a processed frame as the camera's latest; kept (copied) at most
+   * once a second, never written anywhere.
+   */
+  offerFrame(cameraId: string, frame: LatestFrame): void {
+    const current = this.frames.get(cameraId);
+    if (current && frame.capturedAtMs - current.capturedAtMs < FRAME_REFRESH_MS && frame.capturedAtMs >= current.capturedAtMs) return;
+    this.frames.set(cameraId, { ...frame, jpeg: new Uint8Array(frame.jpeg) });
+  }
+
+  /** The camera's latest frame, or null when none was seen since the server started. */
+  latestFrame(cameraId: string): LatestFrame | null {
+    return this.frames.get(cameraId) ?? null;
   }
 
   /** The camera's line, or null. */

@@ -128,6 +128,7 @@ export class FramePipeline {
           trackId: confirmedId(update.tracks, update.assignments[i] ?? 0),
         }));
         this.stats.processed++;
+        this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frame.capturedAtMs || frame.receivedAtMs });
         this.publish(session, frame, {
           status: FrameStatus.PROCESSED,
           decodedWidth: outcome.width,

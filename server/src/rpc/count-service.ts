@@ -5,6 +5,8 @@ import {
   ExportContent,
   ExportFormat,
   type ExportCountsRequest,
+  type GetLatestFrameRequest,
+  type GetLatestFrameResponse,
   type ExportCountsResponse,
   type GetSeriesRequest,
   type GetSeriesResponse,
@@ -156,6 +158,13 @@ export class CountService implements ICountService {
       }
     } while (cursor);
     return exportEvents(events, format, label);
+  }
+
+  async getLatestFrame(request: GetLatestFrameRequest): Promise<GetLatestFrameResponse> {
+    this.requireCamera(request.cameraId);
+    const frame = this.cameras.latestFrame(request.cameraId);
+    if (!frame) throw new DomainError("NOT_FOUND", "no frame from this camera since the server started; start its capture page");
+    return { jpeg: frame.jpeg, width: frame.width, height: frame.height, capturedAtMs: frame.capturedAtMs };
   }
 
   private seriesQuery(request: { cameraId: string; fromMs: number; toMs: number; bucket: Bucket; utcOffsetMinutes: number }) {

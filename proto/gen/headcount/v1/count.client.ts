@@ -6,6 +6,8 @@
 import type { RpcTransport } from "@protobuf-ts/runtime-rpc";
 import type { ServiceInfo } from "@protobuf-ts/runtime-rpc";
 import { CountService } from "./count";
+import type { GetLatestFrameResponse } from "./count";
+import type { GetLatestFrameRequest } from "./count";
 import type { ExportCountsResponse } from "./count";
 import type { ExportCountsRequest } from "./count";
 import type { ListEventsResponse } from "./count";
@@ -81,6 +83,13 @@ export interface ICountServiceClient {
      * @generated from protobuf rpc: ExportCounts
      */
     exportCounts(input: ExportCountsRequest, options?: RpcOptions): UnaryCall<ExportCountsRequest, ExportCountsResponse>;
+    /**
+     * A recent frame of a live camera (kept in memory only, about one a second),
+     * to draw its counting line on.
+     *
+     * @generated from protobuf rpc: GetLatestFrame
+     */
+    getLatestFrame(input: GetLatestFrameRequest, options?: RpcOptions): UnaryCall<GetLatestFrameRequest, GetLatestFrameResponse>;
 }
 /**
  * What the count page reads: cameras and their live counts.
@@ -165,5 +174,15 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
     exportCounts(input: ExportCountsRequest, options?: RpcOptions): UnaryCall<ExportCountsRequest, ExportCountsResponse> {
         const method = this.methods[7], opt = this._transport.mergeOptions(options);
         return stackIntercept<ExportCountsRequest, ExportCountsResponse>("unary", this._transport, method, opt, input);
+    }
+    /**
+     * A recent frame of a live camera (kept in memory only, about one a second),
+     * to draw its counting line on.
+     *
+     * @generated from protobuf rpc: GetLatestFrame
+     */
+    getLatestFrame(input: GetLatestFrameRequest, options?: RpcOptions): UnaryCall<GetLatestFrameRequest, GetLatestFrameResponse> {
+        const method = this.methods[8], opt = this._transport.mergeOptions(options);
+        return stackIntercept<GetLatestFrameRequest, GetLatestFrameResponse>("unary", this._transport, method, opt, input);
     }
 }

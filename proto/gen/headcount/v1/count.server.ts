@@ -3,6 +3,8 @@
 // @generated from protobuf file "headcount/v1/count.proto" (package "headcount.v1", syntax proto3)
 // tslint:disable
 // @ts-nocheck
+import { GetLatestFrameResponse } from "./count";
+import { GetLatestFrameRequest } from "./count";
 import { ExportCountsResponse } from "./count";
 import { ExportCountsRequest } from "./count";
 import { ListEventsResponse } from "./count";
@@ -76,4 +78,11 @@ export interface ICountService<T = ServerCallContext> {
      * @generated from protobuf rpc: ExportCounts
      */
     exportCounts(request: ExportCountsRequest, context: T): Promise<ExportCountsResponse>;
+    /**
+     * A recent frame of a live camera (kept in memory only, about one a second),
+     * to draw its counting line on.
+     *
+     * @generated from protobuf rpc: GetLatestFrame
+     */
+    getLatestFrame(request: GetLatestFrameRequest, context: T): Promise<GetLatestFrameResponse>;
 }

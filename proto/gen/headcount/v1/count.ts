@@ -381,6 +381,38 @@ export interface ExportCountsResponse {
     data: Uint8Array;
 }
 /**
+ * @generated from protobuf message headcount.v1.GetLatestFrameRequest
+ */
+export interface GetLatestFrameRequest {
+    /**
+     * @generated from protobuf field: string camera_id = 1
+     */
+    cameraId: string;
+}
+/**
+ * @generated from protobuf message headcount.v1.GetLatestFrameResponse
+ */
+export interface GetLatestFrameResponse {
+    /**
+     * @generated from protobuf field: bytes jpeg = 1
+     */
+    jpeg: Uint8Array;
+    /**
+     * @generated from protobuf field: uint32 width = 2
+     */
+    width: number;
+    /**
+     * @generated from protobuf field: uint32 height = 3
+     */
+    height: number;
+    /**
+     * When the frame was captured (Unix ms).
+     *
+     * @generated from protobuf field: int64 captured_at_ms = 4 [jstype = JS_NUMBER]
+     */
+    capturedAtMs: number;
+}
+/**
  * The width of a series bucket.
  *
  * @generated from protobuf enum headcount.v1.Bucket
@@ -1631,6 +1663,124 @@ class ExportCountsResponse$Type extends MessageType<ExportCountsResponse> {
  * @generated MessageType for protobuf message headcount.v1.ExportCountsResponse
  */
 export const ExportCountsResponse = new ExportCountsResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class GetLatestFrameRequest$Type extends MessageType<GetLatestFrameRequest> {
+    constructor() {
+        super("headcount.v1.GetLatestFrameRequest", [
+            { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+        ]);
+    }
+    create(value?: PartialMessage<GetLatestFrameRequest>): GetLatestFrameRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.cameraId = "";
+        if (value !== undefined)
+            reflectionMergePartial<GetLatestFrameRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: GetLatestFrameRequest): GetLatestFrameRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string camera_id */ 1:
+                    message.cameraId = reader.string();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: GetLatestFrameRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string camera_id = 1; */
+        if (message.cameraId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.cameraId);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.GetLatestFrameRequest
+ */
+export const GetLatestFrameRequest = new GetLatestFrameRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class GetLatestFrameResponse$Type extends MessageType<GetLatestFrameResponse> {
+    constructor() {
+        super("headcount.v1.GetLatestFrameResponse", [
+            { no: 1, name: "jpeg", kind: "scalar", T: 12 /*ScalarType.BYTES*/ },
+            { no: 2, name: "width", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 3, name: "height", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 4, name: "captured_at_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ }
+        ]);
+    }
+    create(value?: PartialMessage<GetLatestFrameResponse>): GetLatestFrameResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.jpeg = new Uint8Array(0);
+        message.width = 0;
+        message.height = 0;
+        message.capturedAtMs = 0;
+        if (value !== undefined)
+            reflectionMergePartial<GetLatestFrameResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: GetLatestFrameResponse): GetLatestFrameResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* bytes jpeg */ 1:
+                    message.jpeg = reader.bytes();
+                    break;
+                case /* uint32 width */ 2:
+                    message.width = reader.uint32();
+                    break;
+                case /* uint32 height */ 3:
+                    message.height = reader.uint32();
+                    break;
+                case /* int64 captured_at_ms = 4 [jstype = JS_NUMBER] */ 4:
+                    message.capturedAtMs = reader.int64().toNumber();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: GetLatestFrameResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* bytes jpeg = 1; */
+        if (message.jpeg.length)
+            writer.tag(1, WireType.LengthDelimited).bytes(message.jpeg);
+        /* uint32 width = 2; */
+        if (message.width !== 0)
+            writer.tag(2, WireType.Varint).uint32(message.width);
+        /* uint32 height = 3; */
+        if (message.height !== 0)
+            writer.tag(3, WireType.Varint).uint32(message.height);
+        /* int64 captured_at_ms = 4 [jstype = JS_NUMBER]; */
+        if (message.capturedAtMs !== 0)
+            writer.tag(4, WireType.Varint).int64(message.capturedAtMs);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.GetLatestFrameResponse
+ */
+export const GetLatestFrameResponse = new GetLatestFrameResponse$Type();
 /**
  * @generated ServiceType for protobuf service headcount.v1.CountService
  */
@@ -1642,5 +1792,6 @@ export const CountService = new ServiceType("headcount.v1.CountService", [
     { name: "ResetCounts", options: {}, I: ResetCountsRequest, O: ResetCountsResponse },
     { name: "GetSeries", options: {}, I: GetSeriesRequest, O: GetSeriesResponse },
     { name: "ListEvents", options: {}, I: ListEventsRequest, O: ListEventsResponse },
-    { name: "ExportCounts", options: {}, I: ExportCountsRequest, O: ExportCountsResponse }
+    { name: "ExportCounts", options: {}, I: ExportCountsRequest, O: ExportCountsResponse },
+    { name: "GetLatestFrame", options: {}, I: GetLatestFrameRequest, O: GetLatestFrameResponse }
 ]);
