@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import type { RgbaImage } from "../detect/detector.ts";
+import { jpegSize } from "./jpeg-header.ts";
 
 /** Why a frame could not be decoded; the text is shown to the client as is. */
 export class DecodeError extends Error {
@@ -11,7 +12,7 @@ export interface DecodedFrame {
   /** Width of the JPEG as encoded by the client. */
   readonly width: number;
   readonly height: number;
-  /** RGBA pixels, shrunk to fit `fitWithin` when given (aspect ratio kept). */
+  /** RGBA pixels: shrunk into `fitWithin` (aspect ratio kept) when the frame is at least twice that size, else as decoded. */
   readonly image: RgbaImage;
 }
 
@@ -19,7 +20,7 @@ export interface DecodedFrame {
 export interface DecodeOptions {
   /** Largest accepted width x height; bigger images are rejected before decoding. */
   readonly maxPixels: number;
-  /** Shrink into this box (never enlarge); undefined keeps full resolution. */
+  /** The detector's input size; frames twice as large or more are shrunk into it while decoding. */
   readonly fitWithin: { readonly width: number; readonly height: number } | undefined;
 }
 
@@ -39,26 +40,25 @@ export function looksLikeJpeg(bytes: Uint8Array): boolean {
  */
 export async function decodeJpeg(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedFrame> {
   if (!looksLikeJpeg(bytes)) throw new DecodeError("not a JPEG: the data does not start with the JPEG SOI marker FF D8 FF");
-  let meta: sharp.Metadata;
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (err) {
-    throw new DecodeError(`corrupt JPEG: ${messageOf(err)}`);
-  }
-  if (meta.format !== "jpeg") throw new DecodeError(`not a JPEG: the data is ${meta.format ?? "an unknown format"}`);
-  const width = meta.width ?? 0;
-  const height = meta.height ?? 0;
-  if (width <= 0 || height <= 0) throw new DecodeError("corrupt JPEG: no image size in the header");
+  // The frame header gives the size without a trip through libvips.
+  const size = jpegSize(bytes);
+  if (!size) throw new DecodeError("corrupt JPEG: no frame header before the image data");
+  const { width, height } = size;
+  if (width <= 0 || height <= 0) throw new DecodeError("corrupt JPEG: the header gives no image size");
   if (width * height > options.maxPixels) {
     throw new DecodeError(`image too large: ${width}x${height} is over the limit of ${options.maxPixels} pixels`);
   }
   try {
     let pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: "warning", sequentialRead: true });
     const fit = options.fitWithin;
-    if (fit && (width > fit.width || height > fit.height)) {
+    // Shrink only when libjpeg can do it while decoding (factor 2 or more):
+    // a small resize after a full decode costs more than the detector saves,
+    // since MediaPipe scales its input to the model's size anyway.
+    if (fit && (width >= 2 * fit.width || height >= 2 * fit.height)) {
       pipeline = pipeline.resize({ width: fit.width, height: fit.height, fit: "inside", kernel: "linear" });
     }
     const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (info.width <= 0 || info.height <= 0) throw new Error("no pixels");
     return { width, height, image: { width: info.width, height: info.height, data } };
   } catch (err) {
     throw new DecodeError(`corrupt JPEG: ${messageOf(err)}`);
