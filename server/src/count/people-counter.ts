@@ -29,8 +29,19 @@ export interface PeopleCounterConfig {
   readonly line?: Line | null;
   /** The point of a box that crosses the line, as fractions of its size. Default { x: 0.5, y: 1 } (the feet). */
   readonly anchor?: { readonly x: number; readonly y: number };
-  /** Half-width of the band around the line where a point is "on" it, normalized units. Default 0.03. */
+  /**
+   * Half-width of the band around the line where a point is "on" it, as a
+   * fraction of the person's box height, so it scales with distance from the
+   * camera (feet jitter grows with the person's size in the image). Default 0.1.
+   */
   readonly deadBand?: number;
+  /** The smallest half-width of that band, normalized units (for tiny, far-away boxes). Default 0.004. */
+  readonly minDeadBand?: number;
+  /**
+   * Count every crossing of a track instead of at most one per direction
+   * (someone walking back and forth then counts each time). Default false.
+   */
+  readonly everyCrossing?: boolean;
   /** Frames over which inView is the median. Default 5. */
   readonly inViewWindow?: number;
   /** A confirmed track still counts as in view for up to this many missed frames. Default 1. */
@@ -50,10 +61,12 @@ interface SideMemory {
 /** Creates a counter. Throws RangeError on invalid config values. */
 export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
   const anchor = config.anchor ?? { x: 0.5, y: 1 };
-  const deadBand = config.deadBand ?? 0.03;
+  const deadBand = config.deadBand ?? 0.1;
+  const minDeadBand = config.minDeadBand ?? 0.004;
   const inViewWindow = config.inViewWindow ?? 5;
   const visibleMaxMisses = config.visibleMaxMisses ?? 1;
   if (!(deadBand >= 0)) throw new RangeError("PeopleCounterConfig.deadBand must be >= 0");
+  if (!(minDeadBand >= 0)) throw new RangeError("PeopleCounterConfig.minDeadBand must be >= 0");
   if (!(Number.isInteger(inViewWindow) && inViewWindow >= 1)) throw new RangeError("PeopleCounterConfig.inViewWindow must be an integer >= 1");
   if (!(Number.isInteger(visibleMaxMisses) && visibleMaxMisses >= 0)) {
     throw new RangeError("PeopleCounterConfig.visibleMaxMisses must be an integer >= 0");
@@ -89,11 +102,11 @@ export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
     }
     if (line === null || lineLength(line) === 0 || track.misses > 0) return;
     const p = boxPoint(track.box, anchor.x, anchor.y);
-    const side = sideOf(line, p, deadBand);
+    const side = sideOf(line, p, Math.max(minDeadBand, deadBand * track.box.height));
     if (side === "on") return;
     if (m.side !== undefined && m.at !== undefined && side !== m.side && crossesSegment(line, m.at, p)) {
       const isIn = side === inSide(line);
-      if (isIn ? !m.countedIn : !m.countedOut) {
+      if (config.everyCrossing || (isIn ? !m.countedIn : !m.countedOut)) {
         if (isIn) m.countedIn = true;
         else m.countedOut = true;
         const event: CountEvent = { kind: isIn ? "cross_in" : "cross_out", trackId: track.id, timeMs };
