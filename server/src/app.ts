@@ -23,6 +23,8 @@ import { createIouTracker } from "./track/iou-tracker.ts";
 export interface ServerDeps {
   /** Model bytes for the mediapipe detector (main.ts resolves them from the config). */
   readonly model?: Uint8Array;
+  /** The model's file name, shown in logs. */
+  readonly modelName?: string;
   readonly tracking?: TrackingFactory;
 }
 
@@ -53,6 +55,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   const detector: DetectorSpec = {
     kind: config.detector,
     model: deps.model,
+    modelName: deps.modelName,
     scoreThreshold: config.scoreThreshold,
     maxResults: config.maxPeople,
     tiling: config.tiling,

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { createServer } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { resolveModel } from "./detect/model-resolver.ts";
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   let model: Uint8Array | undefined;
+  let modelName: string | undefined;
   if (config.detector === "mediapipe") {
     const resolved = await resolveModel({
       modelPath: config.modelPath ? resolve(config.modelPath) : undefined,
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
     });
     log.info({ source: resolved.source, bytes: resolved.bytes.length }, "detection model loaded");
     model = resolved.bytes;
+    modelName = basename(resolved.source).replace(/\.tflite$/, "");
   }
-  const server = await createServer(config, log, { model });
+  const server = await createServer(config, log, { model, modelName });
   const ports = await server.listen();
   log.info(ports, "headcount server ready");
 

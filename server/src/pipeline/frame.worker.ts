@@ -34,7 +34,7 @@ async function createDetector(s: DetectorSpec): Promise<Detector> {
   }
   if (!s.model) throw new Error("the mediapipe detector needs model bytes");
   const { createMediaPipeDetector } = await import("../detect/mediapipe-detector.ts");
-  return createMediaPipeDetector({ model: s.model, scoreThreshold: s.scoreThreshold, maxResults: s.maxResults, tiling: s.tiling });
+  return createMediaPipeDetector({ model: s.model, scoreThreshold: s.scoreThreshold, maxResults: s.maxResults, tiling: s.tiling, modelName: s.modelName });
 }
 
 /** MediaPipe's VIDEO mode breaks for good on a repeated or backward timestamp. */

@@ -11,6 +11,8 @@ export interface DetectorSpec {
   readonly kind: "mediapipe" | "none";
   /** Model bytes (copied into each worker). Required for "mediapipe". */
   readonly model?: Uint8Array;
+  /** The model's file name, for logs and benchmarks. */
+  readonly modelName?: string;
   readonly scoreThreshold: number;
   readonly maxResults: number;
   /** Overlapping square tiles for wide frames (mediapipe only). */
