@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { ChannelCredentials } from "@grpc/grpc-js";
 import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
@@ -45,7 +45,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   );
   const log = createLogger((process.env.HEADCOUNT_TEST_LOG as "debug" | undefined) ?? "silent");
   const model = detector === "mediapipe" ? new Uint8Array(readFileSync(testModelPath)) : undefined;
-  const server = await createServer(config, log, { model, modelName: "ssd_mobilenet_v1_person", ...options.deps });
+  const server = await createServer(config, log, { model, modelName: basename(testModelPath, ".tflite"), ...options.deps });
   const { grpcPort, grpcWebPort } = await server.listen();
   const transport = new GrpcTransport({ host: `127.0.0.1:${grpcPort}`, channelCredentials: ChannelCredentials.createInsecure() });
   const grpcWebUrl = `http://127.0.0.1:${grpcWebPort}`;
