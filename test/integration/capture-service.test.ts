@@ -43,7 +43,7 @@ async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Pro
   }
 }
 
-async function rpcCode(p: Promise<unknown>): Promise<string> {
+async function rpcCode(p: PromiseLike<unknown>): Promise<string> {
   try {
     await p;
     return "OK";

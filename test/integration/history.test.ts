@@ -19,7 +19,7 @@ after(async () => {
   await ts?.stop();
 });
 
-async function code(p: Promise<unknown>): Promise<string> {
+async function code(p: PromiseLike<unknown>): Promise<string> {
   try {
     await p;
     return "OK";
