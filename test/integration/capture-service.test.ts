@@ -171,6 +171,20 @@ test("a resumed ack stream replays only acks after resume_after_seq", async () =
   resumed.stop();
 });
 
+test("an ack stream sends its headers at once, before any ack", async () => {
+  const c = ts.web().capture;
+  const { response: s } = await c.openSession({ cameraId: "cam-headers", cameraName: "" });
+  const abort = new AbortController();
+  const call = c.watchAcks({ sessionId: s.sessionId, resumeAfterSeq: 0 }, { abort: abort.signal, meta: { "x-session-id": s.sessionId } });
+  const headers = await Promise.race([
+    call.headers,
+    sleep(5_000).then(() => Promise.reject(new Error("no response headers within 5 s of opening the stream"))),
+  ]);
+  assert.equal(headers["x-session-id"], s.sessionId);
+  abort.abort();
+  await call.status.catch(() => undefined);
+});
+
 test("cancelling an ack stream frees the session's subscription", async () => {
   const c = ts.web().capture;
   const { response: s } = await c.openSession({ cameraId: "cam-cancel", cameraName: "" });

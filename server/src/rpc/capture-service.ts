@@ -58,6 +58,8 @@ export class CaptureService implements ICaptureService {
 
   async watchAcks(request: WatchAcksRequest, responses: RpcInputStream<WatchAcksResponse>, context: ServerCallContext): Promise<void> {
     const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
+    // Headers now, not with the first ack: the page learns at once that its stream is open.
+    context.sendResponseHeaders({ "x-session-id": session.id });
     const writer = new BoundedStreamWriter(responses, ACK_OUTBOX);
     const { replay, stop } = session.watch(request.resumeAfterSeq, {
       ack: (ack) => writer.push({ ack }),
