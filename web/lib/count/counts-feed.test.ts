@@ -10,6 +10,7 @@ const camera = (cameraId: string, name: string): Camera => ({
   ackedFps: 0,
   latencyMs: 0,
   lastSeenAtMs: 0,
+  resetAtMs: 0,
 });
 
 describe("sortCameras", () => {
