@@ -14,7 +14,9 @@ const workspaceRoot = path.resolve(__dirname, "..");
 const nextConfig: NextConfig = {
   // @headcount/proto exports raw TypeScript (protobuf-ts output).
   transpilePackages: ["@headcount/proto"],
-  output: "standalone",
+  // The Docker image builds the self-contained server (NEXT_OUTPUT=standalone);
+  // `npm start` on a machine uses `next start`, which refuses to serve that output.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   outputFileTracingRoot: workspaceRoot,
   turbopack: { root: workspaceRoot },
   // No next/image here; keep the image optimizer (and its native sharp) out of the standalone output.

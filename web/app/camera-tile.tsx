@@ -3,12 +3,16 @@
  * `data-camera-id`, and inside it `tile-in-view`, `tile-entered`,
  * `tile-exited`, `tile-crossed-in`, `tile-crossed-out` (integers),
  * `tile-online` (online | offline), `tile-fps` (one decimal),
- * `tile-latency` (ms, integer), `tile-last-seen` (text).
+ * `tile-latency` (ms, integer), `tile-last-seen` (text),
+ * `tile-entered-today`, `tile-exited-today` (integers since local midnight,
+ * "-" while loading, "?" when they could not be loaded), `tile-since-reset`
+ * (only after a reset; `data-reset-at-ms`), `tile-manage` (link to the camera page).
  */
 
 import Link from "next/link";
 import type { Camera } from "@headcount/proto/count";
 import { formatAgo, formatMs, formatRate } from "@/components/format";
+import type { TodayFigures } from "@/components/use-today-totals";
 
 /** Props of {@link CameraTile}. */
 export interface CameraTileProps {
@@ -17,10 +21,14 @@ export interface CameraTileProps {
   readonly nowMs: number;
   readonly serverTimeMs: number | null;
   readonly receivedAtMs: number | null;
+  /** Entries and exits since local midnight; undefined while loading. */
+  readonly today?: TodayFigures | undefined;
+  /** False on the camera's own page (no link to itself). */
+  readonly showManage?: boolean;
 }
 
 /** A tile: name, online badge, people in view (big), counts, rate, latency and last seen. */
-export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs }: CameraTileProps) {
+export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, today, showManage = true }: CameraTileProps) {
   const counts = camera.counts;
   // Server clock when a snapshot gave it (no skew between devices), else the page's clock.
   const ageMs =
@@ -51,6 +59,15 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs }: Camera
         <Figure label="crossed in" testId="tile-crossed-in" value={counts?.crossedIn ?? 0} />
         <Figure label="crossed out" testId="tile-crossed-out" value={counts?.crossedOut ?? 0} />
       </dl>
+      {camera.resetAtMs > 0 ? (
+        <p className="tile-reset small muted" data-testid="tile-since-reset" data-reset-at-ms={camera.resetAtMs}>
+          since reset {new Date(camera.resetAtMs).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
+        </p>
+      ) : null}
+      <dl className="tile-today" title={today && !today.ok ? today.message : "Since local midnight, from the stored history"}>
+        <Figure label="entered today" testId="tile-entered-today" value={today ? (today.ok ? today.entered : "?") : "-"} />
+        <Figure label="left today" testId="tile-exited-today" value={today ? (today.ok ? today.exited : "?") : "-"} />
+      </dl>
       <dl className="tile-health">
         <Figure label="fps" testId="tile-fps" value={formatRate(camera.ackedFps)} />
         <Figure label="latency ms" testId="tile-latency" value={formatMs(camera.latencyMs)} />
@@ -63,7 +80,14 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs }: Camera
       </dl>
       <p className="tile-foot small">
         <span className="muted">{camera.line ? "counting line set" : "no counting line"}</span>
-        <Link href={pairHref}>Capture as this camera</Link>
+        <span className="tile-links">
+          <Link href={pairHref}>Capture as this camera</Link>
+          {showManage ? (
+            <Link href={`/cameras/${encodeURIComponent(camera.cameraId)}`} data-testid="tile-manage">
+              Manage
+            </Link>
+          ) : null}
+        </span>
       </p>
     </li>
   );

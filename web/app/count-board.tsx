@@ -1,22 +1,49 @@
 "use client";
 
 /**
- * The live count board. Stable hooks for automated tests:
- * - `data-testid="board-state"`: connecting | live | reconnecting | error
- * - `data-testid="board-error"`: the current problem (only while there is one)
- * - `data-testid="board-empty"`: shown when the server knows no camera yet
- * - one `data-testid="camera-tile"` per camera, with `data-camera-id`; see camera-tile.tsx
+ * The count page: live tiles, counts over time, the event log, exports and
+ * pairing. Stable hooks for automated tests:
+ *
+ * Board
+ * - `board-state`: connecting | live | reconnecting | error
+ * - `board-error`: the current problem (only while there is one)
+ * - `board-empty`: shown when the server knows no camera yet
+ * - one `camera-tile` per camera, with `data-camera-id`; inside it `tile-in-view`,
+ *   `tile-entered`, `tile-exited`, `tile-crossed-in`, `tile-crossed-out`,
+ *   `tile-entered-today`, `tile-exited-today`, `tile-since-reset`, `tile-online`,
+ *   `tile-fps`, `tile-latency`, `tile-last-seen`, `tile-manage` (see camera-tile.tsx)
+ *
+ * History (history-panel.tsx, series-chart.tsx, export-buttons.tsx, event-log.tsx)
+ * - `history` (section, `data-camera-id`), `history-camera` (select, "" = all cameras),
+ *   `range-select` (hour | today | week | custom), `range-from`, `range-to`, `range-apply`,
+ *   `history-error`, `history-totals` (`data-entered`, `data-exited`, `data-crossed-in`, `data-crossed-out`)
+ * - `chart`: `data-points` (non-zero buckets drawn), `data-buckets`, `data-bucket`
+ *   (minute | hour | day), `data-from-ms`, `data-to-ms`, `data-state` (loading | ready | error)
+ * - `export-events-csv`, `export-events-json`, `export-series-csv`, `export-series-json`,
+ *   `export-message` (`data-file-name` after a download)
+ * - `event-log` (`data-count`, `data-state`), rows `event-row` with `data-kind`
+ *   (entry | exit | cross_in | cross_out | reset), `data-camera-id`, `data-track-id`,
+ *   `data-time-ms`, `data-event-id`; `events-older`, `event-log-error`
+ *
+ * Pairing (pair-panel.tsx)
+ * - `pair-panel`, `pair-camera` (select, "" = new camera), `pair-name`, `pair-new-id`,
+ *   `pair-qr` (img, `data-url`), `pair-link` (<a href>), `pair-error`
+ *
+ * The camera page (/cameras/[id], camera-details.tsx) lists its own hooks.
  */
 
 import Link from "next/link";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { formatRate, secondsUntil } from "@/components/format";
+import { useCountData } from "@/components/use-count-data";
 import { useNow } from "@/components/use-now";
-import { CountsFeed } from "@/lib/count/counts-feed";
-import type { BoardView } from "@/lib/count/counts-feed";
-import { resolveGrpcWebUrl } from "@/lib/grpc-web-url";
+import { useTodayTotals } from "@/components/use-today-totals";
+import type { CountsFeed, BoardView } from "@/lib/count/counts-feed";
+import type { HistoryClient } from "@/lib/count/history-client";
 import type { GrpcWebSetting } from "@/lib/grpc-web-url";
 import { CameraTile } from "./camera-tile";
+import { HistoryPanel } from "./history-panel";
+import { PairPanel } from "./pair-panel";
 
 /** Props of {@link CountBoard}. */
 export interface CountBoardProps {
@@ -26,24 +53,18 @@ export interface CountBoardProps {
 
 /** Creates the feed in the browser (it needs `location`) and renders the board. */
 export function CountBoard({ grpcWeb }: CountBoardProps) {
-  const [feed, setFeed] = useState<CountsFeed | null>(null);
-  useEffect(() => {
-    const resolved = resolveGrpcWebUrl(grpcWeb, window.location);
-    const created = resolved.ok ? new CountsFeed(resolved.url, null) : new CountsFeed(null, resolved.message);
-    created.start();
-    setFeed(created);
-    return () => created.stop();
-  }, [grpcWeb]);
-  return feed ? <LiveBoard feed={feed} /> : <BoardLayout view={null} />;
+  const data = useCountData(grpcWeb);
+  return data ? <LiveBoard feed={data.feed} history={data.history} /> : <BoardLayout view={null} history={null} />;
 }
 
-function LiveBoard({ feed }: { readonly feed: CountsFeed }) {
+function LiveBoard({ feed, history }: { readonly feed: CountsFeed; readonly history: HistoryClient | null }) {
   const view = useSyncExternalStore(feed.subscribe, feed.getSnapshot, feed.getSnapshot);
-  return <BoardLayout view={view} />;
+  return <BoardLayout view={view} history={history} />;
 }
 
-function BoardLayout({ view }: { readonly view: BoardView | null }) {
+function BoardLayout({ view, history }: { readonly view: BoardView | null; readonly history: HistoryClient | null }) {
   const now = useNow();
+  const today = useTodayTotals(history, view?.cameras ?? null);
   const state = view?.state ?? "connecting";
   const cameras = view?.cameras ?? null;
   const online = cameras?.filter((camera) => camera.online).length ?? 0;
@@ -64,9 +85,9 @@ function BoardLayout({ view }: { readonly view: BoardView | null }) {
           {state === "reconnecting" && view?.retryAtMs ? (
             <span className="muted">retry in {secondsUntil(view.retryAtMs, now)} s</span>
           ) : null}
-          <Link href="/capture" className="button primary">
+          <a href="#pair" className="button primary">
             Add a camera
-          </Link>
+          </a>
         </div>
       </div>
       {view?.error ? (
@@ -84,6 +105,7 @@ function BoardLayout({ view }: { readonly view: BoardView | null }) {
               nowMs={now}
               serverTimeMs={view?.serverTimeMs ?? null}
               receivedAtMs={view?.receivedAtMs ?? null}
+              today={today.get(camera.cameraId)}
             />
           ))}
         </ul>
@@ -92,6 +114,12 @@ function BoardLayout({ view }: { readonly view: BoardView | null }) {
         <p className="muted small">
           Total acked rate: {formatRate(cameras.reduce((sum, camera) => sum + camera.ackedFps, 0))} fps
         </p>
+      ) : null}
+      {history && cameras && cameras.length > 0 ? <HistoryPanel history={history} cameras={cameras} /> : null}
+      {cameras ? (
+        <div id="pair">
+          <PairPanel cameras={cameras} />
+        </div>
       ) : null}
     </div>
   );

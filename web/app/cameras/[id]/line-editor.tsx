@@ -1,0 +1,158 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Camera } from "@headcount/proto/count";
+import type { CountingLine } from "@headcount/proto/types";
+import { useLineDraft } from "@/components/use-line-draft";
+import { paintOverlay } from "@/lib/capture/overlay-painter";
+import type { HistoryClient } from "@/lib/count/history-client";
+
+/** Props of {@link LineEditor}. */
+export interface LineEditorProps {
+  readonly history: HistoryClient;
+  readonly camera: Camera;
+}
+
+interface Frame {
+  readonly url: string;
+  readonly width: number;
+  readonly height: number;
+  readonly capturedAtMs: number;
+}
+
+/**
+ * The camera's counting line drawn on its latest frame (GetLatestFrame):
+ * drag from one end to the other (or click both ends), swap the "in" side,
+ * save (SetCountingLine) or clear. Same drawing and colours as the capture
+ * page's preview. Test hooks are listed in camera-details.tsx.
+ */
+export function LineEditor({ history, camera }: LineEditorProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  // The object URL shown, revoked when replaced or on unmount.
+  const frameUrl = useRef<string | null>(null);
+  const lineDraft = useLineDraft();
+  const { editing, draftLine } = lineDraft;
+  const [frame, setFrame] = useState<Frame | null>(null);
+  const [frameError, setFrameError] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ readonly text: string; readonly failed: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [, setResizes] = useState(0);
+  const cameraId = camera.cameraId;
+  const savedLine = camera.line ?? null;
+
+  const loadFrame = useCallback(async (): Promise<void> => {
+    const result = await history.latestFrame(cameraId);
+    if (!result.ok) {
+      setFrameError(result.message);
+      return;
+    }
+    const { jpeg, width, height, capturedAtMs } = result.value;
+    const url = URL.createObjectURL(new Blob([jpeg.slice()], { type: "image/jpeg" }));
+    if (frameUrl.current) URL.revokeObjectURL(frameUrl.current);
+    frameUrl.current = url;
+    setFrameError(null);
+    setFrame({ url, width: width || 16, height: height || 9, capturedAtMs });
+  }, [history, cameraId]);
+
+  useEffect(() => {
+    void loadFrame();
+  }, [loadFrame]);
+  useEffect(
+    () => () => {
+      if (frameUrl.current) URL.revokeObjectURL(frameUrl.current);
+      frameUrl.current = null;
+    },
+    [],
+  );
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => setResizes((n) => n + 1));
+    observer.observe(canvas);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (canvas) paintOverlay(canvas, { people: [], line: savedLine, draft: draftLine });
+  });
+
+  const save = async (line: CountingLine | null): Promise<void> => {
+    setBusy(true);
+    const result = await history.setLine(cameraId, line);
+    setBusy(false);
+    if (!result.ok) {
+      setMessage({ text: result.message, failed: true });
+      return;
+    }
+    lineDraft.end();
+    setMessage({ text: line ? "Counting line saved; it applies from the camera's next frame." : "Counting line cleared.", failed: false });
+  };
+  const beginEdit = (): void => {
+    lineDraft.begin(savedLine);
+    setMessage({ text: "Drag across the picture from one end of the line to the other (or click both ends). The arrow points to the “in” side.", failed: false });
+  };
+  const ratio = frame ? frame.width / frame.height : 16 / 9;
+
+  return (
+    <section className="panel line-editor" aria-label="Counting line" data-testid="line-editor" data-line={savedLine ? "set" : "none"}>
+      <div className="history-head">
+        <h2>Counting line</h2>
+        <span className="muted small">{savedLine ? "People crossing it are counted in and out." : "No line: only entries and exits are counted."}</span>
+      </div>
+      {frameError ? (
+        <p className="notice" data-testid="line-frame-error">
+          {frameError}
+        </p>
+      ) : null}
+      <div className="preview" style={{ aspectRatio: String(ratio), width: `min(100%, calc(var(--preview-max-height) * ${ratio}))` }}>
+        {frame ? (
+          // An object URL of the JPEG the server sent; next/image would add nothing here.
+          <img src={frame.url} alt={`Latest frame of ${camera.name || cameraId}`} className="preview-video" data-testid="line-frame" data-captured-at-ms={frame.capturedAtMs} />
+        ) : (
+          <p className="preview-idle">{frameError ? "No recent frame" : "Loading the latest frame…"}</p>
+        )}
+        <canvas ref={canvasRef} className={editing ? "preview-overlay editing" : "preview-overlay"} data-testid="line-overlay" {...lineDraft.handlers} />
+      </div>
+      <div className="line-tools">
+        {editing ? (
+          <>
+            <button type="button" className="button" data-testid="line-swap" onClick={lineDraft.swapSide}>
+              Swap in side
+            </button>
+            <button type="button" className="button primary" data-testid="line-save" disabled={!lineDraft.canSave || busy} onClick={() => void save(draftLine)}>
+              Save line
+            </button>
+            <button type="button" className="button" data-testid="line-clear" disabled={busy} onClick={() => void save(null)}>
+              Clear line
+            </button>
+            <button type="button" className="button" data-testid="line-cancel" onClick={() => { lineDraft.end(); setMessage(null); }}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="button" data-testid="line-edit" disabled={!frame} title={frame ? undefined : "Needs a recent frame: the camera must be capturing"} onClick={beginEdit}>
+              {savedLine ? "Edit line" : "Draw line"}
+            </button>
+            {savedLine ? (
+              <button type="button" className="button" data-testid="line-clear" disabled={busy} onClick={() => void save(null)}>
+                Clear line
+              </button>
+            ) : null}
+          </>
+        )}
+        <button type="button" className="button" data-testid="line-reload" onClick={() => void loadFrame()}>
+          Reload frame
+        </button>
+        {frame ? <span className="muted small">frame of {new Date(frame.capturedAtMs).toLocaleTimeString()}</span> : null}
+        {message ? (
+          <span className={message.failed ? "alert small" : "muted small"} role={message.failed ? "alert" : "status"} data-testid="line-message">
+            {message.text}
+          </span>
+        ) : null}
+      </div>
+    </section>
+  );
+}

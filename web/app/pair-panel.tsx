@@ -1,0 +1,111 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import type { Camera } from "@headcount/proto/count";
+import { generateCameraId } from "@/lib/capture/camera-identity";
+import { pairingUrl, shortLinkText } from "@/lib/count/pairing-link";
+
+/** Props of {@link PairPanel}. */
+export interface PairPanelProps {
+  readonly cameras: readonly Camera[];
+}
+
+/** "" in the camera select means a new camera. */
+const NEW_CAMERA = "";
+
+/**
+ * Pairing a device: a QR code and a link that open the capture page bound to
+ * a new camera (a fresh `cam-` id) or to an existing one. Test hooks:
+ * `pair-camera` (select; "" = new), `pair-name` (input, new camera only),
+ * `pair-new-id` (button), `pair-qr` (img, `data-url` = the encoded link),
+ * `pair-link` (<a> with the link), `pair-error`.
+ */
+export function PairPanel({ cameras }: PairPanelProps) {
+  const [target, setTarget] = useState(NEW_CAMERA);
+  // Random ids are made in the browser only (after mount), so server and client render alike.
+  const [newId, setNewId] = useState<string | null>(null);
+  const [newName, setNewName] = useState("");
+  const [origin, setOrigin] = useState<string | null>(null);
+  const [qr, setQr] = useState<{ readonly url: string; readonly image: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setNewId(generateCameraId());
+    setOrigin(window.location.origin);
+  }, []);
+
+  const existing = target === NEW_CAMERA ? undefined : cameras.find((camera) => camera.cameraId === target);
+  const cameraId = existing?.cameraId ?? (target === NEW_CAMERA ? newId : null);
+  const name = existing ? existing.name : newName;
+  const url = origin && cameraId ? pairingUrl(origin, cameraId, name) : null;
+
+  useEffect(() => {
+    if (!url) return;
+    let cancelled = false;
+    import("qrcode")
+      .then(({ toDataURL }) => toDataURL(url, { errorCorrectionLevel: "M", margin: 2, width: 220, color: { dark: "#0f172a", light: "#ffffff" } }))
+      .then((image) => {
+        if (cancelled) return;
+        setQr({ url, image });
+        setError(null);
+      })
+      .catch((cause: unknown) => {
+        if (!cancelled) setError(`The QR code could not be drawn: ${cause instanceof Error ? cause.message : String(cause)}. Use the link instead.`);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [url]);
+
+  return (
+    <section className="panel pair" aria-label="Pair a device" data-testid="pair-panel">
+      <h2>Pair a device</h2>
+      <p className="muted small">Scan the code with a phone (or open the link on any device with a camera): its capture page opens already set up as this camera and remembers it.</p>
+      <div className="pair-body">
+        <div className="pair-qr-box">
+          {qr && qr.url === url ? (
+            // A data: URL made in the browser; next/image would add nothing here.
+            <img src={qr.image} width={220} height={220} alt={`QR code of ${url}`} data-testid="pair-qr" data-url={url} />
+          ) : (
+            <div className="pair-qr-placeholder muted small">{error ? "no QR code" : "drawing…"}</div>
+          )}
+        </div>
+        <div className="pair-fields settings">
+          <div className="field">
+            <label htmlFor="pair-camera">Camera</label>
+            <select id="pair-camera" data-testid="pair-camera" value={target} onChange={(event) => setTarget(event.target.value)}>
+              <option value={NEW_CAMERA}>New camera{newId ? ` (${newId})` : ""}</option>
+              {cameras.map((camera) => (
+                <option key={camera.cameraId} value={camera.cameraId}>
+                  {camera.name || camera.cameraId}
+                </option>
+              ))}
+            </select>
+          </div>
+          {target === NEW_CAMERA ? (
+            <div className="field">
+              <label htmlFor="pair-name">Name of the new camera</label>
+              <div className="pair-name-row">
+                <input id="pair-name" type="text" data-testid="pair-name" maxLength={80} placeholder="e.g. Front door" value={newName} onChange={(event) => setNewName(event.target.value)} />
+                <button type="button" className="button" data-testid="pair-new-id" onClick={() => setNewId(generateCameraId())}>
+                  New id
+                </button>
+              </div>
+            </div>
+          ) : null}
+          {url ? (
+            <p className="pair-link">
+              <a href={url} data-testid="pair-link">
+                {shortLinkText(url)}
+              </a>
+            </p>
+          ) : null}
+          {error ? (
+            <p className="alert" role="alert" data-testid="pair-error">
+              {error}
+            </p>
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
+}
