@@ -48,8 +48,9 @@ export function chartOptions(
   const count = (_self: uPlot, value: number | null): string => (value === null ? "-" : String(value));
   const series: uPlot.Series[] = [
     { label: "time", value: (_self, value) => (value === null ? "-" : label(value)) },
-    { label: "entered", stroke: COLORS.entered, fill: `${COLORS.entered}cc`, paths: leftBar, points: { show: false }, value: count },
-    { label: "exited", stroke: COLORS.exited, fill: `${COLORS.exited}cc`, paths: rightBar, points: { show: false }, value: count },
+    // No outline (width 0): an empty bucket then draws nothing instead of a hairline at zero.
+    { label: "entered", stroke: COLORS.entered, width: 0, fill: COLORS.entered, paths: leftBar, points: { show: false }, value: count },
+    { label: "exited", stroke: COLORS.exited, width: 0, fill: COLORS.exited, paths: rightBar, points: { show: false }, value: count },
   ];
   if (shape.withCrossings) {
     // Crossings are markers at their count, only in buckets that have some: a line along zero would hide the bars' baseline.
@@ -64,7 +65,7 @@ export function chartOptions(
     const markers = (color: string): uPlot.Series => ({
       stroke: color,
       paths: () => null,
-      points: { show: true, size: 9, width: 2, stroke: color, fill: "#0f172a", filter: nonZero },
+      points: { show: true, size: 10, width: 2, stroke: "#e2e8f0", fill: color, filter: nonZero },
       value: count,
     });
     series.push({ label: "crossed in", ...markers(COLORS.crossedIn) }, { label: "crossed out", ...markers(COLORS.crossedOut) });

@@ -33,6 +33,11 @@ export interface WorkerPool {
   /** Forgets a key's pinning (its session ended). */
   release(key: string): void;
   stats(): WorkerPoolStats;
+  /**
+   * Ends worker `index` abruptly, as a crash would (fault drills and tests):
+   * its in-flight frames are answered as failed and a new worker replaces it.
+   */
+  crashWorker(index: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,8 @@ interface Slot {
   worker: Worker;
   readonly jobs: Map<number, PendingJob>;
   pinned: number;
+  /** Resolves when the slot has a live worker (at once, except while one is being replaced). */
+  ready: Promise<void>;
 }
 
 const entry = new URL("./frame.worker.ts", import.meta.url).href;
@@ -120,7 +127,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
       log.error({ code, inFlight: slot.jobs.size }, "frame worker exited; replacing it");
       for (const job of slot.jobs.values()) job.resolve({ kind: "failed", reason: "internal: the frame worker crashed" });
       slot.jobs.clear();
-      void respawn(slot);
+      slot.ready = respawn(slot);
     });
   }
 
@@ -148,7 +155,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   for (const s of started) {
     if (s.status !== "fulfilled") continue;
     detectorName = s.value.detectorName;
-    const slot: Slot = { worker: s.value.worker, jobs: new Map(), pinned: 0 };
+    const slot: Slot = { worker: s.value.worker, jobs: new Map(), pinned: 0, ready: Promise.resolve() };
     attach(slot);
     slots.push(slot);
   }
@@ -172,11 +179,16 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
       const jobId = nextJobId++;
       // A private copy: the request's bytes may share a pooled ArrayBuffer that must not be detached.
       const own = new Uint8Array(jpeg); // copies even when jpeg is a Node Buffer (whose slice() is a view)
-      return new Promise<FrameOutcome>((resolve) => {
-        slot.jobs.set(jobId, { postedAt: performance.now(), resolve });
-        const message: ToWorker = { type: "frame", jobId, jpeg: own };
-        slot.worker.postMessage(message, [own.buffer]);
-      });
+      // A frame for a worker being replaced waits for the replacement (a message to a dead worker is lost).
+      return slot.ready.then(
+        () =>
+          new Promise<FrameOutcome>((resolve) => {
+            if (closing) return resolve({ kind: "failed", reason: "the server is shutting down" });
+            slot.jobs.set(jobId, { postedAt: performance.now(), resolve });
+            const message: ToWorker = { type: "frame", jobId, jpeg: own };
+            slot.worker.postMessage(message, [own.buffer]);
+          }),
+      );
     },
     release(key) {
       const slot = pins.get(key);
@@ -191,6 +203,11 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
       detectorFailures,
       busyJobs: slots.reduce((n, s) => n + s.jobs.size, 0),
     }),
+    async crashWorker(index) {
+      const slot = slots[index];
+      if (!slot) throw new RangeError(`no worker ${index}`);
+      await slot.worker.terminate();
+    },
     async close() {
       closing = true;
       for (const slot of slots) {
