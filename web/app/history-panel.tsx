@@ -83,8 +83,10 @@ export function HistoryPanel({ history, cameras, fixedCameraId }: HistoryPanelPr
   );
   useEffect(() => () => refresher.stop(), [refresher]);
 
+  // After a failed load, every snapshot (proof the server answers again) is a change: retried at most every 5 s.
+  const failed = loaded !== null && loaded.log.selectionId === selectionId && loaded.error !== null;
   const key = selectionKey(cameras, cameraId);
-  useEffect(() => refresher.observe(selectionId, key), [refresher, selectionId, key]);
+  useEffect(() => refresher.observe(selectionId, failed ? `${key}|retry ${Date.now()}` : key), [refresher, selectionId, key, failed, cameras]);
   useEffect(() => () => refresher.forget(selectionId), [refresher, selectionId]);
   useEffect(() => {
     if (choice.preset === "custom") return;
@@ -166,7 +168,7 @@ export function HistoryPanel({ history, cameras, fixedCameraId }: HistoryPanelPr
             {error}
           </p>
         ) : null}
-        <SeriesChart points={shown?.points ?? null} range={shown?.range ?? null} withCrossings={withCrossings} state={loading && !shown ? "loading" : shown?.error ? "error" : "ready"} />
+        <SeriesChart points={shown?.points ?? null} range={shown?.range ?? null} withCrossings={withCrossings} state={!shown ? (loading ? "loading" : "error") : shown.error ? "error" : "ready"} />
         <p
           className="history-totals small"
           data-testid="history-totals"

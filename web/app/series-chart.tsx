@@ -37,7 +37,15 @@ export function SeriesChart({ points, range, withCrossings, state }: SeriesChart
 
   useEffect(() => {
     const element = holder.current;
-    if (!element || !points || !range) return;
+    if (!element) return;
+    if (!points || !range) {
+      // Nothing to show for this choice (yet, or it failed): an old chart under a new choice would mislead.
+      plot.current?.destroy();
+      plot.current = null;
+      shapeKey.current = "";
+      setDrawn(null);
+      return;
+    }
     let cancelled = false;
     import("uplot")
       .then(({ default: UPlot }) => {
@@ -99,6 +107,7 @@ export function SeriesChart({ points, range, withCrossings, state }: SeriesChart
         </p>
       ) : null}
       {drawn && drawn.points === 0 && state === "ready" ? <p className="chart-empty muted small">No counts in this range.</p> : null}
+      {!drawn && state === "loading" ? <p className="chart-empty muted small">Loading…</p> : null}
     </div>
   );
 }

@@ -19,7 +19,7 @@ export function SiteNav() {
       <ul>
         {LINKS.map(({ href, label }) => (
           <li key={href}>
-            <Link href={href} aria-current={pathname === href ? "page" : undefined} data-testid={`nav-${label.toLowerCase()}`}>
+            <Link href={href} aria-current={isCurrent(href, pathname) ? "page" : undefined} data-testid={`nav-${label.toLowerCase()}`}>
               {label}
             </Link>
           </li>
@@ -27,4 +27,9 @@ export function SiteNav() {
       </ul>
     </nav>
   );
+}
+
+/** A camera's page belongs to the count page. */
+function isCurrent(href: string, pathname: string): boolean {
+  return pathname === href || (href === "/" && pathname.startsWith("/cameras/"));
 }

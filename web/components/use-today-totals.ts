@@ -47,8 +47,12 @@ export function useTodayTotals(history: HistoryClient | null, cameras: readonly 
   useEffect(() => {
     if (!refresher || !cameras) return;
     const day = localDayStart(Date.now(), viewerUtcOffsetMinutes());
-    for (const camera of cameras) refresher.observe(camera.cameraId, `${historyKey(camera)}|${day}`);
-  }, [refresher, cameras, minute]);
+    for (const camera of cameras) {
+      // After a failure every snapshot counts as a change, so the figure is retried (at most every 5 s) once the server answers.
+      const retry = figures.get(camera.cameraId)?.ok === false ? `|retry ${Date.now()}` : "";
+      refresher.observe(camera.cameraId, `${historyKey(camera)}|${day}${retry}`);
+    }
+  }, [refresher, cameras, minute, figures]);
 
   return figures;
 }
