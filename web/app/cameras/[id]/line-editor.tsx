@@ -13,6 +13,9 @@ export interface LineEditorProps {
   readonly camera: Camera;
 }
 
+/** How often the picture of a live camera is refreshed while no line is being drawn. */
+const FRAME_REFRESH_MS = 5_000;
+
 interface Frame {
   readonly url: string;
   readonly width: number;
@@ -57,6 +60,13 @@ export function LineEditor({ history, camera }: LineEditorProps) {
   useEffect(() => {
     void loadFrame();
   }, [loadFrame]);
+  // A live camera's picture follows the scene, but never changes under a line being drawn.
+  const online = camera.online;
+  useEffect(() => {
+    if (!online || editing) return;
+    const timer = setInterval(() => void loadFrame(), FRAME_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [online, editing, loadFrame]);
   useEffect(
     () => () => {
       if (frameUrl.current) URL.revokeObjectURL(frameUrl.current);
