@@ -7,7 +7,8 @@ import { CountBoard } from "./count-board";
 export const metadata: Metadata = { title: "Counts" };
 
 /**
- * The count page: a live tile per camera. Rendered per request so the
+ * The count page: a live tile per camera, counts over time, the event log,
+ * exports and pairing (see count-board.tsx). Rendered per request so the
  * gRPC-Web location (HEADCOUNT_GRPC_WEB_URL) is read at run time, not baked into the build.
  */
 export default async function CountsPage() {
