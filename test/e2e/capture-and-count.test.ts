@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../support/browser.ts";
 import { fakeCameraArgs, makeY4m } from "../support/fake-camera.ts";
@@ -73,7 +74,7 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   await waitFor("an entry on the capture page", async () => Number(await capture.getByTestId("count-entered").textContent()) >= 1, 60_000);
   await waitFor("the entry on the count page", async () => Number(await tile.getByTestId("tile-entered").textContent()) >= 1, 10_000);
   await capture.screenshot({ path: join(shots, "capture-page.png") });
-  await board.screenshot({ path: join(shots, "count-page.png") });
+  await board.screenshot({ path: join(shots, "count-page-live.png") });
 
   await capture.getByTestId("capture-stop").click();
   await waitFor("the last acks after stop", async () => {
@@ -104,6 +105,30 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   const p50 = latencies[Math.floor(latencies.length / 2)]!;
   const span = r.acks.length / ((Math.max(...seqs) - Math.min(...seqs) + 1) / 10);
   console.log(`e2e: ${r.acks.length} acks, ${processed.length} processed, ${r.droppedClientSeqs.length} dropped on the page, round trip p50 ${p50.toFixed(0)} ms, acked fps ~${span.toFixed(1)}`);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test("the count page charts the entry, lists it in the event log, and its CSV download matches the stored events", { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1400 }, acceptDownloads: true });
+  const board = await context.newPage();
+  const pageErrors: string[] = [];
+  board.on("pageerror", (e) => pageErrors.push(e.message));
+  await board.goto(web.url);
+  const chart = board.getByTestId("chart");
+  await waitFor("the chart to draw the entry", async () => (await chart.getAttribute("data-state")) === "ready" && Number(await chart.getAttribute("data-points")) >= 1, 20_000);
+  const rows = board.locator('[data-testid="event-row"][data-camera-id="e2e-door"]');
+  await waitFor("the entry in the event log", async () => (await rows.count()) >= 1, 20_000);
+  assert.ok(Number(await board.getByTestId("tile-entered-today").first().textContent()) >= 1, "entered today");
+
+  const stored = (await ts.native.count.listEvents({ cameraId: "e2e-door", fromMs: 0, toMs: 0, limit: 1000, cursor: "" })).response.events;
+  assert.ok(stored.some((e) => e.kind === 1), "the server stored the entry");
+  const [download] = await Promise.all([board.waitForEvent("download"), board.getByTestId("export-events-csv").click()]);
+  const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
+  assert.equal(csv[0], "id,time_iso,time_ms,camera_id,kind,track_id");
+  const fromCsv = csv.slice(1).filter((l) => l.split(",")[3] === "e2e-door").map((l) => Number(l.split(",")[0])).sort((a, b) => a - b);
+  assert.deepEqual(fromCsv, stored.map((e) => e.id).sort((a, b) => a - b), "the CSV holds exactly the stored events of the camera");
+  await board.screenshot({ path: join(shots, "count-page.png"), fullPage: true });
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
