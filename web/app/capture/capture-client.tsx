@@ -61,6 +61,8 @@ export interface CaptureClientProps {
   readonly grpcWeb: GrpcWebSetting;
   /** `?camera=` of a pairing link. */
   readonly cameraParam: string | undefined;
+  /** Start capturing once the page is ready (`?autostart=1`, for kiosks). */
+  readonly autostart?: boolean;
   /** `?name=` of a pairing link. */
   readonly nameParam: string | undefined;
 }
@@ -75,7 +77,7 @@ interface Setup {
 }
 
 /** Builds the engine in the browser (it needs localStorage and `location`) and renders the page. */
-export function CaptureClient({ grpcWeb, cameraParam, nameParam }: CaptureClientProps) {
+export function CaptureClient({ grpcWeb, cameraParam, nameParam, autostart = false }: CaptureClientProps) {
   const [setup, setSetup] = useState<Setup | null>(null);
   useEffect(() => {
     const store = browserStore();
@@ -91,6 +93,10 @@ export function CaptureClient({ grpcWeb, cameraParam, nameParam }: CaptureClient
     setSetup({ engine, warning: identity.warning, endpoint: resolved.ok ? resolved.url : null });
     return () => engine.stop();
   }, [grpcWeb, cameraParam, nameParam]);
+  useEffect(() => {
+    // After the <video> is attached (this effect runs once the page has rendered with the engine).
+    if (autostart && setup) void setup.engine.start();
+  }, [autostart, setup]);
   if (!setup) {
     return (
       <div className="capture">
