@@ -22,6 +22,7 @@ import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import sharp from "sharp";
 import { loadCaptureDescService } from "../grpc-web/grpc-web-harness.ts";
 import { ClientCallError, connectWebClient } from "../grpc-web/web-client-adapters.ts";
+import { rpcCode, until } from "../support/waiting.ts";
 
 const BASE = process.env.HEADCOUNT_COMPOSE_URL?.replace(/\/+$/, "");
 const HTTP_BASE = process.env.HEADCOUNT_COMPOSE_HTTP_URL?.replace(/\/+$/, "");
@@ -32,24 +33,6 @@ const ENVOY_DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
 let jpeg: Uint8Array;
 let png: Uint8Array;
 let service: DescService;
-
-async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    if (e instanceof RpcError) return e.code;
-    throw e;
-  }
-}
 
 function clients(format: "binary" | "text") {
   const transport = new GrpcWebFetchTransport({ baseUrl: BASE!, format });
@@ -107,7 +90,7 @@ describe("headcount through Envoy (docker compose)", { skip: SKIP }, () => {
     const { sessionId } = await capture.openSession({ cameraId: "compose-errors", cameraName: "" }).response;
     const watch = watchAcks(capture, sessionId);
     const frame = { seq: 1, capturedAtMs: Date.now(), jpeg: png, width: 8, height: 8 };
-    assert.equal(await code(capture.uploadFrame({ sessionId, frame }).response), "INVALID_ARGUMENT");
+    assert.equal(await rpcCode(capture.uploadFrame({ sessionId, frame }).response), "INVALID_ARGUMENT");
     await until(() => watch.acks.length === 1, "the rejected ack");
     assert.equal(watch.acks[0]!.status, FrameStatus.REJECTED);
     assert.match(watch.acks[0]!.detail, /not a JPEG/);

@@ -9,6 +9,7 @@ import { fakeCameraArgs, makeY4m } from "../support/fake-camera.ts";
 import { oneByOneVideo, outDir, repoRoot } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { startWebApp, type WebApp } from "../support/web-app.ts";
+import { waitFor } from "../support/waiting.ts";
 
 /** Shape of the capture page's test record (see web/app/capture/capture-client.tsx). */
 interface CaptureRecord {
@@ -44,16 +45,6 @@ after(async () => {
 
 async function record(page: Page): Promise<CaptureRecord> {
   return page.evaluate(() => (window as unknown as { __headcountCapture: CaptureRecord }).__headcountCapture);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 test("a browser camera streams frames through gRPC-Web, every frame is acked, and both pages show the person who walks in", { timeout: 240_000 }, async () => {

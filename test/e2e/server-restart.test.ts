@@ -13,6 +13,7 @@ import { fakeCameraArgs, makeY4m } from "../support/fake-camera.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { startServerProcess, type ServerProcess } from "../support/server-process.ts";
 import { freePort, startWebApp, type WebApp } from "../support/web-app.ts";
+import { waitFor } from "../support/waiting.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "headcount-kill-"));
 let grpcPort: number;
@@ -36,16 +37,6 @@ after(async () => {
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const number = async (page: Page, id: string) => Number(await page.getByTestId(id).textContent());
 

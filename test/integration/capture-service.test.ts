@@ -10,6 +10,7 @@ import { extractJpegFrames } from "../support/footage-frames.ts";
 import { corruptedBody, truncated, withClaimedSize } from "../support/jpeg-mutations.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { rpcCode, until } from "../support/waiting.ts";
 
 let ts: TestServer;
 let frames: Buffer[];
@@ -33,24 +34,6 @@ function collectAcks(client: CaptureServiceClient, sessionId: string, resumeAfte
     (e: unknown) => (e instanceof RpcError ? e.code : String(e)),
   );
   return { acks, stop: () => abort.abort(), done };
-}
-
-async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-async function rpcCode(p: PromiseLike<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    if (e instanceof RpcError) return e.code;
-    throw e;
-  }
 }
 
 for (const transportName of ["native", "grpc-web binary", "grpc-web text"] as const) {

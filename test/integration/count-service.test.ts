@@ -6,6 +6,7 @@ import type { WatchCountsResponse } from "@headcount/proto/count";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { extractJpegFrames } from "../support/footage-frames.ts";
 import { oneByOneVideo } from "../support/paths.ts";
+import { until } from "../support/waiting.ts";
 
 let ts: TestServer;
 before(async () => {
@@ -14,14 +15,6 @@ before(async () => {
 after(async () => {
   await ts?.stop();
 });
-
-async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 test("WatchCounts over gRPC-Web shows a camera going online, acking frames, then offline when its session expires", async () => {
   const web = ts.web();

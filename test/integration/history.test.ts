@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { RpcError } from "@protobuf-ts/runtime-rpc";
 import { Bucket, EventKind, ExportContent, ExportFormat } from "@headcount/proto/count";
 import { extractJpegFrames } from "../support/footage-frames.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { streamOneByOne } from "../support/stream-sender.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { rpcCode } from "../support/waiting.ts";
 
 let ts: TestServer;
 let startedAt: number;
@@ -18,16 +18,6 @@ before(async () => {
 after(async () => {
   await ts?.stop();
 });
-
-async function code(p: PromiseLike<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    if (e instanceof RpcError) return e.code;
-    throw e;
-  }
-}
 
 test("the event log, the series and both exports agree on the stored entry", async () => {
   const count = ts.web().count;
@@ -73,18 +63,18 @@ test("the latest frame of a camera is served for drawing its line (memory only)"
   assert.deepEqual([response.width, response.height], [640, 360]);
   assert.deepEqual([...response.jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff]);
   await ts.native.capture.openSession({ cameraId: "no-frames-yet", cameraName: "" });
-  assert.equal(await code(ts.web().count.getLatestFrame({ cameraId: "no-frames-yet" }).response), "NOT_FOUND");
+  assert.equal(await rpcCode(ts.web().count.getLatestFrame({ cameraId: "no-frames-yet" }).response), "NOT_FOUND");
 });
 
 test("bad history requests get precise statuses", async () => {
   const count = ts.web().count;
   const now = Date.now();
-  assert.equal(await code(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
-  assert.equal(await code(count.getSeries({ cameraId: "", fromMs: now, toMs: now - 1, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
-  assert.equal(await code(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.MINUTE, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
-  assert.equal(await code(count.getSeries({ cameraId: "nope", fromMs: 0, toMs: now, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "NOT_FOUND");
-  assert.equal(await code(count.listEvents({ cameraId: "", fromMs: 0, toMs: 0, limit: 5000, cursor: "" }).response), "INVALID_ARGUMENT");
-  assert.equal(await code(count.renameCamera({ cameraId: "hist-cam", name: "  " }).response), "INVALID_ARGUMENT");
-  assert.equal(await code(count.resetCounts({ cameraId: "nope" }).response), "NOT_FOUND");
-  assert.equal(await code(count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.UNSPECIFIED, cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: now, toMs: now - 1, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.MINUTE, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "nope", fromMs: 0, toMs: now, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "NOT_FOUND");
+  assert.equal(await rpcCode(count.listEvents({ cameraId: "", fromMs: 0, toMs: 0, limit: 5000, cursor: "" }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.renameCamera({ cameraId: "hist-cam", name: "  " }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.resetCounts({ cameraId: "nope" }).response), "NOT_FOUND");
+  assert.equal(await rpcCode(count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.UNSPECIFIED, cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
 });

@@ -5,6 +5,7 @@ import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import { extractJpegFrames } from "../support/footage-frames.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { until } from "../support/waiting.ts";
 
 let ts: TestServer;
 let frames: Buffer[];
@@ -15,14 +16,6 @@ before(async () => {
 after(async () => {
   await ts?.stop();
 });
-
-async function until(cond: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 test("a client that vanishes mid-stream: its stream, queue slot and session are freed within a bounded time", async () => {
   const baseline = ts.server.sessions.size;

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { RpcError } from "@protobuf-ts/runtime-rpc";
 import type { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import sharp from "sharp";
@@ -8,6 +7,7 @@ import { extractJpegFrames } from "../support/footage-frames.ts";
 import { corruptedBody, truncated, withClaimedSize } from "../support/jpeg-mutations.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { rpcCode } from "../support/waiting.ts";
 
 /** Codes a bad request may get; anything else (INTERNAL, UNKNOWN, a hang) is a defect. */
 const PRECISE = new Set(["OK", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND", "ALREADY_EXISTS"]);
@@ -59,15 +59,6 @@ function mutate(r: () => number, jpeg: Uint8Array): { jpeg: Uint8Array; what: st
   }
 }
 
-async function codeOf(p: PromiseLike<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    return e instanceof RpcError ? e.code : `thrown: ${String(e)}`;
-  }
-}
-
 async function fuzz(client: CaptureServiceClient, seed: number): Promise<Map<string, number>> {
   const r = rng(seed);
   const codes = new Map<string, number>();
@@ -82,7 +73,7 @@ async function fuzz(client: CaptureServiceClient, seed: number): Promise<Map<str
     const s = roll < 0.8 ? seq++ : roll < 0.88 ? Math.max(1, seq - 1 - Math.floor(r() * 5)) : roll < 0.92 ? 0 : 2 ** 32 - 1 - Math.floor(r() * 10);
     const capturedAtMs = r() < 0.05 ? Number.MAX_SAFE_INTEGER : r() < 0.05 ? -1 : Date.now();
     const meta: Record<string, string> = r() < 0.03 ? { "x-junk": "j".repeat(6000) } : {};
-    const code = await codeOf(
+    const code = await rpcCode(
       client.uploadFrame({ sessionId, frame: { seq: s, capturedAtMs, jpeg, width: Math.floor(r() * 70000), height: 360 } }, { meta, timeout: 10_000 }),
     );
     assert.ok(PRECISE.has(code), `request ${i} (${what}, seq ${s}, session ${sessionId.slice(0, 6)}) got ${code}`);
