@@ -6,6 +6,8 @@ import { CameraRegistry } from "./camera/camera-registry.ts";
 import type { ServerConfig } from "./config.ts";
 import { createPeopleCounter } from "./count/people-counter.ts";
 import { createGrpcWebProxy } from "./grpc-web/grpc-web-proxy.ts";
+import { createMetricsServer } from "./metrics/metrics-server.ts";
+import { createServerMetrics } from "./metrics/server-metrics.ts";
 import type { Logger } from "./logger.ts";
 import { FramePipeline, type TrackingFactory } from "./pipeline/frame-pipeline.ts";
 import type { DetectorSpec } from "./pipeline/messages.ts";
@@ -31,7 +33,7 @@ export interface ServerDeps {
 /** A built, not yet listening, headcount server. */
 export interface HeadcountServer {
   /** Binds the ports (0 picks free ones) and resolves with the ones bound. */
-  listen(): Promise<{ grpcPort: number; grpcWebPort: number | null }>;
+  listen(): Promise<{ grpcPort: number; grpcWebPort: number | null; metricsPort: number | null }>;
   /** Ends every session and stream, then closes ports and workers. */
   stop(): Promise<void>;
   readonly sessions: SessionRegistry;
@@ -67,7 +69,13 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   const cameras = new CameraRegistry();
   for (const camera of await store.listCameras()) cameras.load(camera);
   log.info({ dataDir: config.dataDir, cameras: cameras.list(Date.now()).length }, "history store open");
-  const pipeline = new FramePipeline(pool, cameras, store, deps.tracking ?? defaultTracking, log);
+  const metrics = createServerMetrics({
+    // Read at scrape time, after `sessions` exists.
+    openSessions: () => sessions.size,
+    onlineCameras: () => cameras.list(Date.now()).filter((c) => c.online).length,
+    workers: () => pool.stats(),
+  });
+  const pipeline = new FramePipeline(pool, cameras, store, deps.tracking ?? defaultTracking, log, metrics);
   const sessions = new SessionRegistry({
     maxSessions: config.limits.maxSessions,
     ackHistory: config.ackHistory,
@@ -88,10 +96,11 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
   });
-  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store }), log));
+  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store, onFrameReceived: metrics.frameReceived }), log));
   grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, store), log));
 
   let grpcWeb: ReturnType<typeof createGrpcWebProxy> | undefined;
+  const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry);
 
   return {
     sessions,
@@ -106,7 +115,16 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
         ),
       );
       log.info({ host: config.host, port: grpcPort }, "native gRPC listening");
-      if (config.grpcWebPort === null) return { grpcPort, grpcWebPort: null };
+      let metricsPort: number | null = null;
+      if (metricsServer) {
+        await new Promise<void>((resolve, reject) => {
+          metricsServer.once("error", reject);
+          metricsServer.listen(config.metricsPort!, config.host, () => resolve());
+        });
+        metricsPort = (metricsServer.address() as AddressInfo).port;
+        log.info({ host: config.host, port: metricsPort }, "metrics listening (GET /metrics)");
+      }
+      if (config.grpcWebPort === null) return { grpcPort, grpcWebPort: null, metricsPort };
       const upstreamHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
       grpcWeb = createGrpcWebProxy({ upstream: `http://${upstreamHost}:${grpcPort}`, allowedOrigins: config.corsOrigins, logger: log });
       const server = grpcWeb;
@@ -116,10 +134,11 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
       });
       const grpcWebPort = (server.address() as AddressInfo).port;
       log.info({ host: config.host, port: grpcWebPort }, "gRPC-Web endpoint listening");
-      return { grpcPort, grpcWebPort };
+      return { grpcPort, grpcWebPort, metricsPort };
     },
     async stop() {
       clearInterval(sweeper);
+      metricsServer?.close();
       sessions.closeAll(new DomainError("UNAVAILABLE", "the server is stopping"));
       if (grpcWeb) {
         const server = grpcWeb;

@@ -17,6 +17,8 @@ const envSchema = z
     HEADCOUNT_GRPC_WEB_PORT: port.default(8080),
     HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_CORS_ORIGINS: z.string().default("*"),
+    HEADCOUNT_METRICS_PORT: port.default(9464),
+    HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_DETECTOR: z.enum(["mediapipe", "none"]).default("mediapipe"),
     HEADCOUNT_MODEL: z.string().optional(),
     HEADCOUNT_MODEL_CACHE_DIR: z.string().default("data/models"),
@@ -43,6 +45,8 @@ export interface ServerConfig {
   readonly grpcPort: number;
   /** Built-in gRPC-Web endpoint port, or null when switched off (Envoy in front). */
   readonly grpcWebPort: number | null;
+  /** Prometheus metrics port (GET /metrics), or null when switched off. */
+  readonly metricsPort: number | null;
   /** Origins allowed to call the gRPC-Web endpoint; "*" allows any. */
   readonly corsOrigins: readonly string[] | "*";
   readonly detector: "mediapipe" | "none";
@@ -97,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.HEADCOUNT_HOST,
     grpcPort: e.HEADCOUNT_GRPC_PORT,
     grpcWebPort: e.HEADCOUNT_GRPC_WEB === "on" ? e.HEADCOUNT_GRPC_WEB_PORT : null,
+    metricsPort: e.HEADCOUNT_METRICS === "on" ? e.HEADCOUNT_METRICS_PORT : null,
     corsOrigins: origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean),
     detector: e.HEADCOUNT_DETECTOR,
     modelPath: e.HEADCOUNT_MODEL,

@@ -35,6 +35,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       HEADCOUNT_MODEL_DOWNLOAD: "off",
       HEADCOUNT_WORKERS: String(options.workers ?? 2),
       HEADCOUNT_LOG_LEVEL: "info",
+      HEADCOUNT_METRICS: "off",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

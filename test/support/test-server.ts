@@ -17,6 +17,8 @@ export interface TestServer {
   readonly config: ServerConfig;
   readonly grpcPort: number;
   readonly grpcWebUrl: string;
+  /** http://127.0.0.1:PORT/metrics */
+  readonly metricsUrl: string;
   /** Native gRPC (HTTP/2) clients. */
   readonly native: { capture: CaptureServiceClient; count: CountServiceClient; transport: GrpcTransport };
   /** gRPC-Web clients through the built-in endpoint, as a browser would use it. */
@@ -41,12 +43,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const ownDataDir = options.config?.dataDir ? undefined : mkdtempSync(join(tmpdir(), "headcount-test-data-"));
   const config = loadConfig(
     {},
-    { host: "127.0.0.1", grpcPort: 0, grpcWebPort: 0, detector, workers: detector === "none" ? 1 : 2, dataDir: ownDataDir, ...options.config },
+    { host: "127.0.0.1", grpcPort: 0, grpcWebPort: 0, metricsPort: 0, detector, workers: detector === "none" ? 1 : 2, dataDir: ownDataDir, ...options.config },
   );
   const log = createLogger((process.env.HEADCOUNT_TEST_LOG as "debug" | undefined) ?? "silent");
   const model = detector === "mediapipe" ? new Uint8Array(readFileSync(testModelPath)) : undefined;
   const server = await createServer(config, log, { model, modelName: basename(testModelPath, ".tflite"), ...options.deps });
-  const { grpcPort, grpcWebPort } = await server.listen();
+  const { grpcPort, grpcWebPort, metricsPort } = await server.listen();
   const transport = new GrpcTransport({ host: `127.0.0.1:${grpcPort}`, channelCredentials: ChannelCredentials.createInsecure() });
   const grpcWebUrl = `http://127.0.0.1:${grpcWebPort}`;
   return {
@@ -54,6 +56,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     config,
     grpcPort,
     grpcWebUrl,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     native: { capture: new CaptureServiceClient(transport), count: new CountServiceClient(transport), transport },
     web(format = "binary") {
       const t = new GrpcWebFetchTransport({ baseUrl: grpcWebUrl, format });

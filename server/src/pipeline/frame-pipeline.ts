@@ -19,6 +19,11 @@ export interface PipelineLogger {
   error(obj: object, msg: string): void;
 }
 
+/** Told about every ack the pipeline publishes (metrics). */
+export interface AckObserver {
+  frameAcked(ack: FrameAck): void;
+}
+
 /** Counters for operators and tests. */
 export interface PipelineStats {
   processed: number;
@@ -55,6 +60,7 @@ export class FramePipeline {
     private readonly store: Store,
     private readonly factory: TrackingFactory,
     private readonly log: PipelineLogger,
+    private readonly observer: AckObserver = { frameAcked: () => {} },
   ) {}
 
   /** Queues a frame that passed validation; its ack is published on the session. */
@@ -193,6 +199,7 @@ export class FramePipeline {
     };
     if (result.status === FrameStatus.PROCESSED) this.cameras.recordAck(session.cameraId, Date.now(), totalMs);
     session.publish(ack);
+    this.observer.frameAcked(ack);
   }
 
   private countsOf(session: CaptureSession, totals: CountTotals | undefined) {

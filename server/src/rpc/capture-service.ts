@@ -34,6 +34,8 @@ export interface CaptureServiceDeps {
   readonly cameras: CameraRegistry;
   readonly pipeline: FramePipeline;
   readonly store: Store;
+  /** Counts frames as they arrive (metrics). */
+  readonly onFrameReceived?: () => void;
 }
 
 /**
@@ -153,6 +155,7 @@ export class CaptureService implements ICaptureService {
     ensure(frame.seq >= 1, `frame.seq must be at least 1 (got ${frame.seq})`);
     const arrival = session.receive(frame.seq);
     if (arrival === "duplicate") return ReceiptStatus.DUPLICATE;
+    this.deps.onFrameReceived?.();
     session.lastActivityMs = Date.now();
     const pending: PendingFrame = {
       seq: frame.seq,
