@@ -80,6 +80,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     maxSessions: config.limits.maxSessions,
     ackHistory: config.ackHistory,
     idleMs: config.sessionIdleMs,
+    rate: config.limits,
     onClosed: (session) => {
       pipeline.release(session);
       cameras.detachSession(session.cameraId, session.id);

@@ -31,6 +31,7 @@ const envSchema = z
     HEADCOUNT_MAX_FRAME_BYTES: positiveInt.default(2 * 1024 * 1024),
     HEADCOUNT_MAX_PIXELS: positiveInt.default(3840 * 2160),
     HEADCOUNT_MAX_FPS: positiveInt.max(120).default(30),
+    HEADCOUNT_MAX_BYTES_PER_SECOND: positiveInt.default(8 * 1024 * 1024),
     HEADCOUNT_MAX_SESSIONS: positiveInt.default(64),
     HEADCOUNT_ACK_HISTORY: positiveInt.max(10_000).default(300),
     HEADCOUNT_SESSION_IDLE_MS: positiveInt.default(60_000),
@@ -63,6 +64,8 @@ export interface ServerConfig {
     readonly maxFrameBytes: number;
     readonly maxPixels: number;
     readonly maxFps: number;
+    /** Sustained upload volume per session (one second's worth may come at once). */
+    readonly maxBytesPerSecond: number;
     readonly maxSessions: number;
     /** Uploads a browser may keep in flight (the page's window). */
     readonly maxInFlight: number;
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxFrameBytes: e.HEADCOUNT_MAX_FRAME_BYTES,
       maxPixels: e.HEADCOUNT_MAX_PIXELS,
       maxFps: e.HEADCOUNT_MAX_FPS,
+      maxBytesPerSecond: e.HEADCOUNT_MAX_BYTES_PER_SECOND,
       maxSessions: e.HEADCOUNT_MAX_SESSIONS,
       maxInFlight: 2,
     },

@@ -9,8 +9,10 @@ import { oneByOneVideo } from "../support/paths.ts";
 import { until } from "../support/waiting.ts";
 
 let ts: TestServer;
+let jpeg: Buffer;
 before(async () => {
-  ts = await startTestServer({ detector: "none", config: { sessionIdleMs: 300 } });
+  jpeg = extractJpegFrames(oneByOneVideo, { startS: 1, count: 1, fps: 1, width: 320 })[0]!;
+  ts = await startTestServer({ detector: "none", config: { sessionIdleMs: 1_000 } });
 });
 after(async () => {
   await ts?.stop();
@@ -30,7 +32,6 @@ test("WatchCounts over gRPC-Web shows a camera going online, acking frames, then
   await until(() => latest()?.online === true, "the camera online");
   assert.equal(latest()!.name, "Front door");
 
-  const jpeg = extractJpegFrames(oneByOneVideo, { startS: 1, count: 1, fps: 1, width: 320 })[0]!;
   for (let seq = 1; seq <= 3; seq++) {
     await web.capture.uploadFrame({ sessionId: s.sessionId, frame: { seq, capturedAtMs: Date.now(), jpeg, width: 320, height: 180 } });
     await sleep(50);
@@ -38,7 +39,7 @@ test("WatchCounts over gRPC-Web shows a camera going online, acking frames, then
   await until(() => (latest()?.lastSeenAtMs ?? 0) > 0 && (latest()?.ackedFps ?? 0) > 0, "acks reflected in the camera's link figures");
 
   // No uploads and no ack stream: the session expires and the camera goes offline.
-  await until(() => latest()?.online === false, "the camera offline after its session expired", 5_000);
+  await until(() => latest()?.online === false, "the camera offline after its session expired", 10_000);
 
   const listed = await web.count.listCameras({});
   assert.ok(listed.response.cameras.some((c) => c.cameraId === "cam-count" && c.name === "Front door"));

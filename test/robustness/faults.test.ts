@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import { extractJpegFrames } from "../support/footage-frames.ts";
 import { oneByOneVideo } from "../support/paths.ts";
+import { loadConfig } from "../../server/src/config.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { until } from "../support/waiting.ts";
 
@@ -11,7 +12,9 @@ let ts: TestServer;
 let frames: Buffer[];
 before(async () => {
   frames = extractJpegFrames(oneByOneVideo, { startS: 30, count: 8, fps: 5, width: 320 });
-  ts = await startTestServer({ detector: "none", config: { workers: 2, sessionIdleMs: 400 } });
+  // The crash test uploads faster than the default 30 frames/s limit.
+  const limits = { ...loadConfig({}).limits, maxFps: 120 };
+  ts = await startTestServer({ detector: "none", config: { workers: 2, sessionIdleMs: 400, limits } });
 });
 after(async () => {
   await ts?.stop();

@@ -6,6 +6,7 @@ import sharp from "sharp";
 import { extractJpegFrames } from "../support/footage-frames.ts";
 import { corruptedBody, truncated, withClaimedSize } from "../support/jpeg-mutations.ts";
 import { oneByOneVideo } from "../support/paths.ts";
+import { loadConfig } from "../../server/src/config.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { rpcCode } from "../support/waiting.ts";
 
@@ -22,7 +23,9 @@ before(async () => {
   frames = extractJpegFrames(oneByOneVideo, { startS: 30, count: 8, fps: 5, width: 320 });
   png = await sharp(frames[0]!).png().toBuffer();
   webp = await sharp(frames[0]!).webp().toBuffer();
-  ts = await startTestServer({ detector: "none" });
+  // The good session sends as fast as its acks return (about 50 frames/s here): above the default rate limit.
+  const defaults = loadConfig({});
+  ts = await startTestServer({ detector: "none", config: { limits: { ...defaults.limits, maxFps: 120 } } });
 });
 after(async () => {
   await ts?.stop();

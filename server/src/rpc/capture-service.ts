@@ -141,6 +141,7 @@ export class CaptureService implements ICaptureService {
         maxFps: config.limits.maxFps,
         maxInFlight: config.limits.maxInFlight,
         maxPixels: config.limits.maxPixels,
+        maxBytesPerSecond: config.limits.maxBytesPerSecond,
       },
       line: line ? toProtoLine(line) : undefined,
     };
@@ -166,7 +167,14 @@ export class CaptureService implements ICaptureService {
       sentWidth: frame.width,
       sentHeight: frame.height,
     };
-    const problem = checkFrame(frame, this.deps.config.limits);
+    const over = session.charge(frame.jpeg.length, Date.now());
+    const { limits } = this.deps.config;
+    const problem =
+      over === "fps"
+        ? new DomainError("RESOURCE_EXHAUSTED", `over this session's limit of ${limits.maxFps} frames per second; lower the frame rate`)
+        : over === "bytes"
+          ? new DomainError("RESOURCE_EXHAUSTED", `over this session's limit of ${limits.maxBytesPerSecond} bytes per second; lower the frame rate, width or JPEG quality`)
+          : checkFrame(frame, limits);
     if (problem) {
       this.deps.pipeline.reject(session, pending, problem.message);
       throw problem;

@@ -1,5 +1,6 @@
 import type { FrameAck } from "@headcount/proto/types";
 import type { DomainError } from "../rpc/errors.ts";
+import { TokenBucket } from "./token-bucket.ts";
 
 /** A frame accepted for the pipeline, waiting for its turn. */
 export interface PendingFrame {
@@ -37,6 +38,8 @@ export class CaptureSession {
   /** Acks published so far (any status). */
   acked = 0;
 
+  private readonly frameRate: TokenBucket;
+  private readonly byteRate: TokenBucket;
   private readonly history: FrameAck[] = [];
   private readonly listeners = new Set<AckListener>();
   private readonly seen = new Set<number>();
@@ -47,8 +50,21 @@ export class CaptureSession {
     readonly cameraId: string,
     readonly openedAtMs: number,
     private readonly historySize: number,
+    rate: { readonly maxFps: number; readonly maxBytesPerSecond: number },
   ) {
     this.lastActivityMs = openedAtMs;
+    this.frameRate = new TokenBucket(rate.maxFps, rate.maxFps);
+    this.byteRate = new TokenBucket(rate.maxBytesPerSecond, rate.maxBytesPerSecond);
+  }
+
+  /**
+   * Charges a frame of `bytes` against the session's rate limits; returns
+   * which limit it is over, or null when it fits.
+   */
+  charge(bytes: number, nowMs: number): "fps" | "bytes" | null {
+    if (!this.frameRate.take(1, nowMs)) return "fps";
+    if (!this.byteRate.take(bytes, nowMs)) return "bytes";
+    return null;
   }
 
   /** Number of open ack streams. */

@@ -7,6 +7,8 @@ export interface SessionRegistryOptions {
   readonly maxSessions: number;
   readonly ackHistory: number;
   readonly idleMs: number;
+  /** Per-session rate limits. */
+  readonly rate: { readonly maxFps: number; readonly maxBytesPerSecond: number };
   /** Called after a session is removed (expired or stopped), to free what others hold for it. */
   readonly onClosed: (session: CaptureSession) => void;
 }
@@ -55,7 +57,7 @@ export class SessionRegistry {
       throw new DomainError("ALREADY_EXISTS", "a session with this x-session-id is already open; propose a new random id");
     }
     const id = proposedId ?? randomBytes(18).toString("base64url");
-    const session = new CaptureSession(id, cameraId, nowMs, this.options.ackHistory);
+    const session = new CaptureSession(id, cameraId, nowMs, this.options.ackHistory, this.options.rate);
     this.sessions.set(id, session);
     return session;
   }

@@ -136,7 +136,8 @@ export interface SessionLimits {
      */
     maxFrameBytes: number;
     /**
-     * Highest sustained upload rate the server accepts for one session.
+     * Highest sustained upload rate the server accepts for one session (a
+     * burst of one second's worth is allowed); frames beyond it get RESOURCE_EXHAUSTED.
      *
      * @generated from protobuf field: uint32 max_fps = 2
      */
@@ -153,6 +154,12 @@ export interface SessionLimits {
      * @generated from protobuf field: uint32 max_pixels = 4
      */
     maxPixels: number;
+    /**
+     * Highest sustained upload volume the server accepts for one session.
+     *
+     * @generated from protobuf field: uint32 max_bytes_per_second = 5
+     */
+    maxBytesPerSecond: number;
 }
 /**
  * Where the server spent time on one frame, in milliseconds.
@@ -537,7 +544,8 @@ class SessionLimits$Type extends MessageType<SessionLimits> {
             { no: 1, name: "max_frame_bytes", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
             { no: 2, name: "max_fps", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
             { no: 3, name: "max_in_flight", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
-            { no: 4, name: "max_pixels", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
+            { no: 4, name: "max_pixels", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 5, name: "max_bytes_per_second", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
         ]);
     }
     create(value?: PartialMessage<SessionLimits>): SessionLimits {
@@ -546,6 +554,7 @@ class SessionLimits$Type extends MessageType<SessionLimits> {
         message.maxFps = 0;
         message.maxInFlight = 0;
         message.maxPixels = 0;
+        message.maxBytesPerSecond = 0;
         if (value !== undefined)
             reflectionMergePartial<SessionLimits>(this, message, value);
         return message;
@@ -566,6 +575,9 @@ class SessionLimits$Type extends MessageType<SessionLimits> {
                     break;
                 case /* uint32 max_pixels */ 4:
                     message.maxPixels = reader.uint32();
+                    break;
+                case /* uint32 max_bytes_per_second */ 5:
+                    message.maxBytesPerSecond = reader.uint32();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -591,6 +603,9 @@ class SessionLimits$Type extends MessageType<SessionLimits> {
         /* uint32 max_pixels = 4; */
         if (message.maxPixels !== 0)
             writer.tag(4, WireType.Varint).uint32(message.maxPixels);
+        /* uint32 max_bytes_per_second = 5; */
+        if (message.maxBytesPerSecond !== 0)
+            writer.tag(5, WireType.Varint).uint32(message.maxBytesPerSecond);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
