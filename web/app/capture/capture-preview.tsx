@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { CountingLine } from "@headcount/proto/types";
 import { useLineDraft } from "@/components/use-line-draft";
+import { useRerenderOnResize } from "@/components/use-rerender-on-resize";
 import type { CaptureEngine } from "@/lib/capture/capture-engine";
 import type { CaptureView } from "@/lib/capture/capture-view";
 import { paintOverlay } from "@/lib/capture/overlay-painter";
@@ -31,7 +32,6 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Bumped by a ResizeObserver only to repaint the overlay at its new size.
-  const [, setResizes] = useState(0);
 
   useEffect(() => {
     const video = videoRef.current;
@@ -47,13 +47,7 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
     };
   }, [engine]);
 
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas || typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(() => setResizes((n) => n + 1));
-    observer.observe(canvas);
-    return () => observer.disconnect();
-  }, []);
+  useRerenderOnResize(canvasRef);
 
   useEffect(() => {
     const canvas = canvasRef.current;

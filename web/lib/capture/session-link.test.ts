@@ -65,7 +65,7 @@ class FakeCaptureServer implements SessionLinkClient {
 const session = (id: string): OpenSessionResponse => ({
   sessionId: id,
   cameraId: "cam-test",
-  limits: { maxFrameBytes: 1_000_000, maxFps: 15, maxInFlight: 2, maxPixels: 2_000_000 },
+  limits: { maxFrameBytes: 1_000_000, maxFps: 15, maxInFlight: 2, maxPixels: 2_000_000, maxBytesPerSecond: 8_000_000 },
 });
 
 const ack = (seq: number): WatchAcksResponse => ({

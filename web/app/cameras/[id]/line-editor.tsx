@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { Camera } from "@headcount/proto/count";
 import type { CountingLine } from "@headcount/proto/types";
 import { useLineDraft } from "@/components/use-line-draft";
+import { useRerenderOnResize } from "@/components/use-rerender-on-resize";
 import { paintOverlay } from "@/lib/capture/overlay-painter";
 import type { HistoryClient } from "@/lib/count/history-client";
 
@@ -39,7 +40,6 @@ export function LineEditor({ history, camera }: LineEditorProps) {
   const [frameError, setFrameError] = useState<string | null>(null);
   const [message, setMessage] = useState<{ readonly text: string; readonly failed: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [, setResizes] = useState(0);
   const cameraId = camera.cameraId;
   const savedLine = camera.line ?? null;
 
@@ -75,13 +75,7 @@ export function LineEditor({ history, camera }: LineEditorProps) {
     [],
   );
 
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas || typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(() => setResizes((n) => n + 1));
-    observer.observe(canvas);
-    return () => observer.disconnect();
-  }, []);
+  useRerenderOnResize(canvasRef);
 
   useEffect(() => {
     const canvas = canvasRef.current;
