@@ -116,13 +116,21 @@ export class FramePump {
   ): Promise<void> {
     const host = this.#host;
     let encoded: EncodedFrame | null;
+    // A frame that gets a seq but is never sent is counted as dropped on the page,
+    // so the seqs the server acks have no unexplained gaps.
+    const abandon = (): void => {
+      host.stats.recordDroppedClient();
+      appendBounded(host.record.droppedClientSeqs, seq);
+    };
     try {
       encoded = await this.#encoder.encode(video, host.width(), host.quality());
     } catch (error) {
+      abandon();
       host.problem(`Could not encode a frame: ${error instanceof Error ? error.message : String(error)}`, "upload", false);
       return;
     }
-    if (!encoded || generation !== this.#generation || host.liveSession() !== session) return;
+    // Stopped, or the session changed, while encoding.
+    if (!encoded || generation !== this.#generation || host.liveSession() !== session) return abandon();
     const maxBytes = session.limits?.maxFrameBytes ?? 0;
     if (maxBytes > 0 && encoded.jpeg.byteLength > maxBytes) {
       host.stats.recordOversize();
