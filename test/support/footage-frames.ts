@@ -19,10 +19,11 @@ export interface FrameCut {
 }
 
 /**
- * Real JPEG frames from real footage, extracted with ffmpeg (installed by
- * .ci/run) and cached under test/.out so several tests share one extraction.
+ * Extracts real JPEG frames from real footage with ffmpeg (installed by
+ * .ci/run) into a folder cached under test/.out, shared by the tests that cut
+ * the same frames, and returns the folder (files 00001.jpg, 00002.jpg, ...).
  */
-export function extractJpegFrames(video: string, cut: FrameCut): Buffer[] {
+export function extractJpegFolder(video: string, cut: FrameCut): string {
   requireFile(video, "footage");
   const key = createHash("sha1").update(JSON.stringify({ video, ...cut })).digest("hex").slice(0, 12);
   const dir = join(outDir, "frames", key);
@@ -38,6 +39,12 @@ export function extractJpegFrames(video: string, cut: FrameCut): Buffer[] {
     ]);
     execFileSync("touch", [join(dir, ".done")]);
   }
+  return dir;
+}
+
+/** The frames of {@link extractJpegFolder}, in order. */
+export function extractJpegFrames(video: string, cut: FrameCut): Buffer[] {
+  const dir = extractJpegFolder(video, cut);
   return readdirSync(dir)
     .filter((f) => f.endsWith(".jpg"))
     .sort()

@@ -4,6 +4,7 @@ import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
 import { FrameStatus, type CountingLine, type Counts, type FrameAck } from "@headcount/proto/types";
 import { GrpcTransport } from "@protobuf-ts/grpc-transport";
+import { RpcError } from "@protobuf-ts/runtime-rpc";
 import { jpegSize } from "../decode/jpeg-header.ts";
 import type { SourceFrame } from "./jpeg-sources.ts";
 
@@ -33,6 +34,10 @@ export interface SendSummary {
   processed: number;
   droppedStale: number;
   rejected: number;
+  /** Frames in flight when the stream broke: never acked. */
+  lost: number;
+  /** Times the stream broke and was reopened (with a new session). */
+  reconnects: number;
   maxInView: number;
   /** In view per acked frame, in seq order (processed frames only). */
   inViewPerFrame: number[];
@@ -43,35 +48,31 @@ export interface SendSummary {
   ackedFps: number;
 }
 
+/** Gives up reconnecting after this long without a working stream. */
+const RECONNECT_FOR_MS = 60_000;
+
 /**
  * Streams frames to the server over the bidi StreamFrames call (the shape of
- * the original Python client) and gathers one ack per frame.
+ * the original Python client) and gathers one ack per frame. When the stream
+ * breaks (server restarted, network cut) it reconnects with backoff, opens a
+ * new session for the same camera and goes on after the last seq it sent;
+ * frames that were in flight when the stream broke are counted as lost.
  */
 export async function sendFrames(source: AsyncIterable<SourceFrame>, options: SendOptions): Promise<SendSummary> {
   const transport = new GrpcTransport({ host: options.target, channelCredentials: ChannelCredentials.createInsecure() });
   const client = new CaptureServiceClient(transport);
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-  const call = client.streamFrames({ abort: abort.signal });
   const sentAt = new Map<number, number>();
   const rtts: number[] = [];
   const perFrame = new Map<number, number>();
   const s: SendSummary = {
-    sessionId: "", sent: 0, skipped: 0, acked: 0, processed: 0, droppedStale: 0, rejected: 0, maxInView: 0,
+    sessionId: "", sent: 0, skipped: 0, acked: 0, processed: 0, droppedStale: 0, rejected: 0, lost: 0, reconnects: 0, maxInView: 0,
     inViewPerFrame: [], counts: { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 },
     rttP50Ms: 0, rttP95Ms: 0, durationS: 0, ackedFps: 0,
   };
-  let opened: () => void = () => {};
-  const sessionReady = new Promise<void>((resolve) => (opened = resolve));
   let wakeWindow: () => void = () => {};
-  call.responses.onMessage((m) => {
-    if (m.message.oneofKind === "session") {
-      s.sessionId = m.message.session.sessionId;
-      opened();
-      return;
-    }
-    if (m.message.oneofKind !== "ack") return;
-    const ack = m.message.ack;
+  const onAck = (ack: FrameAck) => {
     const rtt = performance.now() - (sentAt.get(ack.seq) ?? performance.now());
     sentAt.delete(ack.seq);
     rtts.push(rtt);
@@ -85,14 +86,41 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     if (ack.counts) s.counts = ack.counts;
     options.onAck?.(ack, rtt);
     wakeWindow();
-  });
-  const finished = call.status; // rejects with RpcError on failure
-  finished.catch(() => wakeWindow());
+  };
+
+  /** Opens a StreamFrames call and its session; retries with backoff until RECONNECT_FOR_MS passes. */
+  const connect = async () => {
+    const deadline = Date.now() + RECONNECT_FOR_MS;
+    for (let attempt = 0; ; attempt++) {
+      const call = client.streamFrames({ abort: abort.signal });
+      let opened: (id: string) => void = () => {};
+      const session = new Promise<string>((resolve) => (opened = resolve));
+      call.responses.onMessage((m) => {
+        if (m.message.oneofKind === "session") opened(m.message.session.sessionId);
+        else if (m.message.oneofKind === "ack") onAck(m.message.ack);
+      });
+      const status = call.status.then(
+        () => null,
+        (err: unknown) => err,
+      );
+      void status.then(() => wakeWindow());
+      try {
+        await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName } } });
+        const first = await Promise.race([session, status.then((err) => Promise.reject(err ?? new Error("the stream ended before the session opened")))]);
+        s.sessionId = first;
+        return { call, status };
+      } catch (err) {
+        if (abort.signal.aborted || !(err instanceof RpcError) || !RETRYABLE.has(err.code) || Date.now() > deadline) throw err;
+        await sleep(Math.min(5_000, 250 * 2 ** attempt));
+      }
+    }
+  };
 
   const started = performance.now();
   const wallStart = Date.now();
-  await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName } } });
-  await Promise.race([sessionReady, finished]);
+  let link = await connect();
+  let broken = false;
+  void link.status.then((err) => (broken = err !== null));
   if (options.line) await new CountServiceClient(transport).setCountingLine({ cameraId: options.cameraId, line: options.line });
   let seq = 0;
   for await (const frame of source) {
@@ -100,24 +128,37 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     if (options.pace === "source") {
       const wait = started + frame.ptsMs - performance.now();
       if (wait > 0) await sleep(wait);
-      if (sentAt.size >= options.window) {
+      if (sentAt.size >= options.window && !broken) {
         s.skipped++;
         continue;
       }
     } else {
-      while (sentAt.size >= options.window) await new Promise<void>((r) => (wakeWindow = r));
+      while (sentAt.size >= options.window && !broken) await new Promise<void>((r) => (wakeWindow = r));
+    }
+    if (broken) {
+      // Frames in flight on the broken stream will never be acked.
+      s.lost += sentAt.size;
+      sentAt.clear();
+      s.reconnects++;
+      link = await connect();
+      broken = false;
+      const current = link;
+      void current.status.then((err) => {
+        if (link === current) broken = err !== null;
+      });
     }
     seq++;
     const size = jpegSize(frame.jpeg) ?? { width: 0, height: 0 };
     sentAt.set(seq, performance.now());
-    await call.requests.send({
-      message: { oneofKind: "frame", frame: { seq, capturedAtMs: wallStart + Math.round(frame.ptsMs), jpeg: frame.jpeg, ...size } },
-    });
+    await link.call.requests
+      .send({ message: { oneofKind: "frame", frame: { seq, capturedAtMs: wallStart + Math.round(frame.ptsMs), jpeg: frame.jpeg, ...size } } })
+      .catch(() => (broken = true));
     s.sent++;
   }
-  await call.requests.complete();
-  await finished;
+  await link.call.requests.complete().catch(() => undefined);
+  const err = await link.status;
   transport.close();
+  if (err && !(err instanceof RpcError && err.code === "CANCELLED" && abort.signal.aborted)) throw err;
 
   s.inViewPerFrame = [...perFrame.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
   const sorted = [...rtts].sort((a, b) => a - b);
@@ -128,6 +169,9 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   s.ackedFps = round(s.acked / Math.max(0.001, s.durationS));
   return s;
 }
+
+/** Failures worth reconnecting after: the server or the network went away. */
+const RETRYABLE = new Set(["UNAVAILABLE", "INTERNAL", "UNKNOWN", "DEADLINE_EXCEEDED", "CANCELLED"]);
 
 function round(v: number): number {
   return Math.round(v * 10) / 10;
