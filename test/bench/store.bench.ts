@@ -8,6 +8,7 @@ import type { NewEvent, StoredEventKind } from "../../server/src/store/store.ts"
 import { outDir } from "../support/paths.ts";
 import { fixed, median, quantile } from "./bench-stats.ts";
 import type { BenchContext, BenchReport, BenchRow, Benchmark } from "./bench-types.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 /**
  * How long the store takes to append one frame's events (the time an ack
@@ -35,17 +36,6 @@ const HOUR = 3_600_000;
 const PEOPLE = 2_000;
 const FRAME_MS = 100;
 
-/** A seeded PRNG (mulberry32), so every run stores the same days. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** One day of a busy door: 2,000 people, each entering, crossing the line once and leaving. */
 function dayEvents(dayStart: number, rand: () => number): NewEvent[] {
@@ -78,7 +68,7 @@ function fileBytes(dir: string): number {
 async function simulateCameraDay(dir: string, days: number): Promise<CameraDayResult> {
   const store = openSqliteStore({ dataDir: dir });
   const emptyBytes = fileBytes(dir);
-  const rand = random(7);
+  const rand = seededRandom(7);
   const start = Date.UTC(2025, 5, 2);
   await store.upsertCamera("door", "Front door", start);
   let events = 0;

@@ -9,6 +9,7 @@ import { oneByOneVideo } from "../support/paths.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { rpcCode } from "../support/waiting.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 /** Codes a bad request may get; anything else (INTERNAL, UNKNOWN, a hang) is a defect. */
 const PRECISE = new Set(["OK", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND", "ALREADY_EXISTS"]);
@@ -31,11 +32,6 @@ after(async () => {
   await ts?.stop();
 });
 
-/** A small deterministic PRNG, so a failure can be replayed. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
 
 function mutate(r: () => number, jpeg: Uint8Array): { jpeg: Uint8Array; what: string } {
   const pick = Math.floor(r() * 11);
@@ -63,7 +59,7 @@ function mutate(r: () => number, jpeg: Uint8Array): { jpeg: Uint8Array; what: st
 }
 
 async function fuzz(client: CaptureServiceClient, seed: number): Promise<Map<string, number>> {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const codes = new Map<string, number>();
   const { response: open } = await client.openSession({ cameraId: `fuzz-${seed}`, cameraName: "" });
   let seq = 1;
@@ -117,7 +113,7 @@ test("2,000 mutated uploads over native gRPC and gRPC-Web get precise statuses; 
 });
 
 test("random bytes and malformed gRPC-Web bodies get an HTTP or gRPC error, and the endpoint keeps serving", async () => {
-  const r = rng(3);
+  const r = seededRandom(3);
   const url = `${ts.grpcWebUrl}/headcount.v1.CaptureService/UploadFrame`;
   for (let i = 0; i < 300; i++) {
     const body = Uint8Array.from({ length: Math.floor(r() * 2000) }, () => Math.floor(r() * 256));

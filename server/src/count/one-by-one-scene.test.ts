@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import type { Detection } from "../detect/detector.ts";
 import type { WalkerScript } from "../track/walk-script.fixture.ts";
 import { createPeopleCounter } from "./people-counter.ts";
-import { runScene, seededRandom } from "../track/walk-script.fixture.ts";
+import { seededRandom } from "../../../test/support/seeded-random.ts";
+import { runScene } from "../track/walk-script.fixture.ts";
 
 /** enter_s / exit_s of the six people in the ground truth. */
 const people = [

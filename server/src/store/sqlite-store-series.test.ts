@@ -5,18 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "./sqlite-store.ts";
 import type { BucketSize, NewEvent, SeriesPoint, StoredEventKind } from "./store.ts";
+import { seededRandom } from "../../../test/support/seeded-random.ts";
 
-/** A seeded PRNG (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const DAY = 86_400_000;
 const START = Date.UTC(2025, 2, 30, 21, 17, 0); // not aligned to any bucket on purpose
@@ -50,7 +40,7 @@ test("minute, hour and day series equal a recount of the events, per camera and 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const store = openSqliteStore({ dataDir: dir });
   t.after(() => store.close());
-  const rand = random(42);
+  const rand = seededRandom(42);
   const cameras = ["north", "south", "lobby"];
   const sent = new Map<string, NewEvent[]>(cameras.map((c) => [c, []]));
   for (const cameraId of cameras) {

@@ -8,6 +8,7 @@ import type { CountEvent, CountResult, CountTotals, Counter } from "../count/cou
 import type { TrackUpdate, Tracker } from "./track-types.ts";
 import { createIouTracker } from "./iou-tracker.ts";
 import { createPeopleCounter } from "../count/people-counter.ts";
+import { seededRandom } from "../../../test/support/seeded-random.ts";
 
 /** Where a walker's feet (bottom-centre of the box) are at time `t` (ms). */
 export interface Waypoint {
@@ -118,14 +119,3 @@ export function matchedIds(result: SceneResult): number[][] {
   return result.updates.map((u) => u.assignments.filter((id) => id !== 0));
 }
 
-/** A small deterministic PRNG (mulberry32) so noisy scenes replay identically. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
