@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { CountingLine } from "@headcount/proto/types";
+import { LineDraftButtons } from "@/components/line-draft-buttons";
 import { useLineDraft } from "@/components/use-line-draft";
 import { useRerenderOnResize } from "@/components/use-rerender-on-resize";
 import type { CaptureEngine } from "@/lib/capture/capture-engine";
@@ -85,20 +86,17 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
       </div>
       <div className="line-tools">
         {editing ? (
-          <>
-            <button type="button" className="button" data-testid="line-swap" onClick={lineDraft.swapSide}>
-              Swap in side
-            </button>
-            <button type="button" className="button primary" data-testid="line-save" disabled={!canSave || busy} onClick={() => void finish(draftLine)}>
-              Save line
-            </button>
-            <button type="button" className="button" data-testid="line-clear" disabled={busy} onClick={() => void finish(null)}>
-              Clear line
-            </button>
-            <button type="button" className="button" data-testid="line-cancel" onClick={() => { lineDraft.end(); setMessage(null); }}>
-              Cancel
-            </button>
-          </>
+          <LineDraftButtons
+            canSave={canSave}
+            busy={busy}
+            onSwap={lineDraft.swapSide}
+            onSave={() => void finish(draftLine)}
+            onClear={() => void finish(null)}
+            onCancel={() => {
+              lineDraft.end();
+              setMessage(null);
+            }}
+          />
         ) : (
           <button type="button" className="button" data-testid="line-edit" onClick={beginEdit}>
             Edit line

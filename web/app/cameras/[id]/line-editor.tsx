@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Camera } from "@headcount/proto/count";
 import type { CountingLine } from "@headcount/proto/types";
+import { LineDraftButtons } from "@/components/line-draft-buttons";
 import { useLineDraft } from "@/components/use-line-draft";
 import { useRerenderOnResize } from "@/components/use-rerender-on-resize";
 import { paintOverlay } from "@/lib/capture/overlay-painter";
@@ -121,20 +122,17 @@ export function LineEditor({ history, camera }: LineEditorProps) {
       </div>
       <div className="line-tools">
         {editing ? (
-          <>
-            <button type="button" className="button" data-testid="line-swap" onClick={lineDraft.swapSide}>
-              Swap in side
-            </button>
-            <button type="button" className="button primary" data-testid="line-save" disabled={!lineDraft.canSave || busy} onClick={() => void save(draftLine)}>
-              Save line
-            </button>
-            <button type="button" className="button" data-testid="line-clear" disabled={busy} onClick={() => void save(null)}>
-              Clear line
-            </button>
-            <button type="button" className="button" data-testid="line-cancel" onClick={() => { lineDraft.end(); setMessage(null); }}>
-              Cancel
-            </button>
-          </>
+          <LineDraftButtons
+            canSave={lineDraft.canSave}
+            busy={busy}
+            onSwap={lineDraft.swapSide}
+            onSave={() => void save(draftLine)}
+            onClear={() => void save(null)}
+            onCancel={() => {
+              lineDraft.end();
+              setMessage(null);
+            }}
+          />
         ) : (
           <>
             <button type="button" className="button" data-testid="line-edit" disabled={!frame} title={frame ? undefined : "Needs a recent frame: the camera must be capturing"} onClick={beginEdit}>
