@@ -1,7 +1,9 @@
 import type { AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
+import { AccessService as AccessServiceInfo } from "@headcount/proto/access";
 import { CaptureService as CaptureServiceInfo } from "@headcount/proto/capture";
 import { CountService as CountServiceInfo } from "@headcount/proto/count";
+import { AccessControl } from "./access/access-control.ts";
 import { CameraRegistry } from "./camera/camera-registry.ts";
 import type { ServerConfig } from "./config.ts";
 import { createPeopleCounter } from "./count/people-counter.ts";
@@ -12,6 +14,7 @@ import type { Logger } from "./logger.ts";
 import { FramePipeline, type TrackingFactory } from "./pipeline/frame-pipeline.ts";
 import type { DetectorSpec } from "./pipeline/messages.ts";
 import { createWorkerPool, type WorkerPool } from "./pipeline/worker-pool.ts";
+import { AccessService } from "./rpc/access-service.ts";
 import { CaptureService } from "./rpc/capture-service.ts";
 import { CountService } from "./rpc/count-service.ts";
 import { DomainError } from "./rpc/errors.ts";
@@ -66,6 +69,10 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   log.info({ detector: pool.detectorName, workers: config.workers }, "frame workers ready");
 
   const store = openSqliteStore({ dataDir: config.dataDir });
+  const access = await AccessControl.create(config.access, store.access);
+  if (config.access.captureAuth && !config.access.viewerPassword) {
+    log.warn("no HEADCOUNT_VIEWER_PASSWORD: anyone who can open the count page can watch counts and pair cameras");
+  }
   const cameras = new CameraRegistry();
   for (const camera of await store.listCameras()) cameras.load(camera);
   log.info({ dataDir: config.dataDir, cameras: cameras.list(Date.now()).length }, "history store open");
@@ -97,8 +104,9 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
   });
-  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store, onFrameReceived: metrics.frameReceived }), log));
-  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, store), log));
+  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store, access, onFrameReceived: metrics.frameReceived }), log));
+  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, store, access, (id) => sessions.find(id)), log));
+  grpcServer.addService(...adaptServiceWithStatus(AccessServiceInfo, new AccessService(access, cameras, store), log));
 
   let grpcWeb: ReturnType<typeof createGrpcWebProxy> | undefined;
   const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry);
@@ -120,10 +128,10 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
       if (metricsServer) {
         await new Promise<void>((resolve, reject) => {
           metricsServer.once("error", reject);
-          metricsServer.listen(config.metricsPort!, config.host, () => resolve());
+          metricsServer.listen(config.metricsPort!, config.metricsHost, () => resolve());
         });
         metricsPort = (metricsServer.address() as AddressInfo).port;
-        log.info({ host: config.host, port: metricsPort }, "metrics listening (GET /metrics)");
+        log.info({ host: config.metricsHost, port: metricsPort }, "metrics listening (GET /metrics)");
       }
       if (config.grpcWebPort === null) return { grpcPort, grpcWebPort: null, metricsPort };
       const upstreamHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;

@@ -30,6 +30,20 @@ test("every bad value is reported readably, all at once", () => {
   );
 });
 
+test("access: capture needs a credential and metrics stay on loopback by default; secrets are never echoed", () => {
+  const c = loadConfig({});
+  assert.deepEqual(c.access, { captureAuth: true, captureToken: undefined, viewerPassword: undefined, viewerTokenTtlMs: 30 * 86_400_000 });
+  assert.equal(c.metricsHost, "127.0.0.1");
+  assert.throws(
+    () => loadConfig({ HEADCOUNT_VIEWER_PASSWORD: "hunter2", HEADCOUNT_CAPTURE_TOKEN: "tiny" }),
+    (e: Error) =>
+      /HEADCOUNT_VIEWER_PASSWORD: use at least 8 characters \(got a value of 7 characters, not shown\)/.test(e.message) &&
+      /HEADCOUNT_CAPTURE_TOKEN: use at least 16 characters/.test(e.message) &&
+      !e.message.includes("hunter2") &&
+      !e.message.includes("tiny"),
+  );
+});
+
 test(".env.example lists every server variable and nothing unknown", () => {
   const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
   const names = [...example.matchAll(/^(HEADCOUNT_[A-Z_]+)=/gm)].map((m) => m[1]!);

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import type { AccessSettings } from "./access/access-control.ts";
 
 const PREFIX = "HEADCOUNT_";
 
@@ -19,6 +20,11 @@ const envSchema = z
     HEADCOUNT_CORS_ORIGINS: z.string().default("*"),
     HEADCOUNT_METRICS_PORT: port.default(9464),
     HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
+    HEADCOUNT_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    HEADCOUNT_CAPTURE_AUTH: z.enum(["on", "off"]).default("on"),
+    HEADCOUNT_CAPTURE_TOKEN: z.string().min(16, "use at least 16 characters").max(512).regex(/^[A-Za-z0-9._~+/=-]+$/, "use letters, digits and . _ ~ + / = - only").optional(),
+    HEADCOUNT_VIEWER_PASSWORD: z.string().min(8, "use at least 8 characters").max(1024).optional(),
+    HEADCOUNT_VIEWER_SIGN_IN_DAYS: z.coerce.number().positive().max(366).default(30),
     HEADCOUNT_DETECTOR: z.enum(["mediapipe", "none"]).default("mediapipe"),
     HEADCOUNT_MODEL: z.string().optional(),
     HEADCOUNT_MODEL_CACHE_DIR: z.string().default("data/models"),
@@ -48,6 +54,10 @@ export interface ServerConfig {
   readonly grpcWebPort: number | null;
   /** Prometheus metrics port (GET /metrics), or null when switched off. */
   readonly metricsPort: number | null;
+  /** Address the metrics port binds to (loopback unless an operator opens it). */
+  readonly metricsHost: string;
+  /** Who may capture and watch (see server/src/access/). */
+  readonly access: AccessSettings;
   /** Origins allowed to call the gRPC-Web endpoint; "*" allows any. */
   readonly corsOrigins: readonly string[] | "*";
   readonly detector: "mediapipe" | "none";
@@ -77,6 +87,13 @@ export interface ServerConfig {
   readonly logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
+/** Settings whose values never appear in an error message or a log. */
+const SECRET_SETTINGS = new Set(["HEADCOUNT_CAPTURE_TOKEN", "HEADCOUNT_VIEWER_PASSWORD"]);
+
+function shown(name: string, value: string | undefined): string {
+  return SECRET_SETTINGS.has(name) ? `a value of ${value?.length ?? 0} characters, not shown` : JSON.stringify(value);
+}
+
 /** Thrown for a bad configuration; the message lists every problem. */
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -94,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const lines = parsed.error.issues.map((issue) =>
       issue.code === "unrecognized_keys"
         ? `unknown setting(s) ${issue.keys.join(", ")} (see .env.example for the valid names)`
-        : `${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(ours[String(issue.path[0])])})`,
+        : `${issue.path.join(".")}: ${issue.message} (got ${shown(String(issue.path[0]), ours[String(issue.path[0])])})`,
     );
     throw new ConfigError(`invalid configuration:\n  - ${lines.join("\n  - ")}`);
   }
@@ -105,6 +122,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     grpcPort: e.HEADCOUNT_GRPC_PORT,
     grpcWebPort: e.HEADCOUNT_GRPC_WEB === "on" ? e.HEADCOUNT_GRPC_WEB_PORT : null,
     metricsPort: e.HEADCOUNT_METRICS === "on" ? e.HEADCOUNT_METRICS_PORT : null,
+    metricsHost: e.HEADCOUNT_METRICS_HOST,
+    access: {
+      captureAuth: e.HEADCOUNT_CAPTURE_AUTH === "on",
+      captureToken: e.HEADCOUNT_CAPTURE_TOKEN,
+      viewerPassword: e.HEADCOUNT_VIEWER_PASSWORD,
+      viewerTokenTtlMs: Math.round(e.HEADCOUNT_VIEWER_SIGN_IN_DAYS * 86_400_000),
+    },
     corsOrigins: origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean),
     detector: e.HEADCOUNT_DETECTOR,
     modelPath: e.HEADCOUNT_MODEL,

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { oneByOneVideo, repoRoot, sharedDir } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 interface GroundTruth {
   frames: number;
@@ -27,7 +28,7 @@ test("the CLI sender counts the one-by-one clip like the ground truth (6 in, 6 o
   const truth = JSON.parse(readFileSync(join(sharedDir, "footage/one-by-one.ground-truth.json"), "utf8")) as GroundTruth;
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `127.0.0.1:${ts.grpcPort}`, "--camera", "accuracy-one-by-one", "--fps", "10", "--json", "--quiet", oneByOneVideo],
+    ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `127.0.0.1:${ts.grpcPort}`, "--camera", "accuracy-one-by-one", "--token", TEST_CAPTURE_TOKEN, "--fps", "10", "--json", "--quiet", oneByOneVideo],
     { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
   );
   const summary = JSON.parse(stdout.trim().split("\n").at(-1)!) as {

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { repoRoot, vtestVideo } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 /** Hand annotation of vtest.avi (see its "method"): people in view at 1 fps, crossings of x = 0.5. */
 interface Annotation {
@@ -29,7 +30,7 @@ test("vtest.avi (small, many pedestrians): people in view within 1 person per fr
   // so crossed_in counts left-to-right moves.
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `127.0.0.1:${ts.grpcPort}`, "--camera", "accuracy-vtest", "--line", "0.5,0,0.5,1", "--json", "--quiet", vtestVideo],
+    ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `127.0.0.1:${ts.grpcPort}`, "--camera", "accuracy-vtest", "--token", TEST_CAPTURE_TOKEN, "--line", "0.5,0,0.5,1", "--json", "--quiet", vtestVideo],
     { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
   );
   const s = JSON.parse(stdout.trim().split("\n").at(-1)!) as {

@@ -23,8 +23,10 @@ import sharp from "sharp";
 import { loadCaptureDescService } from "../grpc-web/grpc-web-harness.ts";
 import { ClientCallError, connectWebClient } from "../grpc-web/web-client-adapters.ts";
 import { rpcCode, until } from "../support/waiting.ts";
+import { autoCredentials } from "../support/auto-credentials.ts";
 
 const BASE = process.env.HEADCOUNT_COMPOSE_URL?.replace(/\/+$/, "");
+const CAPTURE_TOKEN = process.env.HEADCOUNT_CAPTURE_TOKEN;
 const HTTP_BASE = process.env.HEADCOUNT_COMPOSE_HTTP_URL?.replace(/\/+$/, "");
 const SKIP = BASE ? false : "needs Docker: set HEADCOUNT_COMPOSE_URL (npm run test:compose starts the stack and sets it)";
 /** Envoy's default route timeout, which the gRPC route must have switched off. */
@@ -35,7 +37,8 @@ let png: Uint8Array;
 let service: DescService;
 
 function clients(format: "binary" | "text") {
-  const transport = new GrpcWebFetchTransport({ baseUrl: BASE!, format });
+  // run-compose-tests.sh starts the stack with this shared capture token.
+  const transport = new GrpcWebFetchTransport({ baseUrl: BASE!, format, interceptors: [autoCredentials(CAPTURE_TOKEN)] });
   return { capture: new CaptureServiceClient(transport), count: new CountServiceClient(transport) };
 }
 
@@ -98,7 +101,7 @@ describe("headcount through Envoy (docker compose)", { skip: SKIP }, () => {
     assert.equal(await watchAcks(capture, "no-such-session").ended, "NOT_FOUND");
 
     const connect = connectWebClient(service, BASE!);
-    assert.match((await connect.openSession("compose-connect")).value.sessionId, /^[A-Za-z0-9_-]{24}$/);
+    assert.match((await connect.openSession("compose-connect", { headers: { authorization: `Bearer ${CAPTURE_TOKEN}` } })).value.sessionId, /^[A-Za-z0-9_-]{24}$/);
     const error = await connect.watchAcks("no-such-session").then(() => assert.fail("expected NOT_FOUND"), (e: unknown) => e);
     assert.ok(error instanceof ClientCallError && error.code === 5, String(error));
   });
@@ -108,11 +111,12 @@ describe("headcount through Envoy (docker compose)", { skip: SKIP }, () => {
     const url = `${BASE}/headcount.v1.CaptureService/OpenSession`;
     const preflight = await fetch(url, {
       method: "OPTIONS",
-      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-grpc-web,x-user-agent,x-session-id" },
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-grpc-web,x-user-agent,x-session-id,authorization" },
     });
     assert.ok(preflight.status >= 200 && preflight.status < 300, `preflight ${preflight.status}`);
     assert.equal(preflight.headers.get("access-control-allow-origin"), origin);
     assert.match(preflight.headers.get("access-control-allow-headers") ?? "", /x-session-id/);
+    assert.match(preflight.headers.get("access-control-allow-headers") ?? "", /authorization/);
 
     const message = OpenSessionRequest.toBinary({ cameraId: "compose-cors", cameraName: "" });
     const body = new Uint8Array(5 + message.length);
@@ -120,7 +124,7 @@ describe("headcount through Envoy (docker compose)", { skip: SKIP }, () => {
     body.set(message, 5);
     const response = await fetch(url, {
       method: "POST",
-      headers: { origin, "content-type": "application/grpc-web+proto", "x-grpc-web": "1" },
+      headers: { origin, "content-type": "application/grpc-web+proto", "x-grpc-web": "1", authorization: `Bearer ${CAPTURE_TOKEN}` },
       body,
     });
     assert.equal(response.status, 200);

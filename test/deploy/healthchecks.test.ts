@@ -43,12 +43,13 @@ async function fakeHttp(status: number, body: string): Promise<{ port: number; s
 
 const closeAll = (servers: Server[]) => Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 
-describe("server image health check (a ListCameras call over native gRPC)", () => {
+describe("server image health check (a GetAccessPolicy call over native gRPC)", () => {
   const command = imageCheck("server/Dockerfile");
   let running: TestServer;
   let notGrpc: { port: number; server: Server };
   before(async () => {
-    running = await startTestServer({ detector: "none" });
+    // With a viewer password, so the check must use a call that needs no credential.
+    running = await startTestServer({ detector: "none", config: { access: { captureAuth: true, captureToken: undefined, viewerPassword: "health-check-password", viewerTokenTtlMs: 60_000 } } });
     notGrpc = await fakeHttp(200, "not gRPC");
   });
   after(async () => {

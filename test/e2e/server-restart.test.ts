@@ -14,6 +14,7 @@ import { oneByOneVideo } from "../support/paths.ts";
 import { startServerProcess, type ServerProcess } from "../support/server-process.ts";
 import { freePort, startWebApp, type WebApp } from "../support/web-app.ts";
 import { waitFor } from "../support/waiting.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "headcount-kill-"));
 let grpcPort: number;
@@ -43,7 +44,7 @@ const number = async (page: Page, id: string) => Number(await page.getByTestId(i
 test("the server is killed (SIGKILL) mid-capture and restarted: the page reconnects, totals continue, no event is lost or doubled", { timeout: 300_000 }, async () => {
   const page = await browser.newPage();
   // autostart=1, as on a kiosk: nobody presses Start.
-  await page.goto(`${web.url}/capture?camera=kill-cam&name=Door&autostart=1`);
+  await page.goto(`${web.url}/capture?camera=kill-cam&name=Door&autostart=1&token=${TEST_CAPTURE_TOKEN}`);
   await waitFor("live", async () => (await page.getByTestId("capture-state").textContent()) === "live", 30_000);
   // Person 1 walks in and out; kill the server once their exit has been acked (nobody in view).
   await waitFor("person 1 counted in and out", async () => (await number(page, "count-exited")) >= 1, 60_000);

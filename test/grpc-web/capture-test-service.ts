@@ -68,7 +68,7 @@ export async function startCaptureTestServer(port = 0): Promise<CaptureTestServe
         "x-echo-grpc-web": echo("x-grpc-web"),
         "x-echo-has-deadline": Number.isFinite(context.deadline.getTime()) ? "yes" : "no",
       };
-      return { sessionId: `s-${request.cameraId}`, cameraId: request.cameraId };
+      return { sessionId: `s-${request.cameraId}`, cameraId: request.cameraId, sessionToken: "" };
     },
     async uploadFrame(request: UploadFrameRequest): Promise<UploadFrameResponse> {
       return { seq: request.frame?.seq ?? 0, status: ReceiptStatus.ACCEPTED };

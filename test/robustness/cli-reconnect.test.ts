@@ -9,6 +9,7 @@ import { oneByOneVideo, repoRoot } from "../support/paths.ts";
 import { startServerProcess, type ServerProcess } from "../support/server-process.ts";
 import { freePort } from "../support/web-app.ts";
 import { waitFor } from "../support/waiting.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "headcount-cli-reconnect-"));
 let server: ServerProcess | undefined;
@@ -24,7 +25,7 @@ test("the CLI sender survives a SIGKILL of the server: it reconnects, opens a ne
   const grpcWebPort = await freePort();
   server = await startServerProcess({ grpcPort, grpcWebPort, dataDir, workers: 1 });
 
-  const cli = spawn(process.execPath, ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `127.0.0.1:${grpcPort}`, "--camera", "cli-reconnect", "--pace", "source", "--fps", "10", "--json", folder], {
+  const cli = spawn(process.execPath, ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `127.0.0.1:${grpcPort}`, "--camera", "cli-reconnect", "--token", TEST_CAPTURE_TOKEN, "--pace", "source", "--fps", "10", "--json", folder], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -25,3 +25,6 @@ export function requireFile(path: string, what: string): string {
   if (!existsSync(path)) throw new Error(`${what} not found at ${path} (see ../shared/README.md; set HEADCOUNT_SHARED_DIR)`);
   return path;
 }
+
+/** Where e2e tests write screenshots: test/.out, or with HEADCOUNT_UPDATE_SCREENSHOTS=1 the README's own. */
+export const screenshotDir = process.env.HEADCOUNT_UPDATE_SCREENSHOTS ? resolve(repoRoot, "test/e2e/screenshots") : resolve(outDir, "screenshots");

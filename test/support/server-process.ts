@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { repoRoot, testModelPath } from "./paths.ts";
+import { TEST_CAPTURE_TOKEN } from "./auto-credentials.ts";
 
 /** The real server as its own process (`server/src/main.ts`), for tests that kill it. */
 export interface ServerProcess {
@@ -26,7 +27,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "server/src/main.ts")], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      // The server rejects unknown HEADCOUNT_* names, so test-runner switches must not leak into it.
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("HEADCOUNT_"))),
       HEADCOUNT_HOST: "127.0.0.1",
       HEADCOUNT_GRPC_PORT: String(options.grpcPort),
       HEADCOUNT_GRPC_WEB_PORT: String(options.grpcWebPort),
@@ -36,6 +38,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       HEADCOUNT_WORKERS: String(options.workers ?? 2),
       HEADCOUNT_LOG_LEVEL: "info",
       HEADCOUNT_METRICS: "off",
+      HEADCOUNT_CAPTURE_TOKEN: TEST_CAPTURE_TOKEN,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

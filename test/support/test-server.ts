@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ChannelCredentials } from "@grpc/grpc-js";
+import { AccessServiceClient } from "@headcount/proto/access-client";
 import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
 import { GrpcTransport } from "@protobuf-ts/grpc-transport";
@@ -9,6 +10,7 @@ import { GrpcWebFetchTransport } from "@protobuf-ts/grpcweb-transport";
 import { createServer, type HeadcountServer, type ServerDeps } from "../../server/src/app.ts";
 import { loadConfig, type ServerConfig } from "../../server/src/config.ts";
 import { createLogger } from "../../server/src/logger.ts";
+import { autoCredentials, TEST_CAPTURE_TOKEN } from "./auto-credentials.ts";
 import { testModelPath } from "./paths.ts";
 
 /** A real headcount server on 127.0.0.1, ports picked by the OS, with real clients. */
@@ -19,10 +21,18 @@ export interface TestServer {
   readonly grpcWebUrl: string;
   /** http://127.0.0.1:PORT/metrics */
   readonly metricsUrl: string;
-  /** Native gRPC (HTTP/2) clients. */
-  readonly native: { capture: CaptureServiceClient; count: CountServiceClient; transport: GrpcTransport };
+  /**
+   * Native gRPC (HTTP/2) clients. Like `web()`, they send the shared capture
+   * token and each session's token by themselves (see auto-credentials.ts).
+   */
+  readonly native: { capture: CaptureServiceClient; count: CountServiceClient; access: AccessServiceClient; transport: GrpcTransport };
   /** gRPC-Web clients through the built-in endpoint, as a browser would use it. */
-  web(format?: "binary" | "text"): { capture: CaptureServiceClient; count: CountServiceClient };
+  web(format?: "binary" | "text"): { capture: CaptureServiceClient; count: CountServiceClient; access: AccessServiceClient };
+  /** Clients that send no credential unless the test passes one (access-control tests). */
+  readonly bare: {
+    native: { capture: CaptureServiceClient; count: CountServiceClient; access: AccessServiceClient };
+    web(format?: "binary" | "text"): { capture: CaptureServiceClient; count: CountServiceClient; access: AccessServiceClient };
+  };
   stop(): Promise<void>;
 }
 
@@ -43,27 +53,45 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const ownDataDir = options.config?.dataDir ? undefined : mkdtempSync(join(tmpdir(), "headcount-test-data-"));
   const config = loadConfig(
     {},
-    { host: "127.0.0.1", grpcPort: 0, grpcWebPort: 0, metricsPort: 0, detector, workers: detector === "none" ? 1 : 2, dataDir: ownDataDir, ...options.config },
+    {
+      host: "127.0.0.1",
+      grpcPort: 0,
+      grpcWebPort: 0,
+      metricsPort: 0,
+      metricsHost: "127.0.0.1",
+      detector,
+      workers: detector === "none" ? 1 : 2,
+      dataDir: ownDataDir,
+      access: { captureAuth: true, captureToken: TEST_CAPTURE_TOKEN, viewerPassword: undefined, viewerTokenTtlMs: 86_400_000 },
+      ...options.config,
+    },
   );
   const log = createLogger((process.env.HEADCOUNT_TEST_LOG as "debug" | undefined) ?? "silent");
   const model = detector === "mediapipe" ? new Uint8Array(readFileSync(testModelPath)) : undefined;
   const server = await createServer(config, log, { model, modelName: basename(testModelPath, ".tflite"), ...options.deps });
   const { grpcPort, grpcWebPort, metricsPort } = await server.listen();
-  const transport = new GrpcTransport({ host: `127.0.0.1:${grpcPort}`, channelCredentials: ChannelCredentials.createInsecure() });
+  const interceptors = [autoCredentials(config.access.captureToken)];
+  const transport = new GrpcTransport({ host: `127.0.0.1:${grpcPort}`, channelCredentials: ChannelCredentials.createInsecure(), interceptors });
+  const bareTransport = new GrpcTransport({ host: `127.0.0.1:${grpcPort}`, channelCredentials: ChannelCredentials.createInsecure() });
   const grpcWebUrl = `http://127.0.0.1:${grpcWebPort}`;
+  const clients = (t: GrpcTransport | GrpcWebFetchTransport) => ({ capture: new CaptureServiceClient(t), count: new CountServiceClient(t), access: new AccessServiceClient(t) });
   return {
     server,
     config,
     grpcPort,
     grpcWebUrl,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-    native: { capture: new CaptureServiceClient(transport), count: new CountServiceClient(transport), transport },
+    native: { ...clients(transport), transport },
     web(format = "binary") {
-      const t = new GrpcWebFetchTransport({ baseUrl: grpcWebUrl, format });
-      return { capture: new CaptureServiceClient(t), count: new CountServiceClient(t) };
+      return clients(new GrpcWebFetchTransport({ baseUrl: grpcWebUrl, format, interceptors }));
+    },
+    bare: {
+      native: clients(bareTransport),
+      web: (format = "binary") => clients(new GrpcWebFetchTransport({ baseUrl: grpcWebUrl, format })),
     },
     async stop() {
       transport.close();
+      bareTransport.close();
       await server.stop();
       if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },

@@ -118,7 +118,7 @@ function BoardLayout({ view, history }: { readonly view: BoardView | null; reado
       {history && cameras && cameras.length > 0 ? <HistoryPanel history={history} cameras={cameras} /> : null}
       {cameras ? (
         <div id="pair">
-          <PairPanel cameras={cameras} />
+          <PairPanel cameras={cameras} history={history} />
         </div>
       ) : null}
     </div>

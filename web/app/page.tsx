@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { readGrpcWebSetting } from "@/lib/grpc-web-url";
+import { ViewerGate } from "@/components/viewer-gate";
 import { CountBoard } from "./count-board";
 
 /** Document title. */
@@ -13,5 +14,10 @@ export const metadata: Metadata = { title: "Counts" };
  */
 export default async function CountsPage() {
   await connection();
-  return <CountBoard grpcWeb={readGrpcWebSetting()} />;
+  const grpcWeb = readGrpcWebSetting();
+  return (
+    <ViewerGate grpcWeb={grpcWeb}>
+      <CountBoard grpcWeb={grpcWeb} />
+    </ViewerGate>
+  );
 }

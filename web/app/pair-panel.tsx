@@ -3,24 +3,29 @@
 import { useEffect, useState } from "react";
 import type { Camera } from "@headcount/proto/count";
 import { generateCameraId } from "@/lib/capture/camera-identity";
+import type { HistoryClient } from "@/lib/count/history-client";
 import { pairingUrl, shortLinkText } from "@/lib/count/pairing-link";
 
 /** Props of {@link PairPanel}. */
 export interface PairPanelProps {
   readonly cameras: readonly Camera[];
+  /** Issues pairing tokens; null when the endpoint setting is broken. */
+  readonly history: HistoryClient | null;
 }
 
 /** "" in the camera select means a new camera. */
 const NEW_CAMERA = "";
 
 /**
- * Pairing a device: a QR code and a link that open the capture page bound to
- * a new camera (a fresh `cam-` id) or to an existing one. Test hooks:
- * `pair-camera` (select; "" = new), `pair-name` (input, new camera only),
- * `pair-new-id` (button), `pair-qr` (img, `data-url` = the encoded link),
- * `pair-link` (<a> with the link), `pair-error`.
+ * Pairing a device: "Make pairing link" asks the server for a new pairing
+ * token (PairCamera) and shows a QR code and a link that open the capture
+ * page bound to a new camera (a fresh `cam-` id) or an existing one, with the
+ * token that lets it capture. Test hooks: `pair-camera` (select; "" = new),
+ * `pair-name` (input, new camera only), `pair-new-id` (button), `pair-create`
+ * (button), `pair-qr` (img, `data-url` = the encoded link), `pair-link`
+ * (<a> with the link), `pair-error`.
  */
-export function PairPanel({ cameras }: PairPanelProps) {
+export function PairPanel({ cameras, history }: PairPanelProps) {
   const [target, setTarget] = useState(NEW_CAMERA);
   // Random ids are made in the browser only (after mount), so server and client render alike.
   const [newId, setNewId] = useState<string | null>(null);
@@ -28,6 +33,8 @@ export function PairPanel({ cameras }: PairPanelProps) {
   const [origin, setOrigin] = useState<string | null>(null);
   const [qr, setQr] = useState<{ readonly url: string; readonly image: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [issued, setIssued] = useState<{ readonly key: string; readonly url: string } | null>(null);
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     setNewId(generateCameraId());
     setOrigin(window.location.origin);
@@ -36,7 +43,22 @@ export function PairPanel({ cameras }: PairPanelProps) {
   const existing = target === NEW_CAMERA ? undefined : cameras.find((camera) => camera.cameraId === target);
   const cameraId = existing?.cameraId ?? (target === NEW_CAMERA ? newId : null);
   const name = existing ? existing.name : newName;
-  const url = origin && cameraId ? pairingUrl(origin, cameraId, name) : null;
+  // A link is for one camera and name; changing either asks for a new one.
+  const key = `${cameraId ?? ""}\n${name}`;
+  const url = issued && issued.key === key ? issued.url : null;
+
+  const makeLink = async (): Promise<void> => {
+    if (!history || !origin || !cameraId) return;
+    setBusy(true);
+    const result = await history.pair(cameraId, name);
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.message);
+      return;
+    }
+    setError(null);
+    setIssued({ key, url: pairingUrl(origin, cameraId, name, result.value) });
+  };
 
   useEffect(() => {
     if (!url) return;
@@ -59,14 +81,17 @@ export function PairPanel({ cameras }: PairPanelProps) {
   return (
     <section className="panel pair" aria-label="Pair a device" data-testid="pair-panel">
       <h2>Pair a device</h2>
-      <p className="muted small">Scan the code with a phone (or open the link on any device with a camera): its capture page opens already set up as this camera and remembers it.</p>
+      <p className="muted small">
+        Make a link, then scan the code with a phone (or open the link on any device with a camera): its capture page opens already set up as this camera, with the
+        pairing token that lets it send frames, and remembers both. Anyone with the link can capture as this camera; revoke links on the camera&apos;s page.
+      </p>
       <div className="pair-body">
         <div className="pair-qr-box">
           {qr && qr.url === url ? (
             // A data: URL made in the browser; next/image would add nothing here.
             <img src={qr.image} width={220} height={220} alt={`QR code of ${url}`} data-testid="pair-qr" data-url={url} />
           ) : (
-            <div className="pair-qr-placeholder muted small">{error ? "no QR code" : "drawing…"}</div>
+            <div className="pair-qr-placeholder muted small">{url ? (error ? "no QR code" : "drawing…") : "no link yet"}</div>
           )}
         </div>
         <div className="pair-fields settings">
@@ -92,6 +117,11 @@ export function PairPanel({ cameras }: PairPanelProps) {
               </div>
             </div>
           ) : null}
+          <p>
+            <button type="button" className="button primary" data-testid="pair-create" disabled={!history || !cameraId || busy} onClick={() => void makeLink()}>
+              {busy ? "Making link…" : url ? "Make another link" : "Make pairing link"}
+            </button>
+          </p>
           {url ? (
             <p className="pair-link">
               <a href={url} data-testid="pair-link">

@@ -12,6 +12,9 @@ describe("callOptions", () => {
   it("carries the session id header only when there is a session", () => {
     assert.deepEqual(callOptions("s1").meta, { [SESSION_HEADER]: "s1" });
     assert.equal(callOptions(null).meta, undefined);
+    assert.deepEqual(callOptions("s1", undefined, "tok").meta, { [SESSION_HEADER]: "s1", authorization: "Bearer tok" });
+    assert.deepEqual(callOptions(null, undefined, "tok").meta, { authorization: "Bearer tok" });
+    assert.equal(callOptions(null, undefined, null).meta, undefined);
     const abort = new AbortController();
     assert.equal(callOptions("s1", abort.signal).abort, abort.signal);
   });

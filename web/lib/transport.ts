@@ -1,6 +1,6 @@
 import { GrpcWebFetchTransport } from "@protobuf-ts/grpcweb-transport";
 import { RpcError } from "@protobuf-ts/runtime-rpc";
-import type { RpcOptions } from "@protobuf-ts/runtime-rpc";
+import type { RpcInterceptor, RpcOptions } from "@protobuf-ts/runtime-rpc";
 
 /** The header that carries the capture session id, so a proxy can keep a session on one replica. */
 export const SESSION_HEADER = "x-session-id";
@@ -11,17 +11,21 @@ export const SESSION_HEADER = "x-session-id";
  * Binary framing: the default "text" format base64-encodes every message,
  * which costs a third more bytes on each JPEG upload.
  */
-export function createTransport(baseUrl: string): GrpcWebFetchTransport {
-  return new GrpcWebFetchTransport({ baseUrl, format: "binary" });
+export function createTransport(baseUrl: string, interceptors: RpcInterceptor[] = []): GrpcWebFetchTransport {
+  return new GrpcWebFetchTransport({ baseUrl, format: "binary", interceptors });
 }
 
 /**
- * Call options carrying the session id header (when there is one) and an
+ * Call options carrying the session id header (when there is one), a
+ * credential as `authorization: Bearer` (a pairing or session token), and an
  * optional abort signal.
  */
-export function callOptions(sessionId: string | null | undefined, abort?: AbortSignal): RpcOptions {
+export function callOptions(sessionId: string | null | undefined, abort?: AbortSignal, bearer?: string | null): RpcOptions {
+  const meta: Record<string, string> = {};
+  if (sessionId) meta[SESSION_HEADER] = sessionId;
+  if (bearer) meta["authorization"] = `Bearer ${bearer}`;
   const options: RpcOptions = {};
-  if (sessionId) options.meta = { [SESSION_HEADER]: sessionId };
+  if (Object.keys(meta).length > 0) options.meta = meta;
   if (abort) options.abort = abort;
   return options;
 }

@@ -14,6 +14,8 @@ export interface SendOptions {
   readonly target: string;
   readonly cameraId: string;
   readonly cameraName: string;
+  /** The camera's pairing token or the server's shared capture token (sent as `authorization: Bearer`). */
+  readonly token?: string;
   /** "source": at the source's own frame rate; "max": as fast as acks come back. */
   readonly pace: "source" | "max";
   /** Frames in flight at most; a frame due while the window is full is skipped (counted). */
@@ -92,11 +94,11 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   const connect = async () => {
     const deadline = Date.now() + RECONNECT_FOR_MS;
     for (let attempt = 0; ; attempt++) {
-      const call = client.streamFrames({ abort: abort.signal });
-      let opened: (id: string) => void = () => {};
-      const session = new Promise<string>((resolve) => (opened = resolve));
+      const call = client.streamFrames({ abort: abort.signal, ...(options.token ? { meta: { authorization: `Bearer ${options.token}` } } : {}) });
+      let opened: (session: { sessionId: string; sessionToken: string }) => void = () => {};
+      const session = new Promise<{ sessionId: string; sessionToken: string }>((resolve) => (opened = resolve));
       call.responses.onMessage((m) => {
-        if (m.message.oneofKind === "session") opened(m.message.session.sessionId);
+        if (m.message.oneofKind === "session") opened(m.message.session);
         else if (m.message.oneofKind === "ack") onAck(m.message.ack);
       });
       const status = call.status.then(
@@ -107,8 +109,8 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
       try {
         await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName } } });
         const first = await Promise.race([session, status.then((err) => Promise.reject(err ?? new Error("the stream ended before the session opened")))]);
-        s.sessionId = first;
-        return { call, status };
+        s.sessionId = first.sessionId;
+        return { call, status, sessionToken: first.sessionToken };
       } catch (err) {
         if (abort.signal.aborted || !(err instanceof RpcError) || !RETRYABLE.has(err.code) || Date.now() > deadline) throw err;
         await sleep(Math.min(5_000, 250 * 2 ** attempt));
@@ -121,7 +123,11 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   let link = await connect();
   let broken = false;
   void link.status.then((err) => (broken = err !== null));
-  if (options.line) await new CountServiceClient(transport).setCountingLine({ cameraId: options.cameraId, line: options.line });
+  if (options.line) {
+    // The session's own token may set its camera's line, so no viewer password is needed here.
+    const meta = { authorization: `Bearer ${link.sessionToken}`, "x-session-id": s.sessionId };
+    await new CountServiceClient(transport).setCountingLine({ cameraId: options.cameraId, line: options.line }, { meta });
+  }
   let seq = 0;
   for await (const frame of source) {
     if (abort.signal.aborted) break;

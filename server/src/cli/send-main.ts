@@ -13,6 +13,8 @@ Options:
   --server HOST:PORT   native gRPC address (default 127.0.0.1:50051)
   --camera ID          camera id (default cli-<hostname-free random>)
   --name NAME          camera display name
+  --token TOKEN        the camera's pairing token (from a pairing link's token=) or the
+                       server's shared capture token; default: $HEADCOUNT_CAPTURE_TOKEN
   --fps N              frames per second taken from the source (default 10)
   --width N            resize to this width, 0 keeps the source size (default 640)
   --quality N          ffmpeg JPEG quality 2 (best) .. 31 (default 4)
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
       server: { type: "string", default: "127.0.0.1:50051" },
       camera: { type: "string" },
       name: { type: "string", default: "" },
+      token: { type: "string" },
       fps: { type: "string", default: "10" },
       width: { type: "string", default: "640" },
       quality: { type: "string", default: "4" },
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
     target: values.server,
     cameraId,
     cameraName: values.name || cameraId,
+    token: values.token || process.env.HEADCOUNT_CAPTURE_TOKEN || undefined,
     pace,
     window,
     line: values.line ? parseLine(values.line) : undefined,

@@ -13,6 +13,7 @@ import {
   type WatchAcksResponse,
 } from "@headcount/proto/capture";
 import type { ICaptureService } from "@headcount/proto/capture-server";
+import type { AccessControl } from "../access/access-control.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { ServerConfig } from "../config.ts";
 import type { FramePipeline } from "../pipeline/frame-pipeline.ts";
@@ -34,6 +35,8 @@ export interface CaptureServiceDeps {
   readonly cameras: CameraRegistry;
   readonly pipeline: FramePipeline;
   readonly store: Store;
+  /** Who may open, feed and watch sessions. */
+  readonly access: AccessControl;
   /** Counts frames as they arrive (metrics). */
   readonly onFrameReceived?: () => void;
 }
@@ -46,6 +49,7 @@ export class CaptureService implements ICaptureService {
   constructor(private readonly deps: CaptureServiceDeps) {}
 
   async openSession(request: OpenSessionRequest, context: ServerCallContext): Promise<OpenSessionResponse> {
+    await this.deps.access.authorizeCapture(context.headers, request.cameraId);
     const response = await this.open(request, headerOf(context, "x-session-id"));
     context.sendResponseHeaders({ "x-session-id": response.sessionId });
     return response;
@@ -53,6 +57,7 @@ export class CaptureService implements ICaptureService {
 
   async uploadFrame(request: UploadFrameRequest, context: ServerCallContext): Promise<UploadFrameResponse> {
     const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
+    this.deps.access.requireSession(context.headers, session);
     ensure(request.frame !== undefined, "frame is missing");
     const status = this.accept(session, request.frame);
     return { seq: request.frame.seq, status };
@@ -60,6 +65,7 @@ export class CaptureService implements ICaptureService {
 
   async watchAcks(request: WatchAcksRequest, responses: RpcInputStream<WatchAcksResponse>, context: ServerCallContext): Promise<void> {
     const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
+    this.deps.access.requireSession(context.headers, session);
     // Headers now, not with the first ack: the page learns at once that its stream is open.
     context.sendResponseHeaders({ "x-session-id": session.id });
     const writer = new BoundedStreamWriter(responses, ACK_OUTBOX);
@@ -89,6 +95,7 @@ export class CaptureService implements ICaptureService {
         const m = message.message;
         if (!session) {
           ensure(m.oneofKind === "open", "the first message of StreamFrames must be `open`");
+          await this.deps.access.authorizeCapture(context.headers, m.open.cameraId);
           const opened = await this.open(m.open);
           session = this.deps.sessions.get(opened.sessionId);
           stop = session.watch(0, { ack: (ack) => writer.push({ message: { oneofKind: "ack", ack } }), end: (r) => writer.end(r) }).stop;
@@ -144,6 +151,7 @@ export class CaptureService implements ICaptureService {
         maxBytesPerSecond: config.limits.maxBytesPerSecond,
       },
       line: line ? toProtoLine(line) : undefined,
+      sessionToken: session.token,
     };
   }
 

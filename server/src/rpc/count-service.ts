@@ -24,6 +24,7 @@ import {
   WatchCountsResponse,
 } from "@headcount/proto/count";
 import type { ICountService } from "@headcount/proto/count-server";
+import type { AccessControl, SessionCredential } from "../access/access-control.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { BucketSize, StoredEvent, StoredEventKind, Store } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
@@ -60,14 +61,19 @@ export class CountService implements ICountService {
   constructor(
     private readonly cameras: CameraRegistry,
     private readonly store: Store,
+    private readonly access: AccessControl,
+    /** The open session with an id, if any (a capture page may set its own camera's line). */
+    private readonly sessionOf: (sessionId: string) => SessionCredential | undefined,
     private readonly options: CountServiceOptions = { minIntervalMs: 250, heartbeatMs: 5_000 },
   ) {}
 
-  async listCameras(_request: ListCamerasRequest): Promise<ListCamerasResponse> {
+  async listCameras(_request: ListCamerasRequest, context: ServerCallContext): Promise<ListCamerasResponse> {
+    this.access.requireViewer(context.headers);
     return { cameras: this.cameras.list(Date.now()).map(toProtoCamera) };
   }
 
   async watchCounts(_request: WatchCountsRequest, responses: RpcInputStream<WatchCountsResponse>, context: ServerCallContext): Promise<void> {
+    this.access.requireViewer(context.headers);
     // A snapshot is small and the newest one replaces the rest: 4 waiting means the reader is stuck.
     const writer = new BoundedStreamWriter(responses, 4);
     let lastSent = 0;
@@ -95,13 +101,17 @@ export class CountService implements ICountService {
     }
   }
 
-  async setCountingLine(request: SetCountingLineRequest): Promise<SetCountingLineResponse> {
+  async setCountingLine(request: SetCountingLineRequest, context: ServerCallContext): Promise<SetCountingLineResponse> {
+    const sessionId = context.headers["x-session-id"];
+    const session = typeof sessionId === "string" ? this.sessionOf(sessionId) : undefined;
+    this.access.requireViewerOrSession(context.headers, request.cameraId, session);
     this.requireCamera(request.cameraId);
     this.cameras.load(await this.store.setLine(request.cameraId, request.line ? fromProtoLine(request.line) : null));
     return { camera: this.cameraView(request.cameraId) };
   }
 
-  async renameCamera(request: RenameCameraRequest): Promise<RenameCameraResponse> {
+  async renameCamera(request: RenameCameraRequest, context: ServerCallContext): Promise<RenameCameraResponse> {
+    this.access.requireViewer(context.headers);
     const name = request.name.trim();
     if (name.length < 1 || name.length > 80) throw new DomainError("INVALID_ARGUMENT", "a camera name has 1 to 80 characters");
     this.requireCamera(request.cameraId);
@@ -109,7 +119,8 @@ export class CountService implements ICountService {
     return { camera: this.cameraView(request.cameraId) };
   }
 
-  async resetCounts(request: ResetCountsRequest): Promise<ResetCountsResponse> {
+  async resetCounts(request: ResetCountsRequest, context: ServerCallContext): Promise<ResetCountsResponse> {
+    this.access.requireViewer(context.headers);
     this.requireCamera(request.cameraId);
     await this.store.appendEvents(request.cameraId, null, [{ kind: "reset", trackId: 0, timeMs: Date.now() }]);
     const stored = await this.store.getCamera(request.cameraId);
@@ -117,12 +128,14 @@ export class CountService implements ICountService {
     return { camera: this.cameraView(request.cameraId) };
   }
 
-  async getSeries(request: GetSeriesRequest): Promise<GetSeriesResponse> {
+  async getSeries(request: GetSeriesRequest, context: ServerCallContext): Promise<GetSeriesResponse> {
+    this.access.requireViewer(context.headers);
     const query = this.seriesQuery(request);
     return { points: await this.store.series(query) };
   }
 
-  async listEvents(request: ListEventsRequest): Promise<ListEventsResponse> {
+  async listEvents(request: ListEventsRequest, context: ServerCallContext): Promise<ListEventsResponse> {
+    this.access.requireViewer(context.headers);
     if (request.limit > 1000) throw new DomainError("INVALID_ARGUMENT", "limit is at most 1000");
     if (request.cameraId) this.requireCamera(request.cameraId);
     const page = await this.store.events({
@@ -135,7 +148,8 @@ export class CountService implements ICountService {
     return { events: page.events.map(toProtoEvent), nextCursor: page.nextCursor ?? "" };
   }
 
-  async exportCounts(request: ExportCountsRequest): Promise<ExportCountsResponse> {
+  async exportCounts(request: ExportCountsRequest, context: ServerCallContext): Promise<ExportCountsResponse> {
+    this.access.requireViewer(context.headers);
     const format = request.format === ExportFormat.CSV ? "csv" : request.format === ExportFormat.JSON ? "json" : null;
     if (!format) throw new DomainError("INVALID_ARGUMENT", "format must be CSV or JSON");
     const label = `${request.cameraId || "all"}-${new Date(request.fromMs).toISOString().slice(0, 10)}`;
@@ -160,7 +174,8 @@ export class CountService implements ICountService {
     return exportEvents(events, format, label);
   }
 
-  async getLatestFrame(request: GetLatestFrameRequest): Promise<GetLatestFrameResponse> {
+  async getLatestFrame(request: GetLatestFrameRequest, context: ServerCallContext): Promise<GetLatestFrameResponse> {
+    this.access.requireViewer(context.headers);
     this.requireCamera(request.cameraId);
     const frame = this.cameras.latestFrame(request.cameraId);
     if (!frame) throw new DomainError("NOT_FOUND", "no frame from this camera since the server started; start its capture page");

@@ -1,6 +1,7 @@
 import type { FrameAck } from "@headcount/proto/types";
 import type { DomainError } from "../rpc/errors.ts";
 import { TokenBucket } from "./token-bucket.ts";
+import { newToken } from "../access/bearer-credential.ts";
 
 /** A frame accepted for the pipeline, waiting for its turn. */
 export interface PendingFrame {
@@ -37,6 +38,9 @@ export class CaptureSession {
   closed = false;
   /** Acks published so far (any status). */
   acked = 0;
+
+  /** The session's own credential (see OpenSessionResponse.session_token). */
+  readonly token = newToken("hs_");
 
   private readonly frameRate: TokenBucket;
   private readonly byteRate: TokenBucket;

@@ -71,6 +71,11 @@ export class SessionRegistry {
     return session;
   }
 
+  /** The open session with this id, or undefined. */
+  find(sessionId: string): CaptureSession | undefined {
+    return this.sessions.get(sessionId);
+  }
+
   /** All open sessions. */
   all(): IterableIterator<CaptureSession> {
     return this.sessions.values();

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Line } from "../count/count-types.ts";
 import { DomainError } from "../rpc/errors.ts";
+import { SqliteAccessStore } from "./sqlite-access-store.ts";
 import { queryEvents, querySeries, querySessions } from "./sqlite-queries.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
 import { type CameraRow, checkEvents, checkId, KIND_CODE, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
@@ -31,6 +32,7 @@ export class SqliteStore implements Store {
   private readonly sessionKeys = new Map<string, { key: number; cameraKey: number }>();
   private readonly sql;
   private readonly appendTransaction;
+  readonly access: SqliteAccessStore;
 
   constructor(private readonly db: Database.Database) {
     this.sql = {
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
     this.appendTransaction = db.transaction((cameraKey: number, sessionKey: number | null, events: readonly NewEvent[]) =>
       this.appendInTransaction(cameraKey, sessionKey, events),
     );
+    this.access = new SqliteAccessStore(db, (cameraId) => this.cameraKey(cameraId));
   }
 
   async upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera> {

@@ -1,4 +1,5 @@
 import type { Line } from "../count/count-types.ts";
+import type { AccessStore } from "./access-store.ts";
 
 /**
  * What the store keeps about a camera, session and count event. The store
@@ -168,6 +169,9 @@ export interface Store {
   series(query: SeriesQuery): Promise<SeriesPoint[]>;
   /** A page of the event log. */
   events(query: EventQuery): Promise<EventPage>;
+
+  /** Pairing tokens and server secrets, kept in the same database. */
+  readonly access: AccessStore;
 
   /** Closes the database; later calls fail. */
   close(): Promise<void>;

@@ -65,6 +65,8 @@ export interface CaptureClientProps {
   readonly autostart?: boolean;
   /** `?name=` of a pairing link. */
   readonly nameParam: string | undefined;
+  /** `?token=` of a pairing link: the camera's pairing token or the shared capture token. */
+  readonly tokenParam?: string | undefined;
 }
 
 /** A notice (not an error) disappears this long after it was last raised. */
@@ -77,22 +79,29 @@ interface Setup {
 }
 
 /** Builds the engine in the browser (it needs localStorage and `location`) and renders the page. */
-export function CaptureClient({ grpcWeb, cameraParam, nameParam, autostart = false }: CaptureClientProps) {
+export function CaptureClient({ grpcWeb, cameraParam, nameParam, tokenParam, autostart = false }: CaptureClientProps) {
   const [setup, setSetup] = useState<Setup | null>(null);
   useEffect(() => {
     const store = browserStore();
-    const identity = loadCameraIdentity(store, { camera: cameraParam, name: nameParam });
+    const identity = loadCameraIdentity(store, { camera: cameraParam, name: nameParam, token: tokenParam });
+    if (tokenParam) {
+      // Remembered now; keep the credential out of the address bar, bookmarks and screenshots.
+      const url = new URL(window.location.href);
+      url.searchParams.delete("token");
+      window.history.replaceState(window.history.state, "", url);
+    }
     const resolved = resolveGrpcWebUrl(grpcWeb, window.location);
     const engine = new CaptureEngine({
       baseUrl: resolved.ok ? resolved.url : null,
       configError: resolved.ok ? null : resolved.message,
       cameraId: identity.cameraId,
       cameraName: identity.cameraName,
+      captureToken: identity.captureToken,
       settings: loadSettings(store),
     });
     setSetup({ engine, warning: identity.warning, endpoint: resolved.ok ? resolved.url : null });
     return () => engine.stop();
-  }, [grpcWeb, cameraParam, nameParam]);
+  }, [grpcWeb, cameraParam, nameParam, tokenParam]);
   useEffect(() => {
     // After the <video> is attached (this effect runs once the page has rendered with the engine).
     if (autostart && setup) void setup.engine.start();

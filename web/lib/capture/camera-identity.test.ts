@@ -38,8 +38,8 @@ describe("loadCameraIdentity", () => {
   it("lets a pairing link override id and name, and remembers them", () => {
     const store = fakeStore({ [CAMERA_ID_KEY]: "cam-old", [CAMERA_NAME_KEY]: "Old" });
     const paired = loadCameraIdentity(store, { camera: "Front-Door", name: " Front door " });
-    assert.deepEqual(paired, { cameraId: "front-door", cameraName: "Front door", warning: null });
-    assert.deepEqual(loadCameraIdentity(store, {}), { cameraId: "front-door", cameraName: "Front door", warning: null });
+    assert.deepEqual(paired, { cameraId: "front-door", cameraName: "Front door", captureToken: null, warning: null });
+    assert.deepEqual(loadCameraIdentity(store, {}), { cameraId: "front-door", cameraName: "Front door", captureToken: null, warning: null });
   });
 
   it("ignores an invalid id from the link with a warning and keeps the stored one", () => {

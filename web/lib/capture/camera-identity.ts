@@ -1,13 +1,19 @@
 /**
  * The capture device's identity: a camera id remembered in localStorage so
  * the camera's counts continue across visits, and an editable display name.
- * A pairing link `?camera=ID&name=NAME` overrides both and is remembered.
+ * A pairing link `?camera=ID&name=NAME&token=TOKEN` overrides them and is
+ * remembered; the token (the credential OpenSession needs) is kept with the
+ * camera id it was issued for.
  */
 
 /** localStorage key of the camera id. */
 export const CAMERA_ID_KEY = "headcount.cameraId";
 /** localStorage key of the camera name. */
 export const CAMERA_NAME_KEY = "headcount.cameraName";
+/** localStorage key of the capture credential: JSON `{ cameraId, token }`. */
+export const CAPTURE_TOKEN_KEY = "headcount.captureToken";
+
+const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 
 const CAMERA_ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
@@ -17,7 +23,9 @@ const MAX_NAME_LENGTH = 80;
 export interface CameraIdentity {
   readonly cameraId: string;
   readonly cameraName: string;
-  /** Set when a `?camera=` value had to be ignored. */
+  /** The pairing (or shared) token for this camera, or null when the device is not paired. */
+  readonly captureToken: string | null;
+  /** Set when a `?camera=` or `?token=` value had to be ignored. */
   readonly warning: string | null;
 }
 
@@ -50,7 +58,7 @@ export function normalizeCameraName(name: string): string {
  */
 export function loadCameraIdentity(
   store: KeyValueStore | null,
-  override: { readonly camera?: string | undefined; readonly name?: string | undefined },
+  override: { readonly camera?: string | undefined; readonly name?: string | undefined; readonly token?: string | undefined },
   randomBytes?: (n: number) => Uint8Array,
 ): CameraIdentity {
   let warning: string | null = null;
@@ -64,7 +72,26 @@ export function loadCameraIdentity(
   const cameraName = normalizeCameraName(override.name ?? readStored(store, CAMERA_NAME_KEY) ?? "");
   writeStored(store, CAMERA_ID_KEY, cameraId);
   writeStored(store, CAMERA_NAME_KEY, cameraName);
-  return { cameraId, cameraName, warning };
+  let captureToken = storedToken(store, cameraId);
+  if (override.token !== undefined && override.token !== "") {
+    if (TOKEN_PATTERN.test(override.token)) {
+      captureToken = override.token;
+      writeStored(store, CAPTURE_TOKEN_KEY, JSON.stringify({ cameraId, token: captureToken }));
+    } else {
+      warning = "Ignored the pairing token from the link: it is not a headcount token. Make a new pairing link on the count page.";
+    }
+  }
+  return { cameraId, cameraName, captureToken, warning };
+}
+
+/** The remembered token if it was issued for `cameraId`. */
+function storedToken(store: KeyValueStore | null, cameraId: string): string | null {
+  try {
+    const parsed = JSON.parse(readStored(store, CAPTURE_TOKEN_KEY) ?? "null") as { cameraId?: unknown; token?: unknown } | null;
+    return parsed?.cameraId === cameraId && typeof parsed.token === "string" && TOKEN_PATTERN.test(parsed.token) ? parsed.token : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Remembers an edited name. */

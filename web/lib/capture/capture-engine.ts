@@ -34,6 +34,8 @@ export interface CaptureEngineOptions {
   readonly configError: string | null;
   readonly cameraId: string;
   readonly cameraName: string;
+  /** The camera's pairing token or the shared capture token, null when this device is not paired. */
+  readonly captureToken?: string | null;
   readonly settings: CaptureSettings;
 }
 
@@ -72,7 +74,7 @@ export class CaptureEngine {
     const transport = options.baseUrl ? createTransport(options.baseUrl) : null;
     const capture = transport ? new CaptureServiceClient(transport) : null;
     this.#count = transport ? new CountServiceClient(transport) : null;
-    this.#link = capture && options.baseUrl ? this.#createLink(capture, options.baseUrl) : null;
+    this.#link = capture && options.baseUrl ? this.#createLink(capture, options.baseUrl, options.captureToken ?? null) : null;
     this.#pump = capture ? this.#createPump(capture) : null;
     const problem = options.configError ?? cameraSupportProblem();
     this.#errorKind = options.configError ? "config" : problem ? "camera" : null;
@@ -184,11 +186,12 @@ export class CaptureEngine {
     try {
       const request = line ? { cameraId: this.#cameraId, line } : { cameraId: this.#cameraId };
       const count = this.#count;
-      const sessionId = this.#link?.session?.id;
+      const session = this.#link?.session;
+      // The session's own token lets the capture page set its camera's line without the viewer password.
       const saved = await withDeadline(
         UNARY_DEADLINE_MS,
         undefined,
-        (signal) => count.setCountingLine(request, callOptions(sessionId, signal)).response,
+        (signal) => count.setCountingLine(request, callOptions(session?.id, signal, session?.token)).response,
       );
       this.#update({ line: saved.camera ? (saved.camera.line ?? null) : line });
       return null;
@@ -236,10 +239,11 @@ export class CaptureEngine {
     }
   }
 
-  #createLink(capture: CaptureServiceClient, baseUrl: string): SessionLink {
+  #createLink(capture: CaptureServiceClient, baseUrl: string, captureToken: string | null): SessionLink {
     return new SessionLink({
       client: capture,
       baseUrl,
+      captureToken,
       identity: () => ({ cameraId: this.#cameraId, cameraName: this.#view.cameraName }),
       events: {
         state: (state, retryAtMs) => {

@@ -147,7 +147,7 @@ export class FramePump {
     try {
       const frame = { seq, capturedAtMs, jpeg: encoded.jpeg, width: encoded.width, height: encoded.height };
       await withDeadline(UNARY_DEADLINE_MS, undefined, (signal) =>
-        host.client.uploadFrame({ sessionId: session.id, frame }, callOptions(session.id, signal)).response,
+        host.client.uploadFrame({ sessionId: session.id, frame }, callOptions(session.id, signal, session.token)).response,
       );
       if (generation === this.#generation) host.uploaded(session);
     } catch (error) {

@@ -64,6 +64,7 @@ class FakeCaptureServer implements SessionLinkClient {
 
 const session = (id: string): OpenSessionResponse => ({
   sessionId: id,
+  sessionToken: `token-of-${id}`,
   cameraId: "cam-test",
   limits: { maxFrameBytes: 1_000_000, maxFps: 15, maxInFlight: 2, maxPixels: 2_000_000, maxBytesPerSecond: 8_000_000 },
 });
@@ -94,6 +95,7 @@ function setup(openScript: (OpenSessionResponse | RpcError)[]) {
     client: server,
     baseUrl: "http://fake:8080",
     identity: () => ({ cameraId: "cam-test", cameraName: "Test" }),
+    captureToken: "pairing-token-0123456789",
     backoff: new ReconnectBackoff({ minMs: 1, maxMs: 4, random: () => 0.5 }),
     events: {
       state: (state, retryAtMs) => states.push({ state, waiting: retryAtMs !== null }),
@@ -143,14 +145,15 @@ describe("proposeSessionId", () => {
 });
 
 describe("SessionLink", () => {
-  it("opens a session, goes live, and watches acks with the session header", async () => {
+  it("opens a session with the capture token, goes live, and watches acks with the session header and the session's own token", async () => {
     await scenario([session("s1")], async (t) => {
       await until(() => t.server.watches.length === 1, "the first watch");
       assert.equal(t.lastState(), "live");
       assert.deepEqual(t.server.opens, [{ cameraId: "cam-test", cameraName: "Test" }]);
       assert.match(String(t.server.openMeta[0]?.["x-session-id"]), /^[A-Za-z0-9_-]{24}$/, "proposes a session id");
+      assert.equal(t.server.openMeta[0]?.["authorization"], "Bearer pairing-token-0123456789");
       assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 0 });
-      assert.deepEqual(t.server.watch.meta, { "x-session-id": "s1" });
+      assert.deepEqual(t.server.watch.meta, { "x-session-id": "s1", authorization: "Bearer token-of-s1" });
       t.server.watch.stream.notifyMessage(ack(1));
       t.server.watch.stream.notifyMessage(ack(2));
       await until(() => t.acks.length === 2, "two acks");

@@ -21,6 +21,8 @@ import { UNARY_DEADLINE_MS, callOptions, withDeadline } from "../transport.ts";
 /** A session the server opened. */
 export interface OpenedSession {
   readonly id: string;
+  /** The session's credential for UploadFrame, WatchAcks and SetCountingLine. */
+  readonly token: string;
   readonly limits: SessionLimits | null;
   readonly line: CountingLine | null;
 }
@@ -55,6 +57,8 @@ export interface SessionLinkOptions {
   /** Only for messages ("Cannot reach the headcount server at ..."). */
   readonly baseUrl: string;
   readonly identity: () => LinkIdentity;
+  /** Sent with OpenSession: the camera's pairing token or the shared capture token. */
+  readonly captureToken?: string | null;
   readonly events: SessionLinkEvents;
   /** Defaults to 0.5 s .. 10 s; tests pass a fast one. */
   readonly backoff?: ReconnectBackoff;
@@ -83,6 +87,7 @@ export class SessionLink {
   readonly #client: SessionLinkClient;
   readonly #baseUrl: string;
   readonly #identity: () => LinkIdentity;
+  readonly #captureToken: string | null;
   readonly #events: SessionLinkEvents;
   readonly #backoff: ReconnectBackoff;
   #session: OpenedSession | null = null;
@@ -99,6 +104,7 @@ export class SessionLink {
     this.#client = options.client;
     this.#baseUrl = options.baseUrl;
     this.#identity = options.identity;
+    this.#captureToken = options.captureToken ?? null;
     this.#events = options.events;
     this.#backoff = options.backoff ?? new ReconnectBackoff();
   }
@@ -190,10 +196,10 @@ export class SessionLink {
       const opened = await withDeadline(
         UNARY_DEADLINE_MS,
         signal,
-        (callSignal) => this.#client.openSession(this.#identity(), callOptions(proposed, callSignal)).response,
+        (callSignal) => this.#client.openSession(this.#identity(), callOptions(proposed, callSignal, this.#captureToken)).response,
       );
       if (signal.aborted) return false;
-      this.#session = { id: opened.sessionId, limits: opened.limits ?? null, line: opened.line ?? null };
+      this.#session = { id: opened.sessionId, token: opened.sessionToken, limits: opened.limits ?? null, line: opened.line ?? null };
       this.#events.opened(this.#session);
       return true;
     } catch (error) {
@@ -202,11 +208,13 @@ export class SessionLink {
       this.#events.error(
         failure.network
           ? `Cannot reach the headcount server at ${this.#baseUrl} (${failure.message}). Is it running, and is this address reachable from this device?`
-          : `Could not open a capture session at ${this.#baseUrl}: ${describeFailure(failure)}${
-              failure.code === "NOT_FOUND" || failure.code === "UNIMPLEMENTED"
-                ? " (is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint?)"
-                : ""
-            }`,
+          : failure.code === "UNAUTHENTICATED" || failure.code === "PERMISSION_DENIED"
+            ? `This device may not capture yet: ${failure.message} ${this.#captureToken ? "" : "(this page was opened without a pairing link)"}`.trim()
+            : `Could not open a capture session at ${this.#baseUrl}: ${describeFailure(failure)}${
+                failure.code === "NOT_FOUND" || failure.code === "UNIMPLEMENTED"
+                  ? " (is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint?)"
+                  : ""
+              }`,
       );
       return false;
     }
@@ -220,7 +228,7 @@ export class SessionLink {
     try {
       const call = this.#client.watchAcks(
         { sessionId: session.id, resumeAfterSeq: this.#lastAckedSeq },
-        callOptions(session.id, watch.signal),
+        callOptions(session.id, watch.signal, session.token),
       );
       for await (const message of call.responses) {
         if (!message.ack) continue;

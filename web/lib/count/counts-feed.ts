@@ -8,7 +8,9 @@ import { CountServiceClient } from "@headcount/proto/count-client";
 import type { Camera } from "@headcount/proto/count";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
+import { browserStore } from "../capture/camera-identity.ts";
 import { UNARY_DEADLINE_MS, createTransport, withDeadline } from "../transport.ts";
+import { viewerInterceptor } from "../viewer-credential.ts";
 
 /** The board's connection state; also the exact text of `data-testid="board-state"`. */
 export type BoardState = "connecting" | "live" | "reconnecting" | "error";
@@ -45,7 +47,7 @@ export class CountsFeed {
 
   /** `baseUrl` null means the configuration is invalid and `configError` is shown instead. */
   constructor(baseUrl: string | null, configError: string | null) {
-    this.#client = baseUrl ? new CountServiceClient(createTransport(baseUrl)) : null;
+    this.#client = baseUrl ? new CountServiceClient(createTransport(baseUrl, [viewerInterceptor(browserStore)])) : null;
     this.#baseUrl = baseUrl ?? "";
     this.#view = {
       state: baseUrl ? "connecting" : "error",

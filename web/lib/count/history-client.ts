@@ -4,6 +4,7 @@
  * shows a readable message.
  */
 
+import { AccessServiceClient } from "@headcount/proto/access-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
 import type {
   Camera,
@@ -17,7 +18,9 @@ import type {
 import type { CountingLine } from "@headcount/proto/types";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
 import type { CallFailure } from "../rpc-errors.ts";
+import { browserStore } from "../capture/camera-identity.ts";
 import { UNARY_DEADLINE_MS, createTransport, withDeadline } from "../transport.ts";
+import { viewerInterceptor } from "../viewer-credential.ts";
 import type { ResolvedRange } from "./series-range.ts";
 
 /** An export reads every event of the range: give it longer than a page. */
@@ -29,7 +32,7 @@ export type CallResult<T> =
   | { readonly ok: false; readonly message: string; readonly failure: CallFailure; readonly aborted: boolean };
 
 /** What each call was doing, in the words of its error message. */
-export type HistoryAction = "series" | "events" | "export" | "rename" | "reset" | "line" | "frame";
+export type HistoryAction = "series" | "events" | "export" | "rename" | "reset" | "line" | "frame" | "pair" | "revoke";
 
 const ACTION_TEXT: Record<HistoryAction, string> = {
   series: "Could not load the counts over time",
@@ -38,6 +41,8 @@ const ACTION_TEXT: Record<HistoryAction, string> = {
   rename: "Could not rename the camera",
   reset: "Could not reset the counts",
   line: "Could not save the counting line",
+  pair: "Could not make a pairing link",
+  revoke: "Could not revoke the pairing links",
   frame: "Could not load the camera's latest frame",
 };
 
@@ -52,12 +57,25 @@ export function historyFailureMessage(action: HistoryAction, failure: CallFailur
   return `${ACTION_TEXT[action]}: ${describeFailure(failure)}`;
 }
 
-/** Calls CountService's unary methods for the count page and the camera page. */
+/** Calls CountService's unary methods (and pairing) for the count page and the camera page. */
 export class HistoryClient {
   readonly #client: CountServiceClient;
+  readonly #access: AccessServiceClient;
 
   constructor(baseUrl: string) {
-    this.#client = new CountServiceClient(createTransport(baseUrl));
+    const transport = createTransport(baseUrl, [viewerInterceptor(browserStore)]);
+    this.#client = new CountServiceClient(transport);
+    this.#access = new AccessServiceClient(transport);
+  }
+
+  /** PairCamera: a new pairing token for a camera (created when new). */
+  pair(cameraId: string, cameraName: string): Promise<CallResult<string>> {
+    return this.#call("pair", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#access.pairCamera({ cameraId, cameraName }, options).response).token);
+  }
+
+  /** RevokePairings: every pairing link of the camera stops working for new sessions. */
+  revokePairings(cameraId: string): Promise<CallResult<number>> {
+    return this.#call("revoke", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#access.revokePairings({ cameraId }, options).response).revoked);
   }
 
   /** GetSeries for one camera ("" for all) over a range: the non-empty buckets. */

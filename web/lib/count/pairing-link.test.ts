@@ -17,6 +17,21 @@ describe("pairingUrl", () => {
   it("is read back by the capture page's identity loader", () => {
     const query = new URL(pairingUrl("http://localhost:3000", "cam-abcd2345", "Hall")).searchParams;
     const identity = loadCameraIdentity(null, { camera: query.get("camera") ?? undefined, name: query.get("name") ?? undefined });
-    assert.deepEqual(identity, { cameraId: "cam-abcd2345", cameraName: "Hall", warning: null });
+    assert.deepEqual(identity, { cameraId: "cam-abcd2345", cameraName: "Hall", captureToken: null, warning: null });
+  });
+
+  it("carries the pairing token, which the capture page remembers for that camera only, and hides it when shown", () => {
+    const url = pairingUrl("http://localhost:3000", "cam-abcd2345", "Hall", "hp_0123456789abcdefghij");
+    assert.equal(shortLinkText(url), "localhost:3000/capture?camera=cam-abcd2345&name=Hall&token=…");
+    const query = new URL(url).searchParams;
+    const stored = new Map<string, string>();
+    const store = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) };
+    const first = loadCameraIdentity(store, { camera: query.get("camera") ?? undefined, token: query.get("token") ?? undefined });
+    assert.equal(first.captureToken, "hp_0123456789abcdefghij");
+    // A later visit without the link keeps it; a link for another camera without a token does not inherit it.
+    assert.equal(loadCameraIdentity(store, {}).captureToken, "hp_0123456789abcdefghij");
+    assert.equal(loadCameraIdentity(store, { camera: "cam-other234" }).captureToken, null);
+    const bad = loadCameraIdentity(store, { camera: "cam-abcd2345", token: "short" });
+    assert.match(bad.warning ?? "", /Ignored the pairing token/);
   });
 });

@@ -22,6 +22,7 @@ import { ServerCallContext } from "@protobuf-ts/runtime-rpc";
  * session from the server stream WatchAcks. Native clients can use the bidi
  * StreamFrames instead. Every call should also carry the session id in the
  * `x-session-id` header so that a proxy can keep a session on one replica.
+ * Credentials go in the `authorization` header (see AccessService).
  *
  * @generated from protobuf service headcount.v1.CaptureService
  */

@@ -58,6 +58,14 @@ export interface OpenSessionResponse {
      * @generated from protobuf field: headcount.v1.CountingLine line = 4
      */
     line?: CountingLine;
+    /**
+     * The session's own credential: send it as `authorization: Bearer <token>`
+     * with UploadFrame and WatchAcks (and SetCountingLine for this camera).
+     * Nobody else can upload to or watch this session without it.
+     *
+     * @generated from protobuf field: string session_token = 5
+     */
+    sessionToken: string;
 }
 /**
  * One captured frame.
@@ -280,13 +288,15 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
             { no: 1, name: "session_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
             { no: 2, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
             { no: 3, name: "limits", kind: "message", T: () => SessionLimits },
-            { no: 4, name: "line", kind: "message", T: () => CountingLine }
+            { no: 4, name: "line", kind: "message", T: () => CountingLine },
+            { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionResponse>): OpenSessionResponse {
         const message = globalThis.Object.create((this.messagePrototype!));
         message.sessionId = "";
         message.cameraId = "";
+        message.sessionToken = "";
         if (value !== undefined)
             reflectionMergePartial<OpenSessionResponse>(this, message, value);
         return message;
@@ -307,6 +317,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
                     break;
                 case /* headcount.v1.CountingLine line */ 4:
                     message.line = CountingLine.internalBinaryRead(reader, reader.uint32(), options, message.line);
+                    break;
+                case /* string session_token */ 5:
+                    message.sessionToken = reader.string();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -332,6 +345,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         /* headcount.v1.CountingLine line = 4; */
         if (message.line)
             CountingLine.internalBinaryWrite(message.line, writer.tag(4, WireType.LengthDelimited).fork(), options).join();
+        /* string session_token = 5; */
+        if (message.sessionToken !== "")
+            writer.tag(5, WireType.LengthDelimited).string(message.sessionToken);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);

@@ -8,7 +8,8 @@
  * - the camera's `camera-tile` (see camera-tile.tsx; no `tile-manage` here)
  * - management (camera-manage-panel.tsx): `camera-rename-input`, `camera-rename-save`,
  *   `camera-rename-message`, `camera-reset` (opens the dialog `camera-reset-dialog`),
- *   `camera-reset-confirm`, `camera-reset-cancel`, `camera-reset-message`
+ *   `camera-reset-confirm`, `camera-reset-cancel`, `camera-reset-message`, `camera-revoke`,
+ *   `camera-revoke-message`
  * - counting line (line-editor.tsx): `line-editor` (`data-line`: "set" | "none"),
  *   `line-frame` (the latest frame <img>, `data-captured-at-ms`), `line-overlay` (the canvas to
  *   drag on while editing), `line-reload`, `line-edit`, `line-swap`, `line-save`, `line-clear`,

@@ -17,14 +17,16 @@ interface Message {
 }
 
 /**
- * Rename a camera, and reset its counts after a confirmation that says what
- * a reset does (an event in the log; history kept). Test hooks are listed in camera-details.tsx.
+ * Rename a camera, reset its counts after a confirmation that says what a
+ * reset does (an event in the log; history kept), and revoke its pairing
+ * links. Test hooks are listed in camera-details.tsx.
  */
 export function CameraManagePanel({ history, camera }: CameraManagePanelProps) {
   // null while the field shows the camera's current name (so a rename elsewhere shows up).
   const [draftName, setDraftName] = useState<string | null>(null);
   const [renameMessage, setRenameMessage] = useState<Message | null>(null);
   const [resetMessage, setResetMessage] = useState<Message | null>(null);
+  const [revokeMessage, setRevokeMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const label = camera.name || camera.cameraId;
@@ -57,6 +59,21 @@ export function CameraManagePanel({ history, camera }: CameraManagePanelProps) {
     }
     const at = result.value?.resetAtMs ? new Date(result.value.resetAtMs).toLocaleTimeString() : "now";
     setResetMessage({ text: `Counts reset at ${at}. The reset is recorded in the event log; the history before it is kept.`, failed: false });
+  };
+
+  const revoke = async (): Promise<void> => {
+    setBusy(true);
+    const result = await history.revokePairings(camera.cameraId);
+    setBusy(false);
+    if (!result.ok) {
+      setRevokeMessage({ text: result.message, failed: true });
+      return;
+    }
+    const n = result.value;
+    setRevokeMessage({
+      text: `Revoked ${n} pairing link${n === 1 ? "" : "s"}. A device capturing now goes on until it stops; to capture again it needs a new link.`,
+      failed: false,
+    });
   };
 
   return (
@@ -94,6 +111,15 @@ export function CameraManagePanel({ history, camera }: CameraManagePanelProps) {
           </button>
         </div>
         {resetMessage ? <Note message={resetMessage} testId="camera-reset-message" /> : null}
+      </div>
+      <div className="field">
+        <span className="label">Pairing</span>
+        <div className="inline-row">
+          <button type="button" className="button" data-testid="camera-revoke" disabled={busy} onClick={() => void revoke()}>
+            Revoke pairing links
+          </button>
+        </div>
+        {revokeMessage ? <Note message={revokeMessage} testId="camera-revoke-message" /> : null}
       </div>
       <dialog ref={dialog} className="confirm" data-testid="camera-reset-dialog" aria-labelledby="reset-title">
         <h2 id="reset-title">Reset the counts of {label}?</h2>

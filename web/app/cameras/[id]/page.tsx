@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { readGrpcWebSetting } from "@/lib/grpc-web-url";
+import { ViewerGate } from "@/components/viewer-gate";
 import { CameraDetails } from "./camera-details";
 
 /** The route's dynamic segment: the camera id. */
@@ -20,5 +21,10 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 export default async function CameraPage({ params }: { params: Params }) {
   await connection();
   const { id } = await params;
-  return <CameraDetails grpcWeb={readGrpcWebSetting()} cameraId={id} />;
+  const grpcWeb = readGrpcWebSetting();
+  return (
+    <ViewerGate grpcWeb={grpcWeb}>
+      <CameraDetails grpcWeb={grpcWeb} cameraId={id} />
+    </ViewerGate>
+  );
 }

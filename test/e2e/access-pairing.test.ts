@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../support/browser.ts";
+import { fakeCameraArgs, makeY4m } from "../support/fake-camera.ts";
+import { oneByOneVideo, screenshotDir } from "../support/paths.ts";
+import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { startWebApp, type WebApp } from "../support/web-app.ts";
+import { waitFor } from "../support/waiting.ts";
+
+const PASSWORD = "viewer-password-e2e";
+const shots = screenshotDir;
+
+let ts: TestServer;
+let web: WebApp;
+let browser: Browser;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  const y4m = makeY4m({ video: oneByOneVideo, startS: 3, durationS: 8, width: 640, fps: 10 });
+  // Pairing only (no shared token) and a viewer password: the setup a LAN deployment should use.
+  ts = await startTestServer({ config: { access: { captureAuth: true, captureToken: undefined, viewerPassword: PASSWORD, viewerTokenTtlMs: 3_600_000 } } });
+  web = await startWebApp(ts.grpcWebUrl);
+  browser = await launchChromium(fakeCameraArgs(y4m));
+});
+after(async () => {
+  await browser?.close();
+  await web?.stop();
+  await ts?.stop();
+});
+
+const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent()) ?? "";
+const acks = async (page: Page) => page.evaluate(() => (window as unknown as { __headcountCapture: { acks: unknown[] } }).__headcountCapture.acks.length);
+
+test("the count page asks for its password; a pairing link lets a phone capture; an unpaired or revoked device cannot", { timeout: 240_000 }, async () => {
+  const viewer = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const board = await viewer.newPage();
+  await board.goto(web.url);
+  await board.getByTestId("viewer-sign-in").waitFor({ timeout: 20_000 });
+  assert.equal(await board.getByTestId("board-state").count(), 0, "no counts before signing in");
+  await board.getByTestId("viewer-sign-in").screenshot({ path: join(shots, "count-page-sign-in.png") });
+  await board.getByTestId("viewer-password").fill("not the password");
+  await board.getByTestId("viewer-submit").click();
+  await waitFor("the wrong password to be refused", async () => (await board.getByTestId("viewer-error").count()) === 1, 10_000);
+  assert.equal(await text(board, "viewer-error"), "Wrong password.");
+  await board.getByTestId("viewer-password").fill(PASSWORD);
+  await board.getByTestId("viewer-submit").click();
+  await waitFor("the board after signing in", async () => (await board.getByTestId("board-state").count()) === 1 && (await text(board, "board-state")) === "live", 20_000);
+
+  // A new camera: name it and make a link; the link carries a pairing token, the QR code encodes the same link.
+  await board.getByTestId("pair-name").fill("Phone at the door");
+  await board.getByTestId("pair-create").click();
+  const link = await waitFor("a pairing link", async () => (await board.getByTestId("pair-link").count()) === 1 && board.getByTestId("pair-link").getAttribute("href"), 10_000);
+  const url = new URL(link!);
+  assert.match(url.searchParams.get("token") ?? "", /^hp_[A-Za-z0-9_-]{43}$/);
+  assert.equal(await board.getByTestId("pair-qr").getAttribute("data-url"), link);
+  assert.ok(!(await text(board, "pair-link")).includes(url.searchParams.get("token")!), "the shown link hides the token");
+  await board.getByTestId("pair-panel").screenshot({ path: join(shots, "count-page-pair.png") });
+  const cameraId = url.searchParams.get("camera")!;
+
+  // Another device (its own storage) without the token is refused with a readable message.
+  const phone = await browser.newContext({ viewport: { width: 420, height: 860 } });
+  const stranger = await phone.newPage();
+  await stranger.goto(`${web.url}/capture?camera=${cameraId}`);
+  await stranger.getByTestId("capture-start").click();
+  await waitFor("the unpaired device's error", async () => (await stranger.getByTestId("capture-error").count()) === 1, 20_000);
+  assert.match(await text(stranger, "capture-error"), /may not capture yet.*not paired/);
+  assert.notEqual(await text(stranger, "capture-state"), "live");
+  await stranger.close();
+
+  // The pairing link: capture starts, the token leaves the address bar but is remembered.
+  const paired = await phone.newPage();
+  await paired.goto(`${link}&autostart=1`);
+  await waitFor("the paired phone live", async () => (await text(paired, "capture-state")) === "live", 30_000);
+  assert.equal(new URL(paired.url()).searchParams.get("token"), null);
+  await waitFor("acks for the paired phone", async () => (await acks(paired)) >= 3, 30_000);
+  const tile = board.locator(`[data-testid="camera-tile"][data-camera-id="${cameraId}"]`);
+  await waitFor("the camera online on the count page", async () => (await tile.count()) === 1 && (await tile.getByTestId("tile-online").textContent()) === "online", 20_000);
+  await paired.getByTestId("capture-stop").click();
+  await paired.goto(`${web.url}/capture?autostart=1`);
+  await waitFor("live again from the remembered token", async () => (await text(paired, "capture-state")) === "live", 30_000);
+  await paired.getByTestId("capture-stop").click();
+
+  // Revoke on the camera page: the next session of the phone is refused.
+  await board.goto(`${web.url}/cameras/${cameraId}`);
+  await board.getByTestId("camera-revoke").click();
+  await waitFor("the revoke message", async () => (await board.getByTestId("camera-revoke-message").count()) === 1, 10_000);
+  assert.match(await text(board, "camera-revoke-message"), /^Revoked 1 pairing link\./);
+  await paired.getByTestId("capture-start").click();
+  await waitFor("the revoked device's error", async () => /pairing token is not valid/.test(await text(paired, "capture-error")), 20_000);
+  await phone.close();
+  await viewer.close();
+});
