@@ -39,7 +39,7 @@ test("a person standing on the line is counted once, thanks to the dead band", (
   const scene = play([stopper], 10, 9000);
   assert.deepEqual(scene.totals, totals({ entered: 1, exited: 1, crossedIn: 1 }));
   const noBand = play([stopper], 10, 9000, 0);
-  assert.equal(noBand.totals.crossedOut, 1, "without a dead band the jitter counts a false crossing out");
+  assert.ok(noBand.totals.crossedOut >= 1, "without a dead band the jitter counts false crossings out");
 });
 
 test("a person who stops on the line and turns back is not counted", () => {
@@ -91,10 +91,12 @@ test("a track seen twice (never confirmed) counts nothing, even if it crosses", 
   assert.deepEqual(scene.totals, totals({}));
 });
 
-test("walking back and forth across the line counts once per direction", () => {
+test("walking back and forth across the line counts every pass, or once per direction with everyCrossing false", () => {
   const pacer: WalkerScript = {
     width: 0.1, height: 0.3,
     path: [0.9, 0.3, 0.8, 0.3, 0.8, 0.3].map((y, i) => ({ t: i * 1000, x: 0.5, y })),
   };
-  assert.deepEqual(play([pacer], 10, 8000).totals, totals({ entered: 1, exited: 1, crossedIn: 1, crossedOut: 1 }));
+  assert.deepEqual(play([pacer], 10, 8000).totals, totals({ entered: 1, exited: 1, crossedIn: 3, crossedOut: 2 }));
+  const once = runScene({ fps: 10, endMs: 8000, walkers: [pacer], counter: createPeopleCounter({ line, everyCrossing: false }) });
+  assert.deepEqual(once.totals, totals({ entered: 1, exited: 1, crossedIn: 1, crossedOut: 1 }));
 });

@@ -42,14 +42,22 @@ test("inView is the median of recent frames, counting confirmed tracks seen with
   assert.deepEqual(views, [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0]);
 });
 
-test("crossings count once per direction per track, towards the in side as cross_in", () => {
-  const counter = createPeopleCounter({ line });
+test("every crossing counts by default, towards the in side as cross_in", () => {
+  const ys = [0.8, 0.4, 0.8, 0.4, 0.8];
+  const results = feed(createPeopleCounter({ line }), ys.map((y, i) => frame(i * 100, [person(1, 0.5, y)])));
+  assert.deepEqual(kinds(results), ["cross_in:1@100", "cross_out:1@200", "cross_in:1@300", "cross_out:1@400"]);
+  assert.equal(results.at(-1)!.totals.crossedIn, 2);
+  assert.equal(results.at(-1)!.totals.crossedOut, 2);
+});
+
+test("with everyCrossing false, crossings count once per direction per track", () => {
+  const counter = createPeopleCounter({ line, everyCrossing: false });
   const ys = [0.8, 0.4, 0.8, 0.4, 0.8];
   const results = feed(counter, ys.map((y, i) => frame(i * 100, [person(1, 0.5, y)])));
   assert.deepEqual(kinds(results), ["cross_in:1@100", "cross_out:1@200"]);
   assert.equal(results.at(-1)!.totals.crossedIn, 1);
   assert.equal(results.at(-1)!.totals.crossedOut, 1);
-  const flipped = createPeopleCounter({ line: { ...line, inSideLeft: false } });
+  const flipped = createPeopleCounter({ line: { ...line, inSideLeft: false }, everyCrossing: false });
   assert.deepEqual(kinds(feed(flipped, ys.slice(0, 2).map((y, i) => frame(i * 100, [person(1, 0.5, y)])))), ["cross_out:1@100"]);
 });
 
@@ -116,7 +124,7 @@ test("setLine applies from the next update and forgets what was learned against 
 });
 
 test("re-sending the same line keeps per-track memory, so back-and-forth is still counted once per direction", () => {
-  const counter = createPeopleCounter({ line });
+  const counter = createPeopleCounter({ line, everyCrossing: false });
   const ys = [0.8, 0.3, 0.8, 0.3, 0.8];
   const results = ys.map((y, i) => {
     counter.setLine({ ...line });

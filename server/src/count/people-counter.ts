@@ -8,7 +8,10 @@
  *   frames), then the median of the last `inViewWindow` frames.
  * - crossings: a track's anchor point (bottom-centre by default) changes side
  *   of the line, beyond a dead band, and the move passes between a and b.
- *   Counted at most once per direction per track. A crossing made while the
+ *   Every such change counts (the dead band is the hysteresis: a side counts
+ *   only once the anchor is clearly off the line, so jitter while standing on
+ *   it never does); `everyCrossing: false` counts at most one per direction
+ *   per track instead. A crossing made while the
  *   track is still tentative is held and counted when it is confirmed (fast
  *   walkers at low fps cross before confirmation); if it never is, it never
  *   counts. Only matched positions are used, never predicted ones.
@@ -38,8 +41,9 @@ export interface PeopleCounterConfig {
   /** The smallest half-width of that band, normalized units (for tiny, far-away boxes). Default 0.004. */
   readonly minDeadBand?: number;
   /**
-   * Count every crossing of a track instead of at most one per direction
-   * (someone walking back and forth then counts each time). Default false.
+   * Count every crossing of a track, as a person counting by eye does:
+   * someone walking back and forth counts each time. false counts at most one
+   * per direction per track. Default true.
    */
   readonly everyCrossing?: boolean;
   /** Frames over which inView is the median. Default 5. */
@@ -65,6 +69,7 @@ export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
   const minDeadBand = config.minDeadBand ?? 0.004;
   const inViewWindow = config.inViewWindow ?? 5;
   const visibleMaxMisses = config.visibleMaxMisses ?? 1;
+  const everyCrossing = config.everyCrossing ?? true;
   if (!(deadBand >= 0)) throw new RangeError("PeopleCounterConfig.deadBand must be >= 0");
   if (!(minDeadBand >= 0)) throw new RangeError("PeopleCounterConfig.minDeadBand must be >= 0");
   if (!(Number.isInteger(inViewWindow) && inViewWindow >= 1)) throw new RangeError("PeopleCounterConfig.inViewWindow must be an integer >= 1");
@@ -106,7 +111,7 @@ export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
     if (side === "on") return;
     if (m.side !== undefined && m.at !== undefined && side !== m.side && crossesSegment(line, m.at, p)) {
       const isIn = side === inSide(line);
-      if (config.everyCrossing || (isIn ? !m.countedIn : !m.countedOut)) {
+      if (everyCrossing || (isIn ? !m.countedIn : !m.countedOut)) {
         if (isIn) m.countedIn = true;
         else m.countedOut = true;
         const event: CountEvent = { kind: isIn ? "cross_in" : "cross_out", trackId: track.id, timeMs };

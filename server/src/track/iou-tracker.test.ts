@@ -81,7 +81,8 @@ test("a confirmed track survives a gap shorter than maxAgeMs and is lost exactly
     ...straightWalk({ x: 0.1, y: 0.8 }, { x: 0.7, y: 0.8 }, 0, 3000),
     hidden: (frame: number) => frame >= 10 && frame < 18, // 800 ms unseen
   };
-  const scene = runScene({ fps: 10, endMs: 5000, walkers: [walker] });
+  // Without stitching a track is lost as soon as it is unmatched for more than maxAgeMs.
+  const scene = runScene({ fps: 10, endMs: 5000, walkers: [walker], tracker: createIouTracker({ stitchMs: 0 }) });
   assert.deepEqual(new Set(matchedIds(scene).flat()), new Set([1]));
   const lost = scene.updates.filter((u) => u.lost.length > 0);
   assert.equal(lost.length, 1);
@@ -90,6 +91,14 @@ test("a confirmed track survives a gap shorter than maxAgeMs and is lost exactly
   const missed = scene.updates[15]!.tracks[0]!;
   assert.equal(missed.misses, 6);
   assert.ok(missed.box.x > walkerAt(walker, 900)!.x + 0.05, "a missed track's box is predicted forward");
+  // By default a track that vanished inside the frame waits to be stitched, until its prediction leaves the frame...
+  const lostWhenOut = runScene({ fps: 10, endMs: 8000, walkers: [walker] }).updates.filter((u) => u.lost.length > 0);
+  assert.deepEqual(lostWhenOut.map((u) => u.timeMs), [4600], "centre 0.7 + 0.2 per s: beyond x = 1 after 1.6 s");
+  // ...or for stitchMs more than maxAgeMs.
+  const slow = { ...straightWalk({ x: 0.1, y: 0.8 }, { x: 0.4, y: 0.8 }, 0, 3000), hidden: walker.hidden };
+  const waiting = runScene({ fps: 10, endMs: 8000, walkers: [slow] });
+  assert.deepEqual(waiting.updates.filter((u) => u.lost.length > 0).map((u) => u.timeMs), [3000 + 1000 + 3000 + 100]);
+  assert.ok(waiting.updates[60]!.tracks.some((t) => t.id === 1), "still listed while it may be stitched");
 });
 
 test("a detection flickering every other frame is confirmed as one track", () => {
@@ -163,5 +172,16 @@ test("invalid config is rejected", () => {
   assert.throws(() => createIouTracker({ lowScore: 0.6, highScore: 0.5 }), RangeError);
   assert.throws(() => createIouTracker({ maxSpeed: -1 }), RangeError);
   assert.throws(() => createIouTracker({ gateHorizonMs: Number.NaN }), RangeError);
+  assert.throws(() => createIouTracker({ stitchMs: -1 }), RangeError);
+  assert.throws(() => createIouTracker({ stitchSizeRatio: 0.9 }), RangeError);
+  assert.throws(() => createIouTracker({ minHeight: 2 }), RangeError);
   assert.equal(defaultIouTrackerConfig.minHits, 3);
+});
+
+test("boxes shorter than minHeight (far-away clutter such as traffic cones) never start a track", () => {
+  const cone: Detection = { x: 0.2, y: 0.3, width: 0.02, height: 0.025, score: 0.9 };
+  const tracker = createIouTracker();
+  const updates = [0, 100, 200, 300].map((t) => tracker.update([cone], t));
+  assert.ok(updates.every((u) => u.tracks.length === 0 && u.assignments[0] === 0));
+  assert.equal(createIouTracker({ minHeight: 0 }).update([cone], 0).assignments[0], 1);
 });

@@ -6,9 +6,14 @@
  * velocity; (2) high-score detections are matched to all tracks by IoU, with a
  * centre-distance fallback (gate scaled by box height and elapsed time, up
  * to a horizon) for fast movers whose boxes no longer overlap; (3) low-score
- * detections are matched to the tracks left over, by IoU only; (4) unmatched
- * high-score detections start tentative tracks, unless they duplicate a
- * matched box.
+ * detections are matched to the tracks left over, by IoU only; (4) high-score
+ * detections still unmatched are stitched to confirmed tracks unseen for a
+ * while if near their path (`track-stitching.ts`); (5) the rest start
+ * tentative tracks, unless they duplicate a matched box.
+ *
+ * A confirmed track unmatched for `maxAgeMs` leaves stages 1-3 and is lost,
+ * unless it vanished inside the frame: then it stays (still listed, with its
+ * misses growing, so the counter keeps its line side) for `stitchMs` more.
  *
  * Matching is greedy on a sorted cost list, not Hungarian: the detector reports
  * at most ~10 people, the gates leave few ambiguous pairs, and with IoU costs
@@ -18,59 +23,12 @@
  */
 import type { Box, Detection } from "../detect/detector.ts";
 import type { Track, TrackUpdate, Tracker } from "./track-types.ts";
+import type { IouTrackerConfig } from "./iou-tracker-config.ts";
 import { boxCentre, centreDistance, iou, shiftBox } from "./box-math.ts";
+import { defaultIouTrackerConfig, validateIouTrackerConfig } from "./iou-tracker-config.ts";
+import { stitchCost, walkedOut } from "./track-stitching.ts";
 
-/** Tuning of {@link createIouTracker}; every field has a default. */
-export interface IouTrackerConfig {
-  /** Detections scoring at least this are "high": matched first, and the only ones that start tracks. Default 0.5. */
-  readonly highScore: number;
-  /** Detections scoring below this are ignored entirely. Default 0.1. */
-  readonly lowScore: number;
-  /** Least IoU between a predicted box and a high-score detection to match. Default 0.2 (ByteTrack's 0.8 cost). */
-  readonly minIou: number;
-  /** Least IoU for a low-score detection (second stage, no distance fallback). Default 0.4. */
-  readonly minIouLow: number;
-  /**
-   * Fastest plausible unexplained motion of a box centre, in box heights per
-   * second. When IoU is below `minIou`, a detection may still match if its
-   * centre lies within `maxSpeed * height * elapsed` of the predicted centre,
-   * elapsed being the time since the track's last match (up to `gateHorizonMs`). Also caps the velocity estimate. 0 disables both.
-   * Default 2.5 (a person ~1.7 m tall running at ~4 m/s).
-   */
-  readonly maxSpeed: number;
-  /**
-   * The distance gate grows with the time since a track's last match up to
-   * this horizon, ms; a track unseen for longer must be found again by IoU
-   * with its predicted box. Default 500 (covers one frame at 2 fps; larger
-   * horizons let long-missed tracks grab other people nearby).
-   */
-  readonly gateHorizonMs: number;
-  /** Matched detections a track needs before it is confirmed. Default 3. */
-  readonly minHits: number;
-  /** A confirmed track is lost once unmatched for longer than this, ms. Default 1000. */
-  readonly maxAgeMs: number;
-  /** A tentative track is dropped after more consecutive misses than this. Default 1. */
-  readonly maxTentativeMisses: number;
-  /** Weight of the newest velocity measurement, 0..1 (exponential smoothing). Default 0.5. */
-  readonly velocitySmoothing: number;
-  /** An unmatched detection overlapping a matched one by at least this IoU is a duplicate box. Default 0.7. */
-  readonly duplicateIou: number;
-}
-
-/** The defaults of {@link IouTrackerConfig}. */
-export const defaultIouTrackerConfig: IouTrackerConfig = Object.freeze({
-  highScore: 0.5,
-  lowScore: 0.1,
-  minIou: 0.2,
-  minIouLow: 0.4,
-  maxSpeed: 2.5,
-  gateHorizonMs: 500,
-  minHits: 3,
-  maxAgeMs: 1000,
-  maxTentativeMisses: 1,
-  velocitySmoothing: 0.5,
-  duplicateIou: 0.7,
-});
+export { defaultIouTrackerConfig, type IouTrackerConfig } from "./iou-tracker-config.ts";
 
 // A distance-only match between boxes of very different size is a different person.
 const MAX_HEIGHT_RATIO = 2;
@@ -96,26 +54,38 @@ interface Candidate {
 /** Creates a tracker; `config` overrides the defaults field by field. Throws RangeError on invalid values. */
 export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracker {
   const cfg: IouTrackerConfig = { ...defaultIouTrackerConfig, ...config };
-  validate(cfg);
+  validateIouTrackerConfig(cfg);
+  const gate = { radius: cfg.stitchRadius, sizeRatio: cfg.stitchSizeRatio };
   let nextId = 1;
   let states: TrackState[] = [];
 
   return {
     update(detections: readonly Detection[], timeMs: number): TrackUpdate {
       const predicted = states.map((s) => predictBox(s, timeMs));
+      const unseenMs = states.map((s) => timeMs - s.lastMatchMs);
+      // Past maxAgeMs a prediction has drifted too far for overlap to mean anything; only stitching may revive it.
+      const byOverlap = states.map((s, t) => !s.confirmed || unseenMs[t]! <= cfg.maxAgeMs);
+      const byStitch = states.map((s, t) => s.confirmed && unseenMs[t]! > cfg.gateHorizonMs);
       const trackOf = new Array<number>(states.length).fill(-1);
       const assignments = new Array<number>(detections.length).fill(0);
+      const holderOf = new Array<number>(detections.length).fill(-1);
       const high: number[] = [];
       const low: number[] = [];
       detections.forEach((d, i) => {
+        if (d.height < cfg.minHeight) return;
         if (d.score >= cfg.highScore) high.push(i);
         else if (d.score >= cfg.lowScore) low.push(i);
       });
 
-      const match = (dets: readonly number[], costOf: (t: number, d: number) => number | undefined): void => {
+      const merged = new Array<boolean>(states.length).fill(false);
+      /** Greedy best-first pairing; `takeTentative` lets a pair take a detection from a tentative track, which then merges away. */
+      const match = (
+        eligible: readonly boolean[], dets: readonly number[], costOf: (t: number, d: number) => number | undefined,
+        takeTentative = false,
+      ): void => {
         const candidates: Candidate[] = [];
         for (let t = 0; t < states.length; t++) {
-          if (trackOf[t] !== -1) continue;
+          if (trackOf[t] !== -1 || !eligible[t]) continue;
           for (const d of dets) {
             const cost = costOf(t, d);
             if (cost !== undefined) candidates.push({ track: t, det: d, cost });
@@ -123,20 +93,37 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         }
         candidates.sort((p, q) => p.cost - q.cost || p.track - q.track || p.det - q.det);
         for (const c of candidates) {
-          if (trackOf[c.track] !== -1 || assignments[c.det] !== 0) continue;
+          const holder = holderOf[c.det]!;
+          if (trackOf[c.track] !== -1 || (holder !== -1 && !(takeTentative && !states[holder]!.confirmed))) continue;
+          if (holder !== -1) {
+            trackOf[holder] = -1;
+            merged[holder] = true;
+          }
           trackOf[c.track] = c.det;
-          assignments[c.det] = states[c.track]!.id;
+          holderOf[c.det] = c.track;
         }
       };
-      match(high, (t, d) => highCost(cfg, states[t]!, predicted[t]!, detections[d]!, timeMs));
-      match(low, (t, d) => {
+      match(byOverlap, high, (t, d) => highCost(cfg, states[t]!, predicted[t]!, detections[d]!, timeMs));
+      match(byOverlap, low, (t, d) => {
         const overlap = iou(predicted[t]!, detections[d]!);
         return overlap >= cfg.minIouLow ? 1 - overlap : undefined;
+      });
+      // A person re-found after a miss may already have started a tentative track; stitching takes it over.
+      const held = detections.filter((_, i) => holderOf[i] !== -1 && states[holderOf[i]!]!.confirmed);
+      const fresh = high.filter((d) => {
+        const h = holderOf[d]!;
+        // A second box on a tracked person must not revive a lost track next to it.
+        return (h === -1 || !states[h]!.confirmed) && !held.some((m) => iou(m, detections[d]!) >= cfg.duplicateIou);
+      });
+      match(byStitch, fresh, (t, d) => stitchCost(gate, states[t]!, detections[d]!, timeMs), true);
+      holderOf.forEach((t, d) => {
+        if (t !== -1) assignments[d] = states[t]!.id;
       });
 
       const confirmed: number[] = [];
       states.forEach((s, t) => {
         const d = trackOf[t]!;
+        if (merged[t]) return;
         if (d === -1) s.misses += 1;
         else hit(cfg, s, detections[d]!, timeMs);
         if (!s.confirmed && s.hits >= cfg.minHits) {
@@ -160,8 +147,11 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
       }
 
       const lost: Track[] = [];
-      states = states.filter((s) => {
-        if (s.confirmed && timeMs - s.lastMatchMs > cfg.maxAgeMs) {
+      states = states.filter((s, t) => {
+        if (merged[t]) return false;
+        const unseen = timeMs - s.lastMatchMs;
+        const gone = unseen > cfg.maxAgeMs + cfg.stitchMs || cfg.stitchRadius === 0 || walkedOut(s, timeMs);
+        if (s.confirmed && unseen > cfg.maxAgeMs && gone) {
           lost.push(snapshot(s, timeMs));
           return false;
         }
@@ -223,25 +213,4 @@ function snapshot(s: TrackState, timeMs: number): Track {
 
 function toBox(d: Box): Box {
   return { x: d.x, y: d.y, width: d.width, height: d.height };
-}
-
-function validate(cfg: IouTrackerConfig): void {
-  const unit = ["highScore", "lowScore", "velocitySmoothing", "duplicateIou"] as const;
-  for (const key of unit) {
-    const v = cfg[key];
-    if (!(v >= 0 && v <= 1)) throw new RangeError(`IouTrackerConfig.${key} must be within 0..1, got ${v}`);
-  }
-  // An IoU threshold of 0 would pair every track with every detection.
-  for (const key of ["minIou", "minIouLow"] as const) {
-    const v = cfg[key];
-    if (!(v > 0 && v <= 1)) throw new RangeError(`IouTrackerConfig.${key} must be within (0, 1], got ${v}`);
-  }
-  if (!(cfg.lowScore <= cfg.highScore)) throw new RangeError("IouTrackerConfig.lowScore must not exceed highScore");
-  if (!(cfg.maxSpeed >= 0)) throw new RangeError(`IouTrackerConfig.maxSpeed must be >= 0, got ${cfg.maxSpeed}`);
-  if (!(Number.isInteger(cfg.minHits) && cfg.minHits >= 1)) throw new RangeError("IouTrackerConfig.minHits must be an integer >= 1");
-  if (!(cfg.maxAgeMs >= 0)) throw new RangeError("IouTrackerConfig.maxAgeMs must be >= 0");
-  if (!(cfg.gateHorizonMs >= 0)) throw new RangeError("IouTrackerConfig.gateHorizonMs must be >= 0");
-  if (!(Number.isInteger(cfg.maxTentativeMisses) && cfg.maxTentativeMisses >= 0)) {
-    throw new RangeError("IouTrackerConfig.maxTentativeMisses must be an integer >= 0");
-  }
 }

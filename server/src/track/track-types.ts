@@ -18,7 +18,11 @@ export interface Track {
 export interface TrackUpdate {
   /** Frame time, ms (as passed to the tracker). */
   readonly timeMs: number;
-  /** Tracks alive after this frame (confirmed and tentative, matched or briefly missed). */
+  /**
+   * Tracks alive after this frame: confirmed and tentative, matched or missed,
+   * including confirmed tracks unseen for seconds that may still be re-found
+   * (their `misses` tell how long; their box is a prediction).
+   */
   readonly tracks: readonly Track[];
   /** Ids of tracks confirmed in this frame (each id appears here exactly once in its life). */
   readonly confirmed: readonly number[];
