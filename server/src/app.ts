@@ -46,10 +46,14 @@ export interface HeadcountServer {
   readonly store: Store;
 }
 
-const defaultTracking: TrackingFactory = {
-  createTracker: () => createIouTracker(),
-  createCounter: (line) => createPeopleCounter({ line }),
-};
+/** The tracker and counter of a camera, as configured. */
+function defaultTracking(config: ServerConfig): TrackingFactory {
+  const everyCrossing = config.crossings === "every";
+  return {
+    createTracker: () => createIouTracker(),
+    createCounter: (line) => createPeopleCounter({ line, everyCrossing }),
+  };
+}
 
 /**
  * The one composition root: builds the worker pool, registries, pipeline and
@@ -82,7 +86,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     onlineCameras: () => cameras.list(Date.now()).filter((c) => c.online).length,
     workers: () => pool.stats(),
   });
-  const pipeline = new FramePipeline(pool, cameras, store, deps.tracking ?? defaultTracking, log, metrics);
+  const pipeline = new FramePipeline(pool, cameras, store, deps.tracking ?? defaultTracking(config), log, metrics);
   const sessions = new SessionRegistry({
     maxSessions: config.limits.maxSessions,
     ackHistory: config.ackHistory,

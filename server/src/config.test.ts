@@ -17,6 +17,9 @@ test("values are parsed and checked", () => {
   assert.equal(c.grpcPort, 6000);
   assert.equal(c.grpcWebPort, null);
   assert.deepEqual(c.corsOrigins, ["https://a.example", "https://b.example"]);
+  assert.equal(c.crossings, "every");
+  assert.equal(loadConfig({ HEADCOUNT_CROSSINGS: "once" }).crossings, "once");
+  assert.throws(() => loadConfig({ HEADCOUNT_CROSSINGS: "twice" }), /HEADCOUNT_CROSSINGS/);
 });
 
 test("an unknown HEADCOUNT_ variable is rejected by name", () => {

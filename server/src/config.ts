@@ -33,6 +33,7 @@ const envSchema = z
     HEADCOUNT_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
     HEADCOUNT_SCORE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.4),
     HEADCOUNT_TILING: z.enum(["on", "off"]).default("off"),
+    HEADCOUNT_CROSSINGS: z.enum(["every", "once"]).default("every"),
     HEADCOUNT_MAX_PEOPLE: positiveInt.max(100).default(25),
     HEADCOUNT_MAX_FRAME_BYTES: positiveInt.default(2 * 1024 * 1024),
     HEADCOUNT_MAX_PIXELS: positiveInt.default(3840 * 2160),
@@ -69,6 +70,8 @@ export interface ServerConfig {
   readonly scoreThreshold: number;
   /** Detect on two overlapping square tiles of wide frames: finds smaller people, at twice the cost. */
   readonly tiling: boolean;
+  /** "every": each crossing counts (a dead band stops jitter); "once": at most once per direction per track. */
+  readonly crossings: "every" | "once";
   readonly maxPeople: number;
   readonly limits: {
     readonly maxFrameBytes: number;
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workers: e.HEADCOUNT_WORKERS,
     scoreThreshold: e.HEADCOUNT_SCORE_THRESHOLD,
     tiling: e.HEADCOUNT_TILING === "on",
+    crossings: e.HEADCOUNT_CROSSINGS,
     maxPeople: e.HEADCOUNT_MAX_PEOPLE,
     limits: {
       maxFrameBytes: e.HEADCOUNT_MAX_FRAME_BYTES,
