@@ -12,7 +12,7 @@ import { rpcCode } from "../support/waiting.ts";
 import { seededRandom } from "../support/seeded-random.ts";
 
 /** Codes a bad request may get; anything else (INTERNAL, UNKNOWN, a hang) is a defect. */
-const PRECISE = new Set(["OK", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND", "ALREADY_EXISTS"]);
+const PRECISE = new Set(["OK", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND", "ALREADY_EXISTS", "UNAUTHENTICATED"]);
 const REQUESTS_PER_TRANSPORT = 1_000;
 
 let ts: TestServer;
@@ -72,6 +72,11 @@ async function fuzz(client: CaptureServiceClient, seed: number): Promise<Map<str
     const s = roll < 0.8 ? seq++ : roll < 0.88 ? Math.max(1, seq - 1 - Math.floor(r() * 5)) : roll < 0.92 ? 0 : 2 ** 32 - 1 - Math.floor(r() * 10);
     const capturedAtMs = r() < 0.05 ? Number.MAX_SAFE_INTEGER : r() < 0.05 ? -1 : Date.now();
     const meta: Record<string, string> = r() < 0.03 ? { "x-junk": "j".repeat(6000) } : {};
+    // Credentials: mostly the session's own (added by the client), some missing, wrong or malformed.
+    const auth = r();
+    if (auth < 0.02) meta["authorization"] = "";
+    else if (auth < 0.04) meta["authorization"] = `Bearer ${open.sessionToken.slice(0, -1)}x`;
+    else if (auth < 0.05) meta["authorization"] = `Basic ${"%".repeat(Math.floor(r() * 600))}`;
     const code = await rpcCode(
       client.uploadFrame({ sessionId, frame: { seq: s, capturedAtMs, jpeg, width: Math.floor(r() * 70000), height: 360 } }, { meta, timeout: 10_000 }),
     );
@@ -103,6 +108,10 @@ test("2,000 mutated uploads over native gRPC and gRPC-Web get precise statuses; 
   stop = true;
   await wellBehaved;
   console.log(`fuzz: native ${JSON.stringify(Object.fromEntries(native))}; grpc-web ${JSON.stringify(Object.fromEntries(web))}; well-behaved session: ${sent} frames, ${acks.length} acks`);
+  for (const codes of [native, web]) {
+    // Every kind of bad input was really exercised (a fuzz that stopped mutating would pass silently).
+    for (const code of ["INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND", "UNAUTHENTICATED", "OK"]) assert.ok((codes.get(code) ?? 0) > 0, code);
+  }
   assert.equal(acks.length, sent, "every frame of the well-behaved session was acked");
   assert.ok(acks.every((a) => a.status === FrameStatus.PROCESSED), "and processed");
   assert.deepEqual(acks.map((a) => a.seq), Array.from({ length: sent }, (_, i) => i + 1));
