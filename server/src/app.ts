@@ -4,6 +4,7 @@ import { AccessService as AccessServiceInfo } from "@headcount/proto/access";
 import { CaptureService as CaptureServiceInfo } from "@headcount/proto/capture";
 import { CountService as CountServiceInfo } from "@headcount/proto/count";
 import { AccessControl } from "./access/access-control.ts";
+import { writeLocalCaptureToken } from "./access/local-capture-token.ts";
 import { CameraRegistry } from "./camera/camera-registry.ts";
 import type { ServerConfig } from "./config.ts";
 import { createPeopleCounter } from "./count/people-counter.ts";
@@ -74,6 +75,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
 
   const store = openSqliteStore({ dataDir: config.dataDir });
   const access = await AccessControl.create(config.access, store.access);
+  // For a CLI sender on this machine (see local-capture-token.ts); never logged.
+  if (config.access.captureAuth) log.info({ path: writeLocalCaptureToken(config.dataDir, access.localCaptureToken) }, "local capture token written");
   if (config.access.captureAuth && !config.access.viewerPassword) {
     log.warn("no HEADCOUNT_VIEWER_PASSWORD: anyone who can open the count page can watch counts and pair cameras");
   }

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RpcError, type RpcOptions } from "@protobuf-ts/runtime-rpc";
 import { ReceiptStatus } from "@headcount/proto/capture";
 import { extractJpegFrames } from "../support/footage-frames.ts";
-import { oneByOneVideo } from "../support/paths.ts";
+import { oneByOneVideo, repoRoot } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { rpcCode } from "../support/waiting.ts";
 
@@ -206,4 +209,23 @@ test("SignIn on a server without a viewer password says that none is needed", as
   t.after(() => ts.stop());
   const answer = await failure(ts.bare.native.access.signIn({ password: "x" }).response);
   assert.equal(answer.code, "FAILED_PRECONDITION");
+});
+
+test("on the server's own machine the CLI finds the local capture token (a 0600 file in the data directory) and needs no --token", async (t) => {
+  const ts = await startTestServer({ config: { access: { captureAuth: true, captureToken: undefined, viewerPassword: undefined, viewerTokenTtlMs: 60_000 } } });
+  t.after(() => ts.stop());
+  const file = join(ts.config.dataDir, "capture-token");
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const token = readFileSync(file, "utf8").trim();
+  assert.equal(await rpcCode(ts.bare.native.capture.openSession({ cameraId: "any-camera", cameraName: "" }, bearer(token)).response), "OK");
+  const folder = mkdtempSync(join(tmpdir(), "headcount-local-token-"));
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  writeFileSync(join(folder, "frame-001.jpg"), frame);
+  const run = (env: NodeJS.ProcessEnv) =>
+    promisify(execFile)(process.execPath, ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `127.0.0.1:${ts.grpcPort}`, "--camera", "local-cli", "--json", "--quiet", folder], {
+      cwd: repoRoot,
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("HEADCOUNT_"))), ...env },
+    }).then((r) => JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { acked: number }, (e: { stderr?: string }) => e.stderr ?? String(e));
+  assert.equal(((await run({ HEADCOUNT_DATA_DIR: ts.config.dataDir })) as { acked: number }).acked, 1);
+  assert.match(String(await run({ HEADCOUNT_DATA_DIR: folder })), /UNAUTHENTICATED|not paired/, "without the file the CLI is refused");
 });

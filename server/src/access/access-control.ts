@@ -46,13 +46,16 @@ export class AccessControl {
     private readonly settings: AccessSettings,
     private readonly store: AccessStore,
     private readonly viewerKey: Uint8Array | undefined,
+    /** See local-capture-token.ts. */
+    readonly localCaptureToken: string,
   ) {}
 
-  /** Loads (or makes, on first start) the secret that signs viewer tokens. */
+  /** Loads (or makes, on first start) the secret that signs viewer tokens and the local capture token. */
   static async create(settings: AccessSettings, store: AccessStore): Promise<AccessControl> {
     const password = settings.viewerPassword;
     const key = password === undefined ? undefined : viewerKey(await store.secret("viewer-token-key", () => randomBytes(32).toString("base64url")), password);
-    return new AccessControl(settings, store, key);
+    const local = await store.secret("local-capture-token", () => newToken("hl_"));
+    return new AccessControl(settings, store, key, local);
   }
 
   get policy(): AccessPolicy {
@@ -71,6 +74,7 @@ export class AccessControl {
     }
     const shared = this.settings.captureToken;
     if (shared !== undefined && sameSecret(token, shared)) return;
+    if (sameSecret(token, this.localCaptureToken)) return;
     const paired = await this.store.pairedCamera(sha256Hex(token));
     if (paired === null) throw new DomainError("UNAUTHENTICATED", "the pairing token is not valid (revoked, or from another server): pair this camera again from the count page");
     if (paired !== cameraId) throw new DomainError("PERMISSION_DENIED", `this pairing token is for camera ${paired}, not ${cameraId}`);

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { FrameStatus } from "@headcount/proto/types";
 import { cameraFrames, folderFrames, videoFrames, type SourceFrame } from "./jpeg-sources.ts";
 import { sendFrames } from "./frame-sender.ts";
+import { readLocalCaptureToken } from "../access/local-capture-token.ts";
 
 const USAGE = `Usage: npm run send -- [options] <video file | folder of JPEGs | /dev/videoN>
 
@@ -14,7 +15,9 @@ Options:
   --camera ID          camera id (default cli-<hostname-free random>)
   --name NAME          camera display name
   --token TOKEN        the camera's pairing token (from a pairing link's token=) or the
-                       server's shared capture token; default: $HEADCOUNT_CAPTURE_TOKEN
+                       server's shared capture token; default: $HEADCOUNT_CAPTURE_TOKEN, else,
+                       for a server on this machine, its local token file
+                       ($HEADCOUNT_DATA_DIR, server/data or data: capture-token)
   --fps N              frames per second taken from the source (default 10)
   --width N            resize to this width, 0 keeps the source size (default 640)
   --quality N          ffmpeg JPEG quality 2 (best) .. 31 (default 4)
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     target: values.server,
     cameraId,
     cameraName: values.name || cameraId,
-    token: values.token || process.env.HEADCOUNT_CAPTURE_TOKEN || undefined,
+    token: values.token || process.env.HEADCOUNT_CAPTURE_TOKEN || localToken(values.server),
     pace,
     window,
     line: values.line ? parseLine(values.line) : undefined,
@@ -122,3 +125,11 @@ main().catch((err: unknown) => {
   console.error(`headcount send: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
+
+/** The local capture token of a server on this machine (loopback targets only), if one can be read. */
+function localToken(target: string): string | undefined {
+  const host = target.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  if (!["127.0.0.1", "localhost", "::1"].includes(host)) return undefined;
+  const dirs = [process.env.HEADCOUNT_DATA_DIR, "server/data", "data"].filter((d): d is string => Boolean(d));
+  return readLocalCaptureToken(dirs);
+}
