@@ -9,7 +9,7 @@ import { GrpcTransport } from "@protobuf-ts/grpc-transport";
 import { GrpcWebFetchTransport } from "@protobuf-ts/grpcweb-transport";
 import { createServer, type HeadcountServer, type ServerDeps } from "../../server/src/app.ts";
 import { loadConfig, type ServerConfig } from "../../server/src/config.ts";
-import { createLogger } from "../../server/src/logger.ts";
+import { createLogger, type Logger } from "../../server/src/logger.ts";
 import { autoCredentials, TEST_CAPTURE_TOKEN } from "./auto-credentials.ts";
 import { testModelPath } from "./paths.ts";
 
@@ -41,6 +41,8 @@ export interface TestServerOptions {
   readonly detector?: "none" | "mediapipe";
   readonly config?: Partial<ServerConfig>;
   readonly deps?: ServerDeps;
+  /** A logger to use instead of the silent one (tests that read the logs). */
+  readonly log?: Logger;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...options.config,
     },
   );
-  const log = createLogger((process.env.HEADCOUNT_TEST_LOG as "debug" | undefined) ?? "silent");
+  const log = options.log ?? createLogger((process.env.HEADCOUNT_TEST_LOG as "debug" | undefined) ?? "silent");
   const model = detector === "mediapipe" ? new Uint8Array(readFileSync(testModelPath)) : undefined;
   const server = await createServer(config, log, { model, modelName: basename(testModelPath, ".tflite"), ...options.deps });
   const { grpcPort, grpcWebPort, metricsPort } = await server.listen();
