@@ -24,11 +24,19 @@ interface CameraState {
   line: Line | null;
   resetAtMs: number | null;
   lastSeenAtMs: number;
+  /** When a session was last attached (a session counts as sending for a while before its first ack). */
+  attachedAtMs: number;
   /** [ackTimeMs, serverMs] of recent acks, for fps and latency; trimmed to the window. */
   readonly recent: Array<[number, number]>;
 }
 
 const WINDOW_MS = 5_000;
+/**
+ * A camera with an open session but no ack for this long shows offline: a
+ * tab closed without Stop keeps its session until the idle timeout, but the
+ * count page should not claim it is still sending. (The page sends at least 1 fps.)
+ */
+const STALE_MS = 10_000;
 /** A camera's latest frame is refreshed at most this often (a copy, in memory only). */
 const FRAME_REFRESH_MS = 1_000;
 
@@ -66,6 +74,7 @@ export class CameraRegistry {
         line: stored.line,
         resetAtMs: stored.resetAtMs,
         lastSeenAtMs: 0,
+        attachedAtMs: 0,
         recent: [],
       };
       this.cameras.set(stored.cameraId, cam);
@@ -78,9 +87,11 @@ export class CameraRegistry {
     this.emit(stored.cameraId);
   }
 
-  /** Marks a session of the camera live (it counts as online while any is). */
-  attachSession(cameraId: string, sessionId: string): void {
-    this.require(cameraId).inViewBySession.set(sessionId, 0);
+  /** Marks a session of the camera live (online while any is and acks keep coming). */
+  attachSession(cameraId: string, sessionId: string, nowMs = Date.now()): void {
+    const cam = this.require(cameraId);
+    cam.inViewBySession.set(sessionId, 0);
+    cam.attachedAtMs = nowMs;
     this.emit(cameraId);
   }
 
@@ -178,7 +189,7 @@ function view(c: CameraState, nowMs: number): CameraView {
   return {
     cameraId: c.cameraId,
     name: c.name,
-    online: c.inViewBySession.size > 0,
+    online: c.inViewBySession.size > 0 && nowMs - Math.max(c.lastSeenAtMs, c.attachedAtMs) < STALE_MS,
     totals: { ...c.totals },
     ackedFps: recent.length / (WINDOW_MS / 1000),
     latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CameraRegistry } from "./camera-registry.ts";
+
+const stored = { cameraId: "door", name: "Door", line: null, totals: { entered: 2, exited: 1, crossedIn: 0, crossedOut: 0 }, resetAtMs: null, createdAtMs: 0 };
+const online = (r: CameraRegistry, nowMs: number) => r.list(nowMs).find((c) => c.cameraId === "door")?.online;
+
+test("a camera is online while a session is attached and acks keep coming; a silent session (tab closed) shows offline after 10 s", () => {
+  const r = new CameraRegistry();
+  r.load(stored);
+  assert.equal(online(r, 0), false);
+  r.attachSession("door", "s1", 1_000);
+  assert.equal(online(r, 1_000), true, "online at once, before its first ack");
+  r.recordAck("door", 5_000, 40);
+  assert.equal(online(r, 14_999), true);
+  assert.equal(online(r, 15_000), false, "no ack for 10 s");
+  r.recordAck("door", 16_000, 40);
+  assert.equal(online(r, 16_000), true, "acks again");
+  r.detachSession("door", "s1");
+  assert.equal(online(r, 16_000), false, "no session");
+});
