@@ -33,6 +33,8 @@ function snapshot(reset: boolean): ServerSnapshot {
     pipeline: { ...server.server.pipeline.stats },
     pool: server.server.pool.stats(),
     sessions: server.server.sessions.size,
+    ackStreams: [...server.server.sessions.all()].reduce((n, s) => n + s.watcherCount, 0),
+    resources: countBy(process.getActiveResourcesInfo()),
     monotonicUs: Number(process.hrtime.bigint() / 1000n),
   };
   if (reset) {
@@ -41,6 +43,12 @@ function snapshot(reset: boolean): ServerSnapshot {
     delay.reset();
   }
   return result;
+}
+
+function countBy(names: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
 }
 
 process.on("message", (request: ServerRequest) => {
