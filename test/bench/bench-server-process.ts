@@ -20,6 +20,8 @@ export interface ServerSnapshot {
   readonly ackStreams: number;
   /** Handles and requests keeping the event loop alive, by type (process.getActiveResourcesInfo()): TCPSocketWrap, Timeout, ... */
   readonly resources: Record<string, number>;
+  /** Timers made with the global setTimeout/setInterval that have neither fired nor been cleared (unref'ed ones too). */
+  readonly liveTimers: number;
   /** When the snapshot was taken, on the clock V8's CPU profiles use (CLOCK_MONOTONIC), microseconds. */
   readonly monotonicUs: number;
 }
