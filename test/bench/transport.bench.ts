@@ -96,6 +96,8 @@ export const benchmark: Benchmark = {
       const fps = (name: string) => of(name).map((s) => s.fps);
       const ratios = of("grpc-web").map((s, i) => s.fps / (of("native")[i]?.fps ?? Number.NaN));
       const ratio = median(ratios);
+      // Pairs in which other processes took under 10% of the CPU in both halves: the cleanest this run had.
+      const quiet = ratios.filter((_, i) => (of("grpc-web")[i]?.foreign ?? 1) < 0.1 && (of("native")[i]?.foreign ?? 1) < 0.1);
       const mbps = (name: string) => fps(name).map((f) => (f * frames.meanBytes) / 1e6);
       const med = (name: string, pick: (s: Sample) => number) => fixed(median(of(name).map(pick)));
       const foreign = [...samples.values()].flat().flatMap((s) => (s.foreign === undefined ? [] : [s.foreign]));
@@ -105,7 +107,7 @@ export const benchmark: Benchmark = {
         rows: [
           { measure: `gRPC-Web: UploadFrame per frame, ${WINDOW} in flight, acks on WatchAcks`, value: `${spread(fps("grpc-web"))} frames/s, ${spread(mbps("grpc-web"))} MB/s` },
           { measure: `native gRPC: StreamFrames, ${WINDOW} in flight`, value: `${spread(fps("native"))} frames/s, ${spread(mbps("native"))} MB/s` },
-          { measure: "**gRPC-Web / native throughput**", value: `${fixed(ratio, 2)} (per round ${ratios.map((r) => fixed(r, 2)).join(" ")})`, goal: `>= ${GOAL}`, met: ratio >= GOAL },
+          { measure: "**gRPC-Web / native throughput**", value: `${fixed(ratio, 2)} (per round ${ratios.map((r) => fixed(r, 2)).join(" ")}${quiet.length ? `; quiet rounds only (n=${quiet.length}): ${fixed(median(quiet), 2)}` : ""})`, goal: `>= ${GOAL}`, met: ratio >= GOAL },
           { measure: "CPU per frame, gRPC-Web / native", value: `server ${med("grpc-web", (s) => s.serverCpuMsPerFrame)} / ${med("native", (s) => s.serverCpuMsPerFrame)} ms (gRPC-Web proxy included); client ${med("grpc-web", (s) => s.clientCpuMsPerFrame)} / ${med("native", (s) => s.clientCpuMsPerFrame)} ms` },
           { measure: "server decode per frame (worker, full 640x480, no detector), gRPC-Web / native", value: `${med("grpc-web", (s) => s.decodeMs)} / ${med("native", (s) => s.decodeMs)} ms: one session's frames go through the worker one at a time, so ${fixed(1000 / median(of("native").map((s) => s.decodeMs)), 0)} frames/s is the ceiling of either transport here` },
           { measure: "CPU per frame, client + server, gRPC-Web / native", value: `${fixed(median(of("grpc-web").map((s) => s.clientCpuMsPerFrame + s.serverCpuMsPerFrame)) / median(of("native").map((s) => s.clientCpuMsPerFrame + s.serverCpuMsPerFrame)), 2)}x (what the browser's path costs when the CPU, not the decode, is the limit)` },
@@ -120,7 +122,7 @@ export const benchmark: Benchmark = {
           "gRPC-Web client: protobuf-ts GrpcWebFetchTransport (Node fetch, HTTP/1.1, binary format) to the server's built-in gRPC-Web endpoint, which bridges each call to the native gRPC server over HTTP/2, as Envoy would. Native client: the project's sender (cli/frame-sender.ts).",
           `Wire bytes: a separate, untimed ${wireMs} ms run per transport through a counting TCP relay; all TCP payload both ways (HTTP/1.1 or HTTP/2 headers, gRPC framing, protobuf, session setup) divided by the frames processed.`,
         ],
-        data: { rounds, durationMs, warmupMs, meanJpegBytes: frames.meanBytes, samples: Object.fromEntries(samples), ratios, wire: { grpcWeb: webWire, native: nativeWire, pythonBytesPerFrame: PYTHON_BYTES_PER_FRAME } },
+        data: { rounds, durationMs, warmupMs, meanJpegBytes: frames.meanBytes, samples: Object.fromEntries(samples), ratios, quietRatios: quiet, wire: { grpcWeb: webWire, native: nativeWire, pythonBytesPerFrame: PYTHON_BYTES_PER_FRAME } },
       };
     } finally {
       await server.stop();
