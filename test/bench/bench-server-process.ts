@@ -16,6 +16,12 @@ export interface ServerSnapshot {
   readonly pipeline: { processed: number; droppedStale: number; rejected: number; failed: number };
   readonly pool: { workers: number; crashes: number; detectorFailures: number; busyJobs: number };
   readonly sessions: number;
+  /** Open WatchAcks/StreamFrames ack streams, over all sessions. */
+  readonly ackStreams: number;
+  /** Handles and requests keeping the event loop alive, by type (process.getActiveResourcesInfo()): TCPSocketWrap, Timeout, ... */
+  readonly resources: Record<string, number>;
+  /** Timers made with the global setTimeout/setInterval that have neither fired nor been cleared (unref'ed ones too). */
+  readonly liveTimers: number;
   /** When the snapshot was taken, on the clock V8's CPU profiles use (CLOCK_MONOTONIC), microseconds. */
   readonly monotonicUs: number;
 }

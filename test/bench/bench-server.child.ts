@@ -9,6 +9,35 @@ import type { ServerRequest, ServerSnapshot, ToParent } from "./bench-server-pro
  * generator cannot stall its event loop.
  */
 
+/**
+ * Live timers: every timer made with the global setTimeout/setInterval until
+ * it fires (timeouts) or is cleared. getActiveResourcesInfo() lists only
+ * ref'ed ones, and a leaked unref'ed timer leaks all the same.
+ */
+const liveTimers = new Set<unknown>();
+const real = { setTimeout, setInterval, clearTimeout, clearInterval };
+globalThis.setTimeout = Object.assign((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  const t = real.setTimeout((...a: unknown[]) => {
+    liveTimers.delete(t);
+    fn(...a);
+  }, ms, ...args);
+  liveTimers.add(t);
+  return t;
+}, { __promisify__: real.setTimeout.__promisify__ }) as typeof setTimeout;
+globalThis.setInterval = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  const t = real.setInterval(fn, ms, ...args);
+  liveTimers.add(t);
+  return t;
+}) as typeof setInterval;
+globalThis.clearTimeout = ((t?: Parameters<typeof clearTimeout>[0]) => {
+  liveTimers.delete(t);
+  real.clearTimeout(t);
+}) as typeof clearTimeout;
+globalThis.clearInterval = ((t?: Parameters<typeof clearInterval>[0]) => {
+  liveTimers.delete(t);
+  real.clearInterval(t);
+}) as typeof clearInterval;
+
 const options = JSON.parse(process.argv[2] ?? "{}") as TestServerOptions;
 const send = (message: ToParent) => process.send!(message);
 
@@ -33,6 +62,9 @@ function snapshot(reset: boolean): ServerSnapshot {
     pipeline: { ...server.server.pipeline.stats },
     pool: server.server.pool.stats(),
     sessions: server.server.sessions.size,
+    ackStreams: [...server.server.sessions.all()].reduce((n, s) => n + s.watcherCount, 0),
+    resources: countBy(process.getActiveResourcesInfo()),
+    liveTimers: liveTimers.size,
     monotonicUs: Number(process.hrtime.bigint() / 1000n),
   };
   if (reset) {
@@ -41,6 +73,12 @@ function snapshot(reset: boolean): ServerSnapshot {
     delay.reset();
   }
   return result;
+}
+
+function countBy(names: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
 }
 
 process.on("message", (request: ServerRequest) => {

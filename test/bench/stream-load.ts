@@ -27,7 +27,7 @@ export interface StreamLoadResult {
   readonly fps: number;
   readonly perSessionFps: number[];
   readonly processed: number;
-  /** Acks that were not PROCESSED, over the whole run (should be 0 at window 2). */
+  /** Acks that were not PROCESSED, over the whole run (0 at window 2 while there are no more sessions than workers; beyond that, frames waiting for a worker may be overtaken). */
   readonly notProcessed: number;
   /** Means of the server's own per-frame timings, from the acks (means, since they add up to the frame rate). */
   readonly serverMs: { queued: number; decode: number; detect: number; track: number; total: number };

@@ -25,13 +25,16 @@ export interface WorkerPoolStats {
   readonly busyJobs: number;
 }
 
-/** Runs frames through decode + detect on worker threads; sessions are pinned to a worker. */
+/**
+ * Runs frames through decode + detect on worker threads. Each frame goes to
+ * the worker with the fewest frames in hand: the detectors keep no state
+ * between frames (IMAGE mode; tracking runs on the main thread), so a
+ * session needs no worker of its own.
+ */
 export interface WorkerPool {
   readonly detectorName: string;
-  /** Decodes and detects one frame on the worker `key` is pinned to. Never rejects. */
-  process(key: string, jpeg: Uint8Array): Promise<FrameOutcome>;
-  /** Forgets a key's pinning (its session ended). */
-  release(key: string): void;
+  /** Decodes and detects one frame on the least busy worker. Never rejects. */
+  process(jpeg: Uint8Array): Promise<FrameOutcome>;
   stats(): WorkerPoolStats;
   /**
    * Ends worker `index` abruptly, as a crash would (fault drills and tests):
@@ -49,7 +52,6 @@ interface PendingJob {
 interface Slot {
   worker: Worker;
   readonly jobs: Map<number, PendingJob>;
-  pinned: number;
   /** Resolves when the slot has a live worker (at once, except while one is being replaced). */
   ready: Promise<void>;
 }
@@ -66,7 +68,7 @@ const bootstrap = new URL("./worker-bootstrap.mjs", import.meta.url);
 export async function createWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const { log } = options;
   const slots: Slot[] = [];
-  const pins = new Map<string, Slot>();
+  let nextSlot = 0;
   let nextJobId = 1;
   let crashes = 0;
   let detectorFailures = 0;
@@ -155,27 +157,27 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   for (const s of started) {
     if (s.status !== "fulfilled") continue;
     detectorName = s.value.detectorName;
-    const slot: Slot = { worker: s.value.worker, jobs: new Map(), pinned: 0, ready: Promise.resolve() };
+    const slot: Slot = { worker: s.value.worker, jobs: new Map(), ready: Promise.resolve() };
     attach(slot);
     slots.push(slot);
   }
 
-  function slotFor(key: string): Slot {
-    let slot = pins.get(key);
-    if (!slot) {
-      // Least pinned first, so sessions spread evenly over the cores.
-      slot = slots.reduce((best, s) => (s.pinned < best.pinned ? s : best), slots[0]!);
-      slot.pinned++;
-      pins.set(key, slot);
+  /** The worker with the fewest frames in hand; ties go round robin so all workers stay warm. */
+  function leastBusy(): Slot {
+    let best = slots[nextSlot % slots.length]!;
+    for (let i = 1; i < slots.length; i++) {
+      const s = slots[(nextSlot + i) % slots.length]!;
+      if (s.jobs.size < best.jobs.size) best = s;
     }
-    return slot;
+    nextSlot = (slots.indexOf(best) + 1) % slots.length;
+    return best;
   }
 
   return {
     detectorName,
-    process(key, jpeg) {
+    process(jpeg) {
       if (closing) return Promise.resolve({ kind: "failed", reason: "the server is shutting down" });
-      const slot = slotFor(key);
+      const slot = leastBusy();
       const jobId = nextJobId++;
       // A private copy: the request's bytes may share a pooled ArrayBuffer that must not be detached.
       const own = new Uint8Array(jpeg); // copies even when jpeg is a Node Buffer (whose slice() is a view)
@@ -189,13 +191,6 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
             slot.worker.postMessage(message, [own.buffer]);
           }),
       );
-    },
-    release(key) {
-      const slot = pins.get(key);
-      if (slot) {
-        slot.pinned--;
-        pins.delete(key);
-      }
     },
     stats: () => ({
       workers: slots.length,

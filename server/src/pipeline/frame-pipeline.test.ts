@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { FrameStatus, type FrameAck } from "@headcount/proto/types";
+import type { CameraRegistry } from "../camera/camera-registry.ts";
+import { CaptureSession, type PendingFrame } from "../session/capture-session.ts";
+import type { Store } from "../store/store.ts";
+import { FramePipeline } from "./frame-pipeline.ts";
+import type { FrameOutcome } from "./messages.ts";
+import type { WorkerPool } from "./worker-pool.ts";
+
+/** A pool of `workers` whose frames finish only when the test says so. */
+function manualPool(workers: number) {
+  const jobs: Array<{ jpeg: Uint8Array; finish: () => void }> = [];
+  const done: FrameOutcome = { kind: "processed", width: 640, height: 480, detections: [], queuedMs: 0, decodeMs: 1, detectMs: 1 };
+  const pool: WorkerPool = {
+    detectorName: "manual",
+    process: (jpeg) => new Promise((resolve) => jobs.push({ jpeg, finish: () => resolve(done) })),
+    stats: () => ({ workers, crashes: 0, detectorFailures: 0, busyJobs: jobs.length }),
+    crashWorker: async () => {},
+    close: async () => {},
+  };
+  /** Finishes the oldest job and lets the pipeline react. */
+  const finishOldest = async () => {
+    jobs.shift()!.finish();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { pool, jobs, finishOldest };
+}
+
+const totals = { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 };
+const cameras = {
+  applyFrame: () => totals,
+  offerFrame: () => {},
+  recordAck: () => {},
+  totalsOf: () => totals,
+  lineOf: () => null,
+} as unknown as CameraRegistry;
+const factory = {
+  createTracker: () => ({ update: (_: unknown, timeMs: number) => ({ timeMs, tracks: [], confirmed: [], lost: [], assignments: [] }) }),
+  createCounter: () => ({ update: () => ({ totals, events: [] }), setLine: () => {} }),
+};
+const log = { warn: () => {}, error: () => {} };
+
+function session(id: string, acks: FrameAck[]): CaptureSession {
+  const s = new CaptureSession(id, `cam-${id}`, 0, 100, { maxFps: 1000, maxBytesPerSecond: 1e9 });
+  s.watch(0, { ack: (a) => acks.push(a), end: () => {} });
+  return s;
+}
+
+function frame(seq: number, tag: number): PendingFrame {
+  return { seq, capturedAtMs: seq, receivedAtMs: seq, receivedAtPerf: 0, jpeg: new Uint8Array([tag]), sentWidth: 640, sentHeight: 480 };
+}
+
+test("the pool gets at most one frame per worker; the others wait in their session, where newer frames overtake them", async () => {
+  const { pool, jobs, finishOldest } = manualPool(2);
+  const pipeline = new FramePipeline(pool, cameras, {} as Store, factory, log);
+  const acks: FrameAck[][] = [[], [], [], []];
+  const sessions = acks.map((a, i) => session(`s${i}`, a));
+  // Four sessions, one frame each: two go to the pool, two wait.
+  sessions.forEach((s, i) => pipeline.submit(s, frame(1, i)));
+  assert.equal(jobs.length, 2);
+  assert.equal(pipeline.framesInPool, 2);
+  // A newer frame of a waiting session replaces its waiting one (acked as dropped-stale) instead of queueing behind the workers.
+  pipeline.submit(sessions[3]!, frame(2, 3));
+  assert.deepEqual(acks[3]!.map((a) => [a.seq, a.status]), [[1, FrameStatus.DROPPED_STALE]]);
+  assert.equal(jobs.length, 2, "still one frame per worker");
+  // A worker frees: the session that has waited longest goes next (s2, then s3).
+  await finishOldest();
+  assert.deepEqual(jobs.map((j) => j.jpeg[0]), [1, 2]);
+  await finishOldest();
+  assert.deepEqual(jobs.map((j) => j.jpeg[0]), [2, 3]);
+  assert.deepEqual(acks[0]!.map((a) => a.status), [FrameStatus.PROCESSED]);
+  assert.deepEqual(acks[1]!.map((a) => a.status), [FrameStatus.PROCESSED]);
+});
+
+test("sessions take turns: a session with frames always waiting cannot starve the others", async () => {
+  const { pool, jobs, finishOldest } = manualPool(1);
+  const pipeline = new FramePipeline(pool, cameras, {} as Store, factory, log);
+  const acks: FrameAck[][] = [[], [], []];
+  const sessions = acks.map((a, i) => session(`s${i}`, a));
+  const seq = [0, 0, 0];
+  const order: number[] = [];
+  sessions.forEach((s, i) => pipeline.submit(s, frame(++seq[i]!, i)));
+  for (let step = 0; step < 9; step++) {
+    order.push(jobs[0]!.jpeg[0]!);
+    // Every session has a new frame ready before the worker frees.
+    sessions.forEach((s, i) => pipeline.submit(s, frame(++seq[i]!, i)));
+    await finishOldest();
+  }
+  assert.deepEqual(order, [0, 1, 2, 0, 1, 2, 0, 1, 2]);
+  for (const a of acks) assert.equal(a.filter((x) => x.status === FrameStatus.PROCESSED).length, 3);
+});
+
+test("a closed session's waiting frame is never run", async () => {
+  const { pool, jobs, finishOldest } = manualPool(1);
+  const pipeline = new FramePipeline(pool, cameras, {} as Store, factory, log);
+  const [a, b] = [session("a", []), session("b", [])];
+  pipeline.submit(a, frame(1, 0));
+  pipeline.submit(b, frame(1, 1));
+  b.closed = true;
+  b.pending = null;
+  pipeline.release(b);
+  await finishOldest();
+  assert.equal(jobs.length, 0);
+  assert.equal(pipeline.framesInPool, 0);
+});
