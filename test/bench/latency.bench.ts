@@ -8,6 +8,7 @@ import { fixed, interleave, median, quantile } from "./bench-stats.ts";
 import type { BenchContext, BenchReport, Benchmark } from "./bench-types.ts";
 import { foreignShare, readCpuTicks } from "./machine-load.ts";
 import { runWebLoad } from "./web-session-load.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 /** The capture page's frame rate in this benchmark. */
 const FPS = 5;
@@ -67,7 +68,7 @@ export const benchmark: Benchmark = {
       const start = performance.now();
       const count = Math.round(((warmupMs + durationMs) * FPS) / 1000);
       const summary = await sendFrames(paced(frames.jpegs, count), {
-        target: server.target, cameraId: `lat-native-${round++}`, cameraName: "", pace: "source", window: 2,
+        target: server.target, cameraId: `lat-native-${round++}`, cameraName: "", token: TEST_CAPTURE_TOKEN, pace: "source", window: 2,
         onAck(ack, rttMs) {
           if (performance.now() - start < warmupMs) return;
           if (ack.status !== FrameStatus.PROCESSED || !ack.timings) return void dropped++;

@@ -7,6 +7,7 @@ import { FrameStatus } from "@headcount/proto/types";
 import { sendFrames } from "../../server/src/cli/frame-sender.ts";
 import type { SourceFrame } from "../../server/src/cli/jpeg-sources.ts";
 import { runWebLoad } from "./web-session-load.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 /** Issue goal: RSS after the first minute grows less than this share. */
 const RSS_GOAL = 0.1;
@@ -56,7 +57,7 @@ async function* paced(jpegs: readonly Uint8Array[], offset: number, count: numbe
 async function nativeLeg(target: string, sessions: number, jpegs: readonly Uint8Array[], durationMs: number, leg: string): Promise<{ failed: number; stale: number }> {
   const count = Math.floor((durationMs * FPS) / 1000);
   const runs = await Promise.all(Array.from({ length: sessions }, (_, s) =>
-    sendFrames(paced(jpegs, s * 37, count), { target, cameraId: `${leg}-native-${s}`, cameraName: "", pace: "source", window: 2, onAck: () => {} })));
+    sendFrames(paced(jpegs, s * 37, count), { target, cameraId: `${leg}-native-${s}`, cameraName: "", token: TEST_CAPTURE_TOKEN, pace: "source", window: 2, onAck: () => {} })));
   return { failed: runs.reduce((n, r) => n + r.rejected + r.lost, 0), stale: runs.reduce((n, r) => n + r.droppedStale, 0) };
 }
 

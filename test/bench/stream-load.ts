@@ -3,6 +3,7 @@ import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import { sendFrames } from "../../server/src/cli/frame-sender.ts";
 import type { SourceFrame } from "../../server/src/cli/jpeg-sources.ts";
 import { mean, quantile } from "./bench-stats.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 /** Options for {@link runStreamLoad}. */
 export interface StreamLoadOptions {
@@ -67,6 +68,7 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
         target: options.target,
         cameraId: `bench-${s}`,
         cameraName: `bench camera ${s}`,
+        token: TEST_CAPTURE_TOKEN,
         pace: "max",
         window: options.window,
         onAck(ack, rttMs) {

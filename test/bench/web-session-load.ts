@@ -4,6 +4,7 @@ import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import { GrpcWebFetchTransport } from "@protobuf-ts/grpcweb-transport";
 import { BENCH_HEIGHT, BENCH_WIDTH } from "./bench-frames.ts";
+import { autoCredentials, TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 /** Options for {@link runWebLoad}. */
 export interface WebLoadOptions {
@@ -59,7 +60,7 @@ export interface WebLoadResult {
  * frame goes as soon as an ack frees the window.
  */
 export async function runWebLoad(o: WebLoadOptions): Promise<WebLoadResult> {
-  const client = new CaptureServiceClient(new GrpcWebFetchTransport({ baseUrl: o.baseUrl, format: "binary" }));
+  const client = new CaptureServiceClient(new GrpcWebFetchTransport({ baseUrl: o.baseUrl, format: "binary", interceptors: [autoCredentials(TEST_CAPTURE_TOKEN)] }));
   const start = performance.now();
   const from = start + o.warmupMs;
   const to = from + o.durationMs;

@@ -32,14 +32,21 @@ after(async () => {
   await ts?.stop();
 });
 
+function metadataOf(entries: Record<string, string>): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(entries)) metadata.set(k, v);
+  return metadata;
+}
+
 /** A native grpc-js WatchAcks call on its own connection, so a stalled stream blocks no one else's. */
-function rawWatch(sessionId: string) {
+function rawWatch(sessionId: string, sessionToken: string) {
   const client = new grpc.Client(`127.0.0.1:${ts.grpcPort}`, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
   const call = client.makeServerStreamRequest(
     "/headcount.v1.CaptureService/WatchAcks",
     (r: WatchAcksRequest) => Buffer.from(WatchAcksRequest.toBinary(r)),
     (b: Buffer) => WatchAcksResponse.fromBinary(b),
     { sessionId, resumeAfterSeq: 0 },
+    metadataOf({ authorization: `Bearer ${sessionToken}` }),
   );
   const status = new Promise<grpc.StatusObject>((resolve) => call.on("status", resolve));
   call.on("error", () => {}); // the status above carries the outcome
@@ -50,7 +57,7 @@ test("a WatchAcks reader that stops reading is cut off with RESOURCE_EXHAUSTED; 
   const capture = ts.native.capture;
   const { response: slow } = await capture.openSession({ cameraId: "slow-reader", cameraName: "" });
   const session = ts.server.sessions.get(slow.sessionId);
-  const watch = rawWatch(slow.sessionId);
+  const watch = rawWatch(slow.sessionId, slow.sessionToken);
   // Never read: paused, with no 'data' listener, grpc-js stops reading the HTTP/2 stream and flow control stops the server.
   watch.call.pause();
   await until(() => session.watcherCount === 1, "the server to see the watcher");
