@@ -67,6 +67,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   }
   const child = spawn(process.execPath, [...args, childEntry, JSON.stringify(options.server)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
+    // As the server is started by `npm start` and the Docker image (fewer glibc malloc arenas).
+    env: { ...process.env, MALLOC_ARENA_MAX: "2" },
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const listening = await new Promise<Extract<ToParent, { type: "listening" }>>((resolve, reject) => {
