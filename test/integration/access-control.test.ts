@@ -204,6 +204,19 @@ test("viewer tokens expire, survive a restart, and stop working when the passwor
   assert.equal(await rpcCode(changed.bare.native.access.signIn({ password: "" }).response), "UNAUTHENTICATED");
 });
 
+test("an open WatchCounts stream ends with UNAUTHENTICATED once its viewer token expires", async (t) => {
+  const ts = await startTestServer({ config: { access: { captureAuth: true, captureToken: undefined, viewerPassword: PASSWORD, viewerTokenTtlMs: 1_000 } } });
+  t.after(() => ts.stop());
+  const { token } = await ts.bare.native.access.signIn({ password: PASSWORD }).response;
+  const started = Date.now();
+  const watch = ts.bare.native.count.watchCounts({}, bearer(token));
+  let snapshots = 0;
+  watch.responses.onMessage(() => snapshots++);
+  assert.equal(await rpcCode(watch.status), "UNAUTHENTICATED");
+  assert.ok(snapshots >= 1, "it streamed while the token was valid");
+  assert.ok(Date.now() - started < 5_000, `ended ${Date.now() - started} ms after opening (expiry 1 s, checked every 2.5 s)`);
+});
+
 test("SignIn on a server without a viewer password says that none is needed", async (t) => {
   const ts = await startTestServer();
   t.after(() => ts.stop());

@@ -89,6 +89,13 @@ export class CountService implements ICountService {
     };
     const unsubscribe = this.cameras.onChange(onChange);
     const heartbeat = setInterval(() => {
+      try {
+        // A stream outlives the viewer token it was opened with only until the next beat.
+        this.access.requireViewer(context.headers);
+      } catch (err) {
+        writer.end(err as DomainError);
+        return;
+      }
       if (Date.now() - lastSent >= this.options.heartbeatMs) snapshot();
     }, this.options.heartbeatMs / 2);
     try {
