@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { TestServerOptions } from "../support/test-server.ts";
+import type { WorkerPoolStats } from "../../server/src/pipeline/worker-pool.ts";
 
 /** The server process's counters at one moment; CPU and loop figures cover the time since the last reset. */
 export interface ServerSnapshot {
@@ -14,7 +15,7 @@ export interface ServerSnapshot {
   readonly cpuMs: number;
   readonly eventLoopDelayP99Ms: number;
   readonly pipeline: { processed: number; droppedStale: number; rejected: number; failed: number };
-  readonly pool: { workers: number; crashes: number; detectorFailures: number; busyJobs: number };
+  readonly pool: WorkerPoolStats;
   readonly sessions: number;
   /** Open WatchAcks/StreamFrames ack streams, over all sessions. */
   readonly ackStreams: number;

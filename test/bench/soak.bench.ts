@@ -26,6 +26,9 @@ interface Point {
   readonly atS: number;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** The detector workers' V8 heaps and external (buffers, wasm) memory, summed over workers. */
+  readonly workerHeapBytes: number;
+  readonly workerExternalBytes: number;
   readonly sockets: number;
   readonly timers: number;
   readonly liveTimers: number;
@@ -39,6 +42,8 @@ function point(s: ServerSnapshot, startUs: number): Point {
     atS: (s.monotonicUs - startUs) / 1e6,
     rssBytes: s.rssBytes,
     heapUsedBytes: s.heapUsedBytes,
+    workerHeapBytes: s.pool.memory.reduce((n, m) => n + m.heapUsedBytes, 0),
+    workerExternalBytes: s.pool.memory.reduce((n, m) => n + m.externalBytes, 0),
     sockets: s.resources.TCPSocketWrap ?? 0,
     timers: s.resources.Timeout ?? 0,
     liveTimers: s.liveTimers,
@@ -108,7 +113,7 @@ export const benchmark: Benchmark = {
         if (loadDone) break;
         const p = point(await server.snapshot({ gc: true }), startUs);
         points.push(p);
-        ctx.log(`  ${fixed(p.atS, 0)} s: RSS ${mib(p.rssBytes)}, heap ${mib(p.heapUsedBytes)}, ${p.sockets} sockets, ${p.timers} ref'ed timers, ${p.liveTimers} live timers, ${p.ackStreams} ack streams, ${p.processed} frames`);
+        ctx.log(`  ${fixed(p.atS, 0)} s: RSS ${mib(p.rssBytes)}, heap ${mib(p.heapUsedBytes)}, workers' heap ${mib(p.workerHeapBytes)} + external ${mib(p.workerExternalBytes)}, ${p.sockets} sockets, ${p.timers} ref'ed timers, ${p.liveTimers} live timers, ${p.ackStreams} ack streams, ${p.processed} frames`);
       }
       await load;
       // Sessions end (StreamFrames at once, gRPC-Web ones after the idle timeout); then all should be as before the load.
@@ -133,11 +138,15 @@ export const benchmark: Benchmark = {
           { measure: "**open sockets, timers, ack streams under load** (no growth)", value: `sockets ${earlyPeak((p) => p.sockets)} in the 2nd minute, at most ${peak((p) => p.sockets)} later; ref'ed timers ${earlyPeak((p) => p.timers)} / ${peak((p) => p.timers)}; live timers ${earlyPeak((p) => p.liveTimers)} / ${peak((p) => p.liveTimers)}; ack streams at most ${peak((p) => p.ackStreams)} (${WEB_SESSIONS + NATIVE_SESSIONS} sessions)`, goal: "flat", met: handlesFlat },
           { measure: "**after the load** (10 s later)", value: `${after.sessions} sessions, ${after.ackStreams} ack streams, ${after.sockets} sockets (idle after a warm-up: ${points[0]!.sockets}), ${after.timers} ref'ed and ${after.liveTimers} live timers (idle: ${points[0]!.timers} and ${points[0]!.liveTimers}); RSS ${mib(after.rssBytes)}, heap ${mib(after.heapUsedBytes)} (before: ${mib(points[0]!.heapUsedBytes)})`, goal: "back to idle", met: backToIdle },
           { measure: "main-thread heap after the first minute / at the end", value: `${mib(firstMinute.heapUsedBytes)} / ${mib(last.heapUsedBytes)}` },
+          {
+            measure: "workers' V8 heaps + external memory (buffers, wasm), all workers, after the first minute / at the end",
+            value: `${mib(firstMinute.workerHeapBytes)} + ${mib(firstMinute.workerExternalBytes)} / ${mib(last.workerHeapBytes)} + ${mib(last.workerExternalBytes)}`,
+          },
         ],
         notes: [
           `Frames: ${frames.description}. Server: the real server (own process, 127.0.0.1, ${server.detectorName}, default workers), HEADCOUNT_SESSION_IDLE_MS lowered to 3000 so that the gRPC-Web sessions (which end by going idle) are closed in time for the after-load check.`,
           `Sampled every ${SAMPLE_EVERY_MS / 1000} s after a forced GC of the main thread: RSS, main-thread heap, TCP sockets and ref'ed timers (process.getActiveResourcesInfo() of the main thread), live timers (every global setTimeout/setInterval not yet fired or cleared, unref'ed ones included, counted by the bench server process), ack streams (watchers over all sessions). "No growth": the peaks after the first minute are at most 2 above the peaks of the second minute; ack streams never more than the sessions.`,
-          `RSS series (MiB): ${series((p) => (p.rssBytes / 1024 ** 2).toFixed(0))}. Sockets: ${series((p) => p.sockets)}. Live timers: ${series((p) => p.liveTimers)}.`,
+          `RSS series (MiB): ${series((p) => (p.rssBytes / 1024 ** 2).toFixed(0))}. Workers' heap + external (MiB): ${series((p) => ((p.workerHeapBytes + p.workerExternalBytes) / 1024 ** 2).toFixed(0))}. Sockets: ${series((p) => p.sockets)}. Live timers: ${series((p) => p.liveTimers)}.`,
         ],
         data: { totalMs, legs, points, after },
       };

@@ -51,6 +51,9 @@ test("GET /metrics counts frames by ack status, times the stages, and shows sess
   assert.equal(sample(text, "headcount_cameras_online"), 1);
   assert.equal(sample(text, "headcount_workers"), 1);
   assert.equal(sample(text, "headcount_worker_crashes"), 0);
+  // The worker reported its own memory with its last frame.
+  assert.ok(sample(text, 'headcount_worker_memory_bytes{worker="0",kind="heap"}') > 1e6);
+  assert.ok(sample(text, 'headcount_worker_memory_bytes{worker="0",kind="external"}') > 0);
   assert.ok(sample(text, "headcount_process_resident_memory_bytes") > 0);
   assert.equal((await fetch(ts.metricsUrl.replace("/metrics", "/other"))).status, 404);
   abort.abort();

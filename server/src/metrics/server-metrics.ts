@@ -1,11 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
+import type { WorkerPoolStats } from "../pipeline/worker-pool.ts";
 
 /** What the metrics read when scraped (live state that is not counted as it happens). */
 export interface MetricsSources {
   openSessions(): number;
   onlineCameras(): number;
-  workers(): { readonly workers: number; readonly crashes: number; readonly detectorFailures: number; readonly busyJobs: number };
+  workers(): WorkerPoolStats;
 }
 
 /** The server's Prometheus metrics, in a registry of their own. */
@@ -51,6 +52,19 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   new Gauge({ name: "headcount_sessions_open", help: "Open capture sessions.", registers: [registry], collect() { this.set(sources.openSessions()); } });
   new Gauge({ name: "headcount_cameras_online", help: "Cameras with an open session.", registers: [registry], collect() { this.set(sources.onlineCameras()); } });
   new Gauge({ name: "headcount_workers", help: "Detector worker threads.", registers: [registry], collect() { this.set(sources.workers().workers); } });
+  new Gauge({
+    name: "headcount_worker_memory_bytes",
+    help: "Each detector worker's own memory after its last frame: its V8 heap, and external memory (buffers, MediaPipe's wasm memory).",
+    labelNames: ["worker", "kind"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      sources.workers().memory.forEach((m, i) => {
+        this.labels(String(i), "heap").set(m.heapUsedBytes);
+        this.labels(String(i), "external").set(m.externalBytes);
+      });
+    },
+  });
   new Gauge({ name: "headcount_worker_busy_frames", help: "Frames inside the detector workers now.", registers: [registry], collect() { this.set(sources.workers().busyJobs); } });
   // Totals kept by the pool; exposed as gauges because prom-client counters cannot be set.
   new Gauge({ name: "headcount_worker_crashes", help: "Detector workers that crashed and were replaced, since start.", registers: [registry], collect() { this.set(sources.workers().crashes); } });

@@ -15,7 +15,7 @@ function manualPool(workers: number) {
   const pool: WorkerPool = {
     detectorName: "manual",
     process: (jpeg) => new Promise((resolve) => jobs.push({ jpeg, finish: () => resolve(done) })),
-    stats: () => ({ workers, crashes: 0, detectorFailures: 0, busyJobs: jobs.length }),
+    stats: () => ({ workers, memory: [], crashes: 0, detectorFailures: 0, busyJobs: jobs.length }),
     crashWorker: async () => {},
     close: async () => {},
   };

@@ -23,6 +23,12 @@ let maxPixels = 0;
 let detector: Detector | undefined;
 let lastTimestampMs = 0;
 
+/** This thread's heap and external memory (process.memoryUsage() is per isolate for those two). */
+function memoryNow(): { heapUsedBytes: number; externalBytes: number } {
+  const { heapUsed, external } = process.memoryUsage();
+  return { heapUsedBytes: heapUsed, externalBytes: external };
+}
+
 function send(message: FromWorker): void {
   port!.postMessage(message);
 }
@@ -69,6 +75,7 @@ async function handleFrame(jobId: number, jpeg: Uint8Array): Promise<void> {
       detections,
       decodeMs: decodedAt - started,
       detectMs: detectedAt - decodedAt,
+      memory: memoryNow(),
     });
   } catch (err) {
     // A detector that threw may be in a broken state (MediaPipe graphs do not

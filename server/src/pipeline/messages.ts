@@ -41,6 +41,8 @@ export type FromWorker =
       readonly detections: Detection[];
       readonly decodeMs: number;
       readonly detectMs: number;
+      /** The worker's own memory after this frame (its V8 heap; external and wasm memory). */
+      readonly memory: WorkerMemory;
     }
   /** The frame itself is bad (corrupt, too large): the client's fault, not the worker's. */
   | { readonly type: "rejected"; readonly jobId: number; readonly reason: string }
@@ -60,3 +62,10 @@ export type FrameOutcome =
     }
   | { readonly kind: "rejected"; readonly reason: string }
   | { readonly kind: "failed"; readonly reason: string };
+
+/** A worker thread's own memory, as `process.memoryUsage()` reports it inside the worker. */
+export interface WorkerMemory {
+  readonly heapUsedBytes: number;
+  /** Memory held outside the V8 heap by this thread's objects (buffers, MediaPipe's wasm memory). */
+  readonly externalBytes: number;
+}

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import type { DetectorSpec, FrameOutcome, FromWorker, ToWorker } from "./messages.ts";
+import type { DetectorSpec, FrameOutcome, FromWorker, ToWorker, WorkerMemory } from "./messages.ts";
 
 /** Logs the pool's own events (a pino logger fits). */
 export interface PoolLogger {
@@ -20,6 +20,8 @@ export interface WorkerPoolOptions {
 /** Counters an operator (and the tests) can read. */
 export interface WorkerPoolStats {
   readonly workers: number;
+  /** Each worker's memory as of its last processed frame (zero before its first). */
+  readonly memory: readonly WorkerMemory[];
   readonly crashes: number;
   readonly detectorFailures: number;
   readonly busyJobs: number;
@@ -54,6 +56,7 @@ interface Slot {
   readonly jobs: Map<number, PendingJob>;
   /** Resolves when the slot has a live worker (at once, except while one is being replaced). */
   ready: Promise<void>;
+  memory: WorkerMemory;
 }
 
 const entry = new URL("./frame.worker.ts", import.meta.url).href;
@@ -103,6 +106,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
       if (!job) return;
       slot.jobs.delete(m.jobId);
       if (m.type === "result") {
+        slot.memory = m.memory;
         const roundTrip = performance.now() - job.postedAt;
         job.resolve({
           kind: "processed",
@@ -137,6 +141,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     for (let attempt = 1; !closing; attempt++) {
       try {
         slot.worker = (await spawn()).worker;
+        slot.memory = { heapUsedBytes: 0, externalBytes: 0 };
         attach(slot);
         log.info({ attempt }, "frame worker replaced");
         return;
@@ -157,7 +162,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   for (const s of started) {
     if (s.status !== "fulfilled") continue;
     detectorName = s.value.detectorName;
-    const slot: Slot = { worker: s.value.worker, jobs: new Map(), ready: Promise.resolve() };
+    const slot: Slot = { worker: s.value.worker, jobs: new Map(), ready: Promise.resolve(), memory: { heapUsedBytes: 0, externalBytes: 0 } };
     attach(slot);
     slots.push(slot);
   }
@@ -194,6 +199,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     },
     stats: () => ({
       workers: slots.length,
+      memory: slots.map((s) => s.memory),
       crashes,
       detectorFailures,
       busyJobs: slots.reduce((n, s) => n + s.jobs.size, 0),
