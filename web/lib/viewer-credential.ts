@@ -8,6 +8,7 @@
 
 import type { RpcError, RpcInterceptor, RpcOptions } from "@protobuf-ts/runtime-rpc";
 import type { KeyValueStore } from "./capture/camera-identity.ts";
+import { decodeGrpcMessage } from "./rpc-errors.ts";
 
 /** localStorage key of the viewer token. */
 export const VIEWER_TOKEN_KEY = "headcount.viewerToken";
@@ -73,7 +74,7 @@ export function viewerInterceptor(store: () => KeyValueStore | null): RpcInterce
   };
   const watch = (error: unknown): void => {
     const e = error as Partial<RpcError> | null;
-    if (e?.code === "UNAUTHENTICATED") signOutViewer(store(), decode(e.message ?? "sign in again"));
+    if (e?.code === "UNAUTHENTICATED") signOutViewer(store(), decodeGrpcMessage(e.message ?? "sign in again"));
   };
   return {
     interceptUnary(next, method, input, options) {
@@ -88,12 +89,4 @@ export function viewerInterceptor(store: () => KeyValueStore | null): RpcInterce
       return call;
     },
   };
-}
-
-function decode(message: string): string {
-  try {
-    return decodeURIComponent(message);
-  } catch {
-    return message;
-  }
 }

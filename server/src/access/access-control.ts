@@ -82,9 +82,8 @@ export class AccessControl {
 
   /** UploadFrame and WatchAcks: the session's own token. */
   requireSession(headers: RequestHeaders, session: SessionCredential): void {
-    const token = bearerOf(headers);
-    if (token === undefined) throw new DomainError("UNAUTHENTICATED", "missing session token: send OpenSession's session_token as `authorization: Bearer <token>`");
-    if (!sameSecret(token, session.token)) throw new DomainError("UNAUTHENTICATED", "the session token does not belong to this session");
+    if (bearerOf(headers) === undefined) throw new DomainError("UNAUTHENTICATED", "missing session token: send OpenSession's session_token as `authorization: Bearer <token>`");
+    if (!holdsSessionToken(headers, session)) throw new DomainError("UNAUTHENTICATED", "the session token does not belong to this session");
   }
 
   /** CountService and pairing: a valid viewer token when a viewer password is set. */
@@ -100,8 +99,7 @@ export class AccessControl {
   requireViewerOrSession(headers: RequestHeaders, cameraId: string, session: SessionCredential | undefined, nowMs = Date.now()): void {
     const problem = this.viewerProblem(headers, nowMs);
     if (!problem) return;
-    const token = bearerOf(headers);
-    if (session && session.cameraId === cameraId && token !== undefined && sameSecret(token, session.token)) return;
+    if (session && session.cameraId === cameraId && holdsSessionToken(headers, session)) return;
     throw new DomainError("UNAUTHENTICATED", problem);
   }
 
@@ -134,4 +132,10 @@ export class AccessControl {
     if (refused === "expired") return "your sign-in has expired: sign in again";
     return refused ? "the viewer token is not valid (the password may have changed): sign in again" : null;
   }
+}
+
+/** True when the request carries the session's own token. */
+function holdsSessionToken(headers: RequestHeaders, session: SessionCredential): boolean {
+  const token = bearerOf(headers);
+  return token !== undefined && sameSecret(token, session.token);
 }

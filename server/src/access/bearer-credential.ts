@@ -3,14 +3,20 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 /** Request headers as grpc-backend's ServerCallContext gives them. */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
+/** A request header's first value, or undefined when it is absent or empty. */
+export function headerValue(headers: RequestHeaders, name: string): string | undefined {
+  const raw = headers[name];
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  return first || undefined;
+}
+
 /**
  * The token of an `authorization: Bearer <token>` header, or undefined when
  * there is none. Anything else in the header (another scheme, spaces inside
  * the token) counts as no credential.
  */
 export function bearerOf(headers: RequestHeaders): string | undefined {
-  const raw = headers["authorization"];
-  const value = Array.isArray(raw) ? raw[0] : raw;
+  const value = headerValue(headers, "authorization");
   const match = value ? /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/i.exec(value.trim()) : null;
   return match?.[1];
 }

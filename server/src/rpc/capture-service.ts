@@ -14,6 +14,7 @@ import {
 } from "@headcount/proto/capture";
 import type { ICaptureService } from "@headcount/proto/capture-server";
 import type { AccessControl } from "../access/access-control.ts";
+import { headerValue } from "../access/bearer-credential.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { ServerConfig } from "../config.ts";
 import type { FramePipeline } from "../pipeline/frame-pipeline.ts";
@@ -50,7 +51,7 @@ export class CaptureService implements ICaptureService {
 
   async openSession(request: OpenSessionRequest, context: ServerCallContext): Promise<OpenSessionResponse> {
     await this.deps.access.authorizeCapture(context.headers, request.cameraId);
-    const response = await this.open(request, headerOf(context, "x-session-id"));
+    const response = await this.open(request, headerValue(context.headers, "x-session-id"));
     context.sendResponseHeaders({ "x-session-id": response.sessionId });
     return response;
   }
@@ -198,12 +199,5 @@ export class CaptureService implements ICaptureService {
 
 /** The session id from the request, else from the `x-session-id` header. */
 function sessionIdOf(fromRequest: string, context: ServerCallContext): string {
-  return fromRequest || (headerOf(context, "x-session-id") ?? "");
-}
-
-/** A request header's first value, or undefined when absent or empty. */
-function headerOf(context: ServerCallContext, name: string): string | undefined {
-  const value = context.headers[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first || undefined;
+  return fromRequest || (headerValue(context.headers, "x-session-id") ?? "");
 }

@@ -25,6 +25,7 @@ import {
 } from "@headcount/proto/count";
 import type { ICountService } from "@headcount/proto/count-server";
 import type { AccessControl, SessionCredential } from "../access/access-control.ts";
+import { headerValue } from "../access/bearer-credential.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { BucketSize, StoredEvent, StoredEventKind, Store } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
@@ -109,8 +110,8 @@ export class CountService implements ICountService {
   }
 
   async setCountingLine(request: SetCountingLineRequest, context: ServerCallContext): Promise<SetCountingLineResponse> {
-    const sessionId = context.headers["x-session-id"];
-    const session = typeof sessionId === "string" ? this.sessionOf(sessionId) : undefined;
+    const sessionId = headerValue(context.headers, "x-session-id");
+    const session = sessionId === undefined ? undefined : this.sessionOf(sessionId);
     this.access.requireViewerOrSession(context.headers, request.cameraId, session);
     this.requireCamera(request.cameraId);
     this.cameras.load(await this.store.setLine(request.cameraId, request.line ? fromProtoLine(request.line) : null));
