@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestServerOptions } from "../support/test-server.ts";
 import type { WorkerPoolStats } from "../../server/src/pipeline/worker-pool.ts";
@@ -55,6 +56,8 @@ export interface BenchServerOptions {
   readonly server: TestServerOptions;
   /** Write V8 CPU profiles (main thread and every worker) into this folder. */
   readonly cpuProfileDir?: string;
+  /** Run the server under heaptrack (Debian's `heaptrack`), writing its native heap profile to this file (`.zst` is added). */
+  readonly heaptrackFile?: string;
 }
 
 const childEntry = fileURLToPath(new URL("./bench-server.child.ts", import.meta.url));
@@ -66,14 +69,19 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     mkdirSync(options.cpuProfileDir, { recursive: true });
     args.push("--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir);
   }
-  const child = spawn(process.execPath, [...args, childEntry, JSON.stringify(options.server)], {
+  const command = [process.execPath, ...args, childEntry, JSON.stringify(options.server)];
+  if (options.heaptrackFile) {
+    mkdirSync(dirname(options.heaptrackFile), { recursive: true });
+    command.unshift("heaptrack", "-o", options.heaptrackFile);
+  }
+  const child = spawn(command[0]!, command.slice(1), {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // As the server is started by `npm start` and the Docker image (fewer glibc malloc arenas).
     env: { ...process.env, MALLOC_ARENA_MAX: "2" },
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const listening = await new Promise<Extract<ToParent, { type: "listening" }>>((resolve, reject) => {
-    child.once("error", reject);
+    child.once("error", (err) => reject(options.heaptrackFile ? new Error(`cannot run heaptrack (apt-get install heaptrack): ${err.message}`) : err));
     void exited.then((code) => reject(new Error(`the bench server exited with code ${code} before listening`)));
     child.once("message", (m: ToParent) => (m.type === "listening" ? resolve(m) : reject(new Error(`unexpected ${m.type}`))));
   });
@@ -99,7 +107,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     async stop() {
       if (child.exitCode !== null) return;
       request(child, { type: "stop" });
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      // heaptrack writes its profile while the server exits.
+      const timer = setTimeout(() => child.kill("SIGKILL"), options.heaptrackFile ? 300_000 : 15_000);
       await exited;
       clearTimeout(timer);
     },

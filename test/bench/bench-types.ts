@@ -11,6 +11,8 @@ export interface BenchContext {
   readonly quick: boolean;
   /** `--profile`: benchmarks that start a server may run it with `--cpu-prof` into `profileDir`. */
   readonly profile: boolean;
+  /** `--heaptrack`: benchmarks that watch memory may run their server under heaptrack into `artifactDir`. */
+  readonly heaptrack: boolean;
   /** Folder for this benchmark's extra artifacts (profiles); created on demand by the benchmark. */
   readonly artifactDir: string;
   /** Prints a progress line (stderr, so stdout stays the table). */

@@ -6,7 +6,7 @@ import { outDir, repoRoot } from "../support/paths.ts";
 import type { BenchReport, Benchmark } from "./bench-types.ts";
 
 /**
- * `npm run bench [-- --quick] [--profile] [filter...]`: runs every
+ * `npm run bench [-- --quick] [--profile] [--heaptrack] [filter...]`: runs every
  * `test/bench/*.bench.ts` (each exports `benchmark: Benchmark`) one after
  * the other, prints one markdown table per benchmark and writes
  * test/.out/bench/results.json and results.md. Filters keep the benchmarks
@@ -25,10 +25,12 @@ interface Outcome {
   readonly error?: string;
 }
 
-function parseArgs(argv: readonly string[]): { quick: boolean; profile: boolean; filters: string[] } {
-  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--quick" && a !== "--profile");
-  if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(" ")}; usage: npm run bench -- [--quick] [--profile] [filter...]`);
-  return { quick: argv.includes("--quick"), profile: argv.includes("--profile"), filters: argv.filter((a) => !a.startsWith("-")) };
+const FLAGS = ["--quick", "--profile", "--heaptrack"];
+
+function parseArgs(argv: readonly string[]): { quick: boolean; profile: boolean; heaptrack: boolean; filters: string[] } {
+  const unknown = argv.filter((a) => a.startsWith("-") && !FLAGS.includes(a));
+  if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(" ")}; usage: npm run bench -- [--quick] [--profile] [--heaptrack] [filter...]`);
+  return { quick: argv.includes("--quick"), profile: argv.includes("--profile"), heaptrack: argv.includes("--heaptrack"), filters: argv.filter((a) => !a.startsWith("-")) };
 }
 
 async function load(file: string): Promise<Benchmark> {
@@ -59,7 +61,7 @@ function markdown(outcomes: readonly Outcome[], header: string[]): string {
 }
 
 async function main(): Promise<number> {
-  const { quick, profile, filters } = parseArgs(process.argv.slice(2));
+  const { quick, profile, heaptrack, filters } = parseArgs(process.argv.slice(2));
   const files = readdirSync(benchDir)
     .filter((f) => f.endsWith(".bench.ts"))
     .sort();
@@ -81,7 +83,7 @@ async function main(): Promise<number> {
     log(`${benchmark.id}: ${benchmark.title}`);
     const artifactDir = join(resultDir, benchmark.id);
     try {
-      const report = await benchmark.run({ quick, profile, artifactDir, log: (m) => log(`${benchmark.id}: ${m}`) });
+      const report = await benchmark.run({ quick, profile, heaptrack, artifactDir, log: (m) => log(`${benchmark.id}: ${m}`) });
       outcomes.push({ id: benchmark.id, file, title: benchmark.title, seconds: (performance.now() - t0) / 1000, report });
     } catch (err) {
       log(`${benchmark.id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -106,7 +108,7 @@ async function main(): Promise<number> {
   const md = markdown(outcomes, header);
   mkdirSync(resultDir, { recursive: true });
   writeFileSync(join(resultDir, "results.md"), md);
-  const json = { startedAt: started.toISOString(), quick, profile, machine, benchmarks: outcomes };
+  const json = { startedAt: started.toISOString(), quick, profile, heaptrack, machine, benchmarks: outcomes };
   writeFileSync(join(resultDir, "results.json"), JSON.stringify(json, null, 2) + "\n");
   process.stdout.write(md);
   log(`written ${join(resultDir, "results.md")} and results.json`);

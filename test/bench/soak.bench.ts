@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadBenchFrames } from "./bench-frames.ts";
 import { startBenchServer, type ServerSnapshot } from "./bench-server-process.ts";
@@ -79,7 +80,9 @@ export const benchmark: Benchmark = {
     const totalMs = ctx.quick ? 2 * 60_000 : 10 * 60_000;
     const frames = loadBenchFrames(100);
     // Sessions of gRPC-Web clients end by going idle: a short idle timeout lets the end check run soon after the load.
-    const server = await startBenchServer({ server: { detector: "mediapipe", config: { sessionIdleMs: 3000 } } });
+    const heaptrackFile = ctx.heaptrack ? join(ctx.artifactDir, `heaptrack-${Date.now()}`) : undefined;
+    const server = await startBenchServer({ server: { detector: "mediapipe", config: { sessionIdleMs: 3000 } }, heaptrackFile });
+    if (heaptrackFile) ctx.log(`heaptrack profile: ${heaptrackFile}.zst (read it with heaptrack_print)`);
     try {
       // A short warm-up first, so that the baseline has the connections that stay (the gRPC-Web endpoint's upstream HTTP/2 session).
       await Promise.all([

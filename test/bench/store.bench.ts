@@ -225,7 +225,7 @@ export const benchmark: Benchmark = {
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const report = await run({ quick: process.argv.includes("--quick"), profile: false, artifactDir: join(outDir, "bench/store"), log: (m) => process.stderr.write(`[store] ${m}\n`) });
+  const report = await run({ quick: process.argv.includes("--quick"), profile: false, heaptrack: false, artifactDir: join(outDir, "bench/store"), log: (m) => process.stderr.write(`[store] ${m}\n`) });
   const lines = ["| Measure | Value |", "| --- | --- |", ...report.rows.map((r) => `| ${r.measure} | ${r.value} |`)];
   process.stdout.write(`${lines.join("\n")}\n\n${report.notes.map((n) => `- ${n}`).join("\n")}\n\nwritten ${join(outDir, "bench/store.json")}\n`);
 }

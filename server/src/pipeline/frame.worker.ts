@@ -4,6 +4,7 @@ import { parentPort } from "node:worker_threads";
 import sharp from "sharp";
 import { DecodeError, decodeJpeg } from "../decode/jpeg-decoder.ts";
 import type { Detector } from "../detect/detector.ts";
+import { collectFrameGarbage } from "./frame-garbage.ts";
 import type { DetectorSpec, FromWorker, ToWorker } from "./messages.ts";
 
 /**
@@ -108,9 +109,12 @@ port.on("message", (message: ToWorker) => {
       );
       break;
     case "frame":
-      handleFrame(message.jobId, message.jpeg).catch((err: unknown) => {
-        send({ type: "failed", jobId: message.jobId, message: String(err) });
-      });
+      handleFrame(message.jobId, message.jpeg)
+        .catch((err: unknown) => {
+          send({ type: "failed", jobId: message.jobId, message: String(err) });
+        })
+        // After the reply, so the collection is not on the frame's ack path.
+        .finally(collectFrameGarbage);
       break;
   }
 });
