@@ -7,7 +7,10 @@ export const TEST_CAPTURE_TOKEN = "test-capture-token-not-a-secret";
  * A client interceptor for tests that are not about access control: it sends
  * `captureToken` with OpenSession and StreamFrames, remembers each session's
  * token from OpenSession's answer, and sends it with that session's
- * UploadFrame and WatchAcks. A call that already carries an `authorization`
+ * UploadFrame and WatchAcks. For a session it does not know (made up, or
+ * from before a restart) it sends `captureToken`, as a client holding a stale
+ * token would, so the server answers about the session (NOT_FOUND) rather than
+ * about a missing credential. A call that already carries an `authorization`
  * header is left alone, so tests can still send wrong credentials on purpose.
  */
 export function autoCredentials(captureToken: string | undefined): RpcInterceptor {
@@ -18,7 +21,7 @@ export function autoCredentials(captureToken: string | undefined): RpcIntercepto
     const fromBody = (input as { sessionId?: unknown }).sessionId;
     const fromHeader = options.meta?.["x-session-id"];
     const id = typeof fromBody === "string" && fromBody ? fromBody : typeof fromHeader === "string" ? fromHeader : undefined;
-    return id === undefined ? undefined : sessionTokens.get(id);
+    return (id === undefined ? undefined : sessionTokens.get(id)) ?? captureToken;
   };
   const isCapture = (method: MethodInfo) => method.service.typeName === "headcount.v1.CaptureService";
   return {

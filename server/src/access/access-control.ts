@@ -62,16 +62,25 @@ export class AccessControl {
     return { viewerSignInRequired: this.viewerKey !== undefined, captureCredentialRequired: this.settings.captureAuth };
   }
 
-  /** OpenSession and StreamFrames: a pairing token of this camera, or the shared token. */
-  async authorizeCapture(headers: RequestHeaders, cameraId: string): Promise<void> {
-    if (!this.settings.captureAuth) return;
-    const token = bearerOf(headers);
-    if (token === undefined) {
+  /**
+   * StreamFrames, before its first message is read: a caller without any
+   * capture credential is refused at once (which camera it is for is only
+   * known from the first message).
+   */
+  requireCaptureBearer(headers: RequestHeaders): void {
+    if (this.settings.captureAuth && bearerOf(headers) === undefined) {
       throw new DomainError(
         "UNAUTHENTICATED",
         "this device is not paired: open the count page, choose \"Pair a camera\" and open its link or QR code on this device (or send the shared capture token as `authorization: Bearer <token>`)",
       );
     }
+  }
+
+  /** OpenSession and StreamFrames: a pairing token of this camera, or the shared token. */
+  async authorizeCapture(headers: RequestHeaders, cameraId: string): Promise<void> {
+    if (!this.settings.captureAuth) return;
+    this.requireCaptureBearer(headers);
+    const token = bearerOf(headers)!;
     const shared = this.settings.captureToken;
     if (shared !== undefined && sameSecret(token, shared)) return;
     if (sameSecret(token, this.localCaptureToken)) return;
@@ -80,9 +89,17 @@ export class AccessControl {
     if (paired !== cameraId) throw new DomainError("PERMISSION_DENIED", `this pairing token is for camera ${paired}, not ${cameraId}`);
   }
 
+  /**
+   * UploadFrame and WatchAcks, before the session is looked up: a caller
+   * without any token is refused without learning whether the session exists.
+   */
+  requireSessionBearer(headers: RequestHeaders): void {
+    if (bearerOf(headers) === undefined) throw new DomainError("UNAUTHENTICATED", "missing session token: send OpenSession's session_token as `authorization: Bearer <token>`");
+  }
+
   /** UploadFrame and WatchAcks: the session's own token. */
   requireSession(headers: RequestHeaders, session: SessionCredential): void {
-    if (bearerOf(headers) === undefined) throw new DomainError("UNAUTHENTICATED", "missing session token: send OpenSession's session_token as `authorization: Bearer <token>`");
+    this.requireSessionBearer(headers);
     if (!holdsSessionToken(headers, session)) throw new DomainError("UNAUTHENTICATED", "the session token does not belong to this session");
   }
 

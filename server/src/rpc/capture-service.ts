@@ -57,6 +57,7 @@ export class CaptureService implements ICaptureService {
   }
 
   async uploadFrame(request: UploadFrameRequest, context: ServerCallContext): Promise<UploadFrameResponse> {
+    this.deps.access.requireSessionBearer(context.headers);
     const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
     this.deps.access.requireSession(context.headers, session);
     ensure(request.frame !== undefined, "frame is missing");
@@ -65,6 +66,7 @@ export class CaptureService implements ICaptureService {
   }
 
   async watchAcks(request: WatchAcksRequest, responses: RpcInputStream<WatchAcksResponse>, context: ServerCallContext): Promise<void> {
+    this.deps.access.requireSessionBearer(context.headers);
     const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
     this.deps.access.requireSession(context.headers, session);
     // Headers now, not with the first ack: the page learns at once that its stream is open.
@@ -88,6 +90,7 @@ export class CaptureService implements ICaptureService {
     responses: RpcInputStream<StreamFramesResponse>,
     context: ServerCallContext,
   ): Promise<void> {
+    this.deps.access.requireCaptureBearer(context.headers);
     const writer = new BoundedStreamWriter(responses, ACK_OUTBOX);
     let session: CaptureSession | undefined;
     let stop = () => {};
