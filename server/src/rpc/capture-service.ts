@@ -116,7 +116,7 @@ export class CaptureService implements ICaptureService {
         }
       }
       // The sender finished: wait for the last frames' acks, then end the call with OK.
-      while (session && (session.busy || session.pending)) await new Promise((r) => setTimeout(r, 5));
+      await session?.whenIdle();
       writer.end();
     })();
     // A bad message fails the call with its status once the acks before it are out.

@@ -30,10 +30,9 @@ export interface AckListener {
 export class CaptureSession {
   /** Highest seq received so far (0 before the first frame). */
   lastSeq = 0;
-  /** True while a frame of this session is in the pipeline. */
-  busy = false;
-  /** At most one frame waits; a newer one overtakes it (acked as dropped-stale). */
-  pending: PendingFrame | null = null;
+  #busy = false;
+  #pending: PendingFrame | null = null;
+  #idleWaiters: (() => void)[] = [];
   lastActivityMs: number;
   closed = false;
   /** Acks published so far (any status). */
@@ -59,6 +58,48 @@ export class CaptureSession {
     this.lastActivityMs = openedAtMs;
     this.frameRate = new TokenBucket(rate.maxFps, rate.maxFps);
     this.byteRate = new TokenBucket(rate.maxBytesPerSecond, rate.maxBytesPerSecond);
+  }
+
+  /** True while a frame of this session is in the pipeline. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  set busy(value: boolean) {
+    this.#busy = value;
+    this.#wakeIfIdle();
+  }
+
+  /** At most one frame waits; a newer one overtakes it (acked as dropped-stale). */
+  get pending(): PendingFrame | null {
+    return this.#pending;
+  }
+
+  set pending(frame: PendingFrame | null) {
+    this.#pending = frame;
+    this.#wakeIfIdle();
+  }
+
+  /**
+   * Resolves once no frame of this session is in the pipeline or waiting
+   * (at once when none is), or when the session closes: a sender that has
+   * finished waits here for its last acks.
+   */
+  whenIdle(): Promise<void> {
+    if (this.closed || (!this.#busy && !this.#pending)) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #wakeIfIdle(): void {
+    if (this.#idleWaiters.length === 0) return;
+    // Checked after the current task: the pipeline takes the waiting frame
+    // (pending = null) a moment before it marks the session busy.
+    queueMicrotask(() => {
+      if (this.#idleWaiters.length === 0 || (!this.closed && (this.#busy || this.#pending))) return;
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const wake of waiters) wake();
+    });
   }
 
   /**
@@ -114,7 +155,7 @@ export class CaptureSession {
   close(reason: DomainError): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending = null;
+    this.pending = null; // also wakes whenIdle() waiters
     const listeners = [...this.listeners];
     this.listeners.clear();
     for (const listener of listeners) listener.end(reason);
