@@ -18,6 +18,7 @@ test("counts survive a server restart: the camera's totals continue from the sto
   const first = await startTestServer({ detector: "mediapipe", config: { dataDir, workers: 1 } });
   const before = await streamOneByOne(first, "restart-cam", frames, 1);
   assert.equal(before.entered, 1, "the person who walked in was counted");
+  const seenBefore = (await first.native.count.listCameras({}).response).cameras.find((c) => c.cameraId === "restart-cam")!.lastSeenAtMs;
   await first.stop();
 
   const second = await startTestServer({ detector: "mediapipe", config: { dataDir, workers: 1 } });
@@ -27,6 +28,8 @@ test("counts survive a server restart: the camera's totals continue from the sto
     assert.equal(cam?.name, "restart-cam");
     assert.equal(cam?.counts?.entered, 1, "the stored total is there before the camera reconnects");
     assert.equal(cam?.online, false);
+    // From the stored session end: at or a little after the last ack, never "never".
+    assert.ok(cam!.lastSeenAtMs >= seenBefore && cam!.lastSeenAtMs - seenBefore < 5_000, `last seen ${cam!.lastSeenAtMs} after the restart, ${seenBefore} before it`);
     const afterRestart = await streamOneByOne(second, "restart-cam", frames, 41);
     assert.equal(afterRestart.entered, 2, "a new entry adds to the stored total instead of starting over");
   } finally {

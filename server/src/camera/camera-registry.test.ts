@@ -19,3 +19,17 @@ test("a camera is online while a session is attached and acks keep coming; a sil
   r.detachSession("door", "s1");
   assert.equal(online(r, 16_000), false, "no session");
 });
+
+test("last seen starts from the stored value after a restart, follows the acks, and a later refresh from the store never moves it back", () => {
+  const r = new CameraRegistry();
+  const lastSeen = () => r.list(0).find((c) => c.cameraId === "door")?.lastSeenAtMs;
+  r.load({ ...stored, lastSeenAtMs: 9_000 });
+  assert.equal(lastSeen(), 9_000, "from the store: the count page says when, not never");
+  assert.equal(online(r, 9_500), false, "seen before the restart is not online");
+  r.attachSession("door", "s1", 20_000);
+  r.recordAck("door", 21_000, 40);
+  assert.equal(lastSeen(), 21_000);
+  r.load({ ...stored, name: "Front door" });
+  r.load({ ...stored, lastSeenAtMs: 9_000 });
+  assert.equal(lastSeen(), 21_000);
+});

@@ -73,7 +73,7 @@ export class CameraRegistry {
         inViewBySession: new Map(),
         line: stored.line,
         resetAtMs: stored.resetAtMs,
-        lastSeenAtMs: 0,
+        lastSeenAtMs: stored.lastSeenAtMs ?? 0,
         attachedAtMs: 0,
         recent: [],
       };
@@ -83,6 +83,7 @@ export class CameraRegistry {
       cam.line = stored.line;
       cam.resetAtMs = stored.resetAtMs;
       cam.totals = { ...stored.totals, inView: cam.totals.inView };
+      cam.lastSeenAtMs = Math.max(cam.lastSeenAtMs, stored.lastSeenAtMs ?? 0);
     }
     this.emit(stored.cameraId);
   }

@@ -18,6 +18,8 @@ export interface CameraRow {
   readonly crossed_in: number;
   readonly crossed_out: number;
   readonly reset_at_ms: number | null;
+  /** Only in the camera list (see allCameras): when the camera was last known to send. */
+  readonly last_seen_at_ms?: number | null;
 }
 
 /** The numeric code of each event kind (the `event_kinds` table). */
@@ -41,6 +43,7 @@ export function toCamera(row: CameraRow): StoredCamera {
     totals: totalsOf(row),
     resetAtMs: row.reset_at_ms,
     createdAtMs: row.created_at_ms,
+    ...(row.last_seen_at_ms === undefined ? {} : { lastSeenAtMs: row.last_seen_at_ms || null }),
   };
 }
 

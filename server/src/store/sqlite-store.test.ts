@@ -82,6 +82,24 @@ test("sessions: opened, closed and listed by the time range they overlap", async
   });
 });
 
+test("the camera list says when each camera was last seen: its last counted event or the end of its last session, not a reset", async (t) => {
+  const store = openIn(t, tempDir(t));
+  await store.upsertCamera("cam", "", 0);
+  await store.upsertCamera("never", "", 0);
+  const lastSeen = async () => Object.fromEntries((await store.listCameras()).map((c) => [c.cameraId, c.lastSeenAtMs]));
+  assert.deepEqual(await lastSeen(), { cam: null, never: null });
+  await store.openSession("s1", "cam", 1_000);
+  await store.appendEvents("cam", "s1", [ev("entry", 1, 2_000)]);
+  assert.deepEqual(await lastSeen(), { cam: 2_000, never: null }, "an open session and an event");
+  await store.closeSession("s1", 9_000, 80);
+  assert.deepEqual(await lastSeen(), { cam: 9_000, never: null }, "the session's end");
+  await store.openSession("s2", "cam", 20_000);
+  assert.deepEqual(await lastSeen(), { cam: 20_000, never: null }, "a session cut short by a crash: its start");
+  await store.appendEvents("cam", "s2", [ev("exit", 1, 25_000)]);
+  await store.appendEvents("cam", null, [ev("reset", 0, 50_000)]);
+  assert.deepEqual(await lastSeen(), { cam: 25_000, never: null }, "a reset from the count page is not the camera");
+});
+
 test("a batch is appended whole or not at all, and totals follow its events", async (t) => {
   const store = openIn(t, tempDir(t));
   await store.upsertCamera("cam", "", 0);

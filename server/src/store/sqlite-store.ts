@@ -38,7 +38,13 @@ export class SqliteStore implements Store {
     this.sql = {
       cameraById: db.prepare<[string], CameraRow>("SELECT * FROM cameras WHERE camera_id = ?"),
       cameraByKey: db.prepare<[number], CameraRow>("SELECT * FROM cameras WHERE camera_key = ?"),
-      allCameras: db.prepare<[], CameraRow>("SELECT * FROM cameras ORDER BY name, camera_id"),
+      // Both subqueries are index lookups (events_by_camera_time, sessions_by_camera). A reset is made from the count page, not by the camera.
+      allCameras: db.prepare<[], CameraRow>(`
+        SELECT c.*, MAX(
+          COALESCE((SELECT MAX(e.time_ms) FROM events e WHERE e.camera_key = c.camera_key AND e.kind <> ${KIND_CODE.reset}), 0),
+          COALESCE((SELECT COALESCE(s.closed_at_ms, s.opened_at_ms) FROM sessions s WHERE s.camera_key = c.camera_key ORDER BY s.opened_at_ms DESC LIMIT 1), 0)
+        ) AS last_seen_at_ms
+        FROM cameras c ORDER BY c.name, c.camera_id`),
       insertCamera: db.prepare("INSERT INTO cameras (camera_id, name, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO NOTHING"),
       rename: db.prepare<[string, string], CameraRow>("UPDATE cameras SET name = ? WHERE camera_id = ? RETURNING *"),
       setLine: db.prepare<unknown[], CameraRow>(

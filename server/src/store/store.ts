@@ -35,6 +35,15 @@ export interface StoredCamera {
   /** Time of the last reset event (Unix ms), or null if never reset. */
   readonly resetAtMs: number | null;
   readonly createdAtMs: number;
+  /**
+   * When the camera was last known to send (Unix ms), from what is stored:
+   * its last counted event or the end of its last session (a session ends
+   * within the idle timeout of its last frame; one cut short by a crash
+   * gives its start). Null when unknown. Only `listCameras` fills it in: it
+   * is for the count page after a restart; while running, the server knows
+   * better from the acks.
+   */
+  readonly lastSeenAtMs?: number | null;
 }
 
 /** An event to append: what the counter produced, or a reset. */
