@@ -5,7 +5,8 @@
  */
 import type { ObjectDetector, ObjectDetectorOptions } from "@mediapipe/tasks-vision";
 import type { Detection, Detector, DetectorOptions, RgbaImage } from "./detector.ts";
-import { createTask, loadMediaPipeVision, TextureOnlyCanvas, visionWasmFileset } from "./mediapipe-node.ts";
+import { createTask, loadMediaPipeVision, visionWasmFileset } from "./mediapipe-node.ts";
+import { TextureOnlyCanvas } from "./texture-only-webgl.ts";
 import type { WasmLogSink } from "./mediapipe-node.ts";
 import { DEFAULT_SUPPRESSION, nonMaxSuppression } from "./non-max-suppression.ts";
 import type { SuppressionOptions } from "./non-max-suppression.ts";
@@ -55,7 +56,7 @@ export async function createMediaPipeDetector(options: MediaPipeDetectorOptions)
   try {
     task = await createTask(() => vision.ObjectDetector.createFromOptions(visionWasmFileset(), {
       baseOptions: { modelAssetBuffer: options.model, delegate: "CPU" },
-      // Serves the WebGL calls the CPU path still makes; see mediapipe-node.ts.
+      // Serves the WebGL calls the CPU path still makes; see texture-only-webgl.ts.
       canvas: new TextureOnlyCanvas() as unknown as CanvasOption,
       runningMode: "IMAGE",
       scoreThreshold: options.scoreThreshold,

@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMediaPipeDetector } from "./mediapipe-detector.ts";
-import { loadMediaPipeVision, NETWORK_REFUSED, TextureOnlyCanvas } from "./mediapipe-node.ts";
+import { loadMediaPipeVision, NETWORK_REFUSED } from "./mediapipe-node.ts";
+import { TextureOnlyCanvas } from "./texture-only-webgl.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const modelPath = resolve(repoRoot, process.env.HEADCOUNT_MODEL ?? "../shared/models/ssd_mobilenet_v1_person.tflite");
