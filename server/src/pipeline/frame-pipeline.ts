@@ -5,6 +5,7 @@ import type { Counter, CountTotals, Line } from "../count/count-types.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
 import type { Tracker } from "../track/track-types.ts";
+import { SessionTurns } from "./session-turns.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 
 /** Builds the per-session tracking stages (fresh state for every session). */
@@ -56,13 +57,14 @@ interface Tracking {
  * sessions than workers that queue made latency grow with the number of
  * sessions: 16x the detect time for 8 sessions on 2 workers, measured by
  * the many-cameras benchmark). Sessions waiting for a worker are served in
- * the order they became ready, so each gets its turn.
+ * the order they became ready, so each gets its turn, except that a fresh
+ * frame goes before stale ones (see session-turns.ts).
  */
 export class FramePipeline {
   readonly stats: PipelineStats = { processed: 0, droppedStale: 0, rejected: 0, failed: 0 };
   private readonly tracking = new Map<string, Tracking>();
-  /** Sessions with a waiting frame and none in the pipeline, oldest first. */
-  private readonly ready: CaptureSession[] = [];
+  /** Sessions with a waiting frame and none in the pipeline. */
+  private readonly ready = new SessionTurns();
   /** Frames handed to the pool and not yet answered. */
   private inPool = 0;
 
@@ -81,7 +83,7 @@ export class FramePipeline {
     session.pending = frame;
     if (overtaken) this.dropStale(session, overtaken, `overtaken by frame ${frame.seq} while the pipeline was busy`);
     // A session is in the ready queue exactly while it has a waiting frame and none in the pipeline.
-    else if (!session.busy) this.ready.push(session);
+    else if (!session.busy) this.ready.add(session);
     this.dispatch();
   }
 
@@ -93,8 +95,8 @@ export class FramePipeline {
   /** Hands waiting frames to the pool while a worker is free, sessions in turn. */
   private dispatch(): void {
     const workers = this.pool.stats().workers;
-    while (this.inPool < workers && this.ready.length > 0) {
-      const session = this.ready.shift()!;
+    while (this.inPool < workers && this.ready.size > 0) {
+      const session = this.ready.take(performance.now())!;
       const frame = session.pending;
       session.pending = null;
       if (frame && !session.closed) void this.run(session, frame);
@@ -116,8 +118,7 @@ export class FramePipeline {
   /** Frees a closed session's tracking state and its place in the ready queue. */
   release(session: CaptureSession): void {
     this.tracking.delete(session.id);
-    const queued = this.ready.indexOf(session);
-    if (queued >= 0) this.ready.splice(queued, 1);
+    this.ready.remove(session);
   }
 
   private async run(session: CaptureSession, frame: PendingFrame): Promise<void> {
@@ -188,7 +189,7 @@ export class FramePipeline {
     } finally {
       session.busy = false;
       if (session.pending && !session.closed) {
-        this.ready.push(session);
+        this.ready.add(session);
         this.dispatch();
       }
     }
