@@ -1,18 +1,12 @@
 import { performance } from "node:perf_hooks";
 import { FrameStatus, type FrameAck, type Person } from "@headcount/proto/types";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
-import type { Counter, CountTotals, Line } from "../count/count-types.ts";
+import type { CountTotals } from "../count/count-types.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
-import type { Tracker } from "../track/track-types.ts";
+import { SessionTracking, type TrackingFactory } from "./session-tracking.ts";
 import { SessionTurns } from "./session-turns.ts";
 import type { WorkerPool } from "./worker-pool.ts";
-
-/** Builds the per-session tracking stages (fresh state for every session). */
-export interface TrackingFactory {
-  createTracker(): Tracker;
-  createCounter(line: Line | null): Counter;
-}
 
 /** Where the pipeline reports problems. */
 export interface PipelineLogger {
@@ -31,14 +25,6 @@ export interface PipelineStats {
   droppedStale: number;
   rejected: number;
   failed: number;
-}
-
-interface Tracking {
-  readonly tracker: Tracker;
-  readonly counter: Counter;
-  line: Line | null;
-  /** Time of the last frame given to the tracker, ms. */
-  lastTimeMs: number;
 }
 
 /**
@@ -62,7 +48,7 @@ interface Tracking {
  */
 export class FramePipeline {
   readonly stats: PipelineStats = { processed: 0, droppedStale: 0, rejected: 0, failed: 0 };
-  private readonly tracking = new Map<string, Tracking>();
+  private readonly tracking: SessionTracking;
   /** Sessions with a waiting frame and none in the pipeline. */
   private readonly ready = new SessionTurns();
   /** Frames handed to the pool and not yet answered. */
@@ -72,10 +58,12 @@ export class FramePipeline {
     private readonly pool: WorkerPool,
     private readonly cameras: CameraRegistry,
     private readonly store: Store,
-    private readonly factory: TrackingFactory,
+    factory: TrackingFactory,
     private readonly log: PipelineLogger,
     private readonly observer: AckObserver = { frameAcked: () => {} },
-  ) {}
+  ) {
+    this.tracking = new SessionTracking(factory);
+  }
 
   /** Queues a frame that passed validation; its ack is published on the session. */
   submit(session: CaptureSession, frame: PendingFrame): void {
@@ -117,7 +105,7 @@ export class FramePipeline {
 
   /** Frees a closed session's tracking state and its place in the ready queue. */
   release(session: CaptureSession): void {
-    this.tracking.delete(session.id);
+    this.tracking.release(session.id);
     this.ready.remove(session);
   }
 
@@ -141,14 +129,12 @@ export class FramePipeline {
         this.publish(session, frame, { status: FrameStatus.REJECTED, detail: outcome.reason });
       } else {
         const trackStart = performance.now();
-        const tracking = this.trackingFor(session);
-        // Capture time, not arrival time: a sender replaying a file faster than
-        // real time must not look like people moving faster. Kept increasing
-        // so a client's clock jump cannot send the tracker back in time.
-        const timeMs = Math.max(tracking.lastTimeMs + 1, frame.capturedAtMs || frame.receivedAtMs);
-        tracking.lastTimeMs = timeMs;
-        const update = tracking.tracker.update(outcome.detections, timeMs);
-        const counted = tracking.counter.update(update);
+        const { counted, people } = this.tracking.step(
+          session.id,
+          this.cameras.lineOf(session.cameraId),
+          outcome.detections,
+          frame.capturedAtMs || frame.receivedAtMs,
+        );
         const trackMs = performance.now() - trackStart;
         let stored = null;
         if (counted.events.length > 0) {
@@ -162,14 +148,6 @@ export class FramePipeline {
           }
         }
         const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, stored);
-        const people: Person[] = outcome.detections.map((d, i) => ({
-          x: d.x,
-          y: d.y,
-          width: d.width,
-          height: d.height,
-          score: d.score,
-          trackId: confirmedId(update.tracks, update.assignments[i] ?? 0),
-        }));
         this.stats.processed++;
         this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frame.capturedAtMs || frame.receivedAtMs });
         this.publish(session, frame, {
@@ -193,19 +171,6 @@ export class FramePipeline {
         this.dispatch();
       }
     }
-  }
-
-  private trackingFor(session: CaptureSession): Tracking {
-    let t = this.tracking.get(session.id);
-    const line = this.cameras.lineOf(session.cameraId);
-    if (!t) {
-      t = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0 };
-      this.tracking.set(session.id, t);
-    } else if (t.line !== line) {
-      t.counter.setLine(line);
-      t.line = line;
-    }
-    return t;
   }
 
   private publish(
@@ -248,7 +213,3 @@ export class FramePipeline {
   }
 }
 
-/** The id shown for a detection: its track's id once the track is confirmed, else 0. */
-function confirmedId(tracks: readonly { id: number; confirmed: boolean }[], id: number): number {
-  return id !== 0 && tracks.some((t) => t.id === id && t.confirmed) ? id : 0;
-}

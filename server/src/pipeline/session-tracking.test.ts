@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Line } from "../count/count-types.ts";
+import type { Detection } from "../detect/detector.ts";
+import type { TrackUpdate } from "../track/track-types.ts";
+import { SessionTracking } from "./session-tracking.ts";
+
+const totals = { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 };
+const person = (x: number): Detection => ({ x, y: 0.2, width: 0.1, height: 0.3, score: 0.9 });
+
+/**
+ * A fake tracker and counter that record what they are given: the tracker
+ * assigns detection i to track i + 1, confirmed from its second sighting.
+ */
+function fakeFactory() {
+  const seen = { trackerTimes: [] as number[][], lines: [] as Array<Line | null>[], trackers: 0 };
+  const factory = {
+    createTracker: () => {
+      const times: number[] = [];
+      seen.trackerTimes.push(times);
+      seen.trackers++;
+      let frames = 0;
+      return {
+        update: (detections: readonly Detection[], timeMs: number): TrackUpdate => {
+          times.push(timeMs);
+          frames++;
+          const tracks = detections.map((d, i) => ({ id: i + 1, box: d, score: d.score, confirmed: frames > 1, misses: 0 }));
+          return { timeMs, tracks, confirmed: [], lost: [], assignments: detections.map((_, i) => i + 1) };
+        },
+      };
+    },
+    createCounter: (line: Line | null) => {
+      const lines: Array<Line | null> = [line];
+      seen.lines.push(lines);
+      return { update: () => ({ totals, events: [] }), setLine: (l: Line | null) => void lines.push(l) };
+    },
+  };
+  return { factory, seen };
+}
+
+test("a session's frame times reach its tracker increasing, even when the client's clock goes back", () => {
+  const { factory, seen } = fakeFactory();
+  const tracking = new SessionTracking(factory);
+  for (const t of [1_000, 1_100, 900, 900, 1_300]) tracking.step("s1", null, [], t);
+  assert.deepEqual(seen.trackerTimes[0], [1_000, 1_100, 1_101, 1_102, 1_300]);
+});
+
+test("each session has its own tracker; a released session starts afresh", () => {
+  const { factory, seen } = fakeFactory();
+  const tracking = new SessionTracking(factory);
+  tracking.step("a", null, [], 10);
+  tracking.step("b", null, [], 5);
+  tracking.step("a", null, [], 20);
+  assert.equal(seen.trackers, 2);
+  assert.deepEqual(seen.trackerTimes, [[10, 20], [5]]);
+  tracking.release("a");
+  tracking.step("a", null, [], 1);
+  assert.equal(seen.trackers, 3);
+  assert.deepEqual(seen.trackerTimes[2], [1], "the new tracker is not held to the old one's last time");
+});
+
+test("the counter follows the camera's line: set at creation, changed only when the line changes", () => {
+  const { factory, seen } = fakeFactory();
+  const tracking = new SessionTracking(factory);
+  const line: Line = { ax: 0.5, ay: 0, bx: 0.5, by: 1, inSideLeft: true };
+  tracking.step("s", null, [], 1);
+  tracking.step("s", null, [], 2);
+  tracking.step("s", line, [], 3);
+  tracking.step("s", line, [], 4);
+  tracking.step("s", null, [], 5);
+  assert.deepEqual(seen.lines[0], [null, line, null]);
+});
+
+test("people carry their track id once the track is confirmed, 0 before", () => {
+  const { factory } = fakeFactory();
+  const tracking = new SessionTracking(factory);
+  const first = tracking.step("s", null, [person(0.1), person(0.5)], 1);
+  assert.deepEqual(first.people.map((p) => p.trackId), [0, 0]);
+  const second = tracking.step("s", null, [person(0.1), person(0.5)], 2);
+  assert.deepEqual(second.people.map((p) => p.trackId), [1, 2]);
+  assert.deepEqual(second.people.map((p) => p.x), [0.1, 0.5]);
+});

@@ -1,0 +1,82 @@
+import type { Person } from "@headcount/proto/types";
+import type { Detection } from "../detect/detector.ts";
+import type { CountResult, Counter, Line } from "../count/count-types.ts";
+import type { Tracker } from "../track/track-types.ts";
+
+/** Builds the per-session tracking stages (fresh state for every session). */
+export interface TrackingFactory {
+  createTracker(): Tracker;
+  createCounter(line: Line | null): Counter;
+}
+
+/** What one frame's detections became: counted events and totals, and the people to ack. */
+export interface TrackedFrame {
+  readonly counted: CountResult;
+  /** One per detection, in order, with its confirmed track id (0 while unconfirmed). */
+  readonly people: Person[];
+}
+
+interface SessionState {
+  readonly tracker: Tracker;
+  readonly counter: Counter;
+  line: Line | null;
+  /** Time of the last frame given to the tracker, ms. */
+  lastTimeMs: number;
+}
+
+/**
+ * The track and count stages of every open session: one tracker and one
+ * counter per session, created on its first frame, following its camera's
+ * counting line. Synchronous; the caller frees a closed session's state.
+ */
+export class SessionTracking {
+  readonly #sessions = new Map<string, SessionState>();
+
+  constructor(private readonly factory: TrackingFactory) {}
+
+  /**
+   * Tracks and counts one frame's detections for `sessionId`. `frameTimeMs`
+   * is the frame's capture time, not its arrival: a sender replaying a file
+   * faster than real time must not look like people moving faster. It is
+   * kept increasing, so a client's clock jump cannot send the tracker back
+   * in time.
+   */
+  step(sessionId: string, line: Line | null, detections: readonly Detection[], frameTimeMs: number): TrackedFrame {
+    const state = this.#stateOf(sessionId, line);
+    const timeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
+    state.lastTimeMs = timeMs;
+    const update = state.tracker.update(detections, timeMs);
+    const counted = state.counter.update(update);
+    const people = detections.map((d, i) => ({
+      x: d.x,
+      y: d.y,
+      width: d.width,
+      height: d.height,
+      score: d.score,
+      trackId: confirmedId(update.tracks, update.assignments[i] ?? 0),
+    }));
+    return { counted, people };
+  }
+
+  /** Frees a closed session's tracker and counter. */
+  release(sessionId: string): void {
+    this.#sessions.delete(sessionId);
+  }
+
+  #stateOf(sessionId: string, line: Line | null): SessionState {
+    let state = this.#sessions.get(sessionId);
+    if (!state) {
+      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0 };
+      this.#sessions.set(sessionId, state);
+    } else if (state.line !== line) {
+      state.counter.setLine(line);
+      state.line = line;
+    }
+    return state;
+  }
+}
+
+/** The id shown for a detection: its track's id once the track is confirmed, else 0. */
+function confirmedId(tracks: readonly { id: number; confirmed: boolean }[], id: number): number {
+  return id !== 0 && tracks.some((t) => t.id === id && t.confirmed) ? id : 0;
+}
