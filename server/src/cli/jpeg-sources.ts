@@ -78,12 +78,36 @@ export function cameraFrames(device: string, options: EncodeOptions): AsyncGener
   return ffmpegFrames(["-f", "v4l2", "-framerate", String(options.fps), "-i", device], options);
 }
 
+/** True for a path that names a JPEG file by its extension. */
+export function isJpegPath(path: string): boolean {
+  return /\.jpe?g$/i.test(path);
+}
+
+/** JPEG files in the order given, `fps` apart, sent as they are (not re-encoded). */
+export async function* jpegFileFrames(paths: readonly string[], fps: number): AsyncGenerator<SourceFrame> {
+  let index = 0;
+  for (const path of paths) {
+    yield { jpeg: new Uint8Array(await readFile(path)), ptsMs: (index++ * 1000) / fps };
+  }
+}
+
 /** The .jpg/.jpeg files of a folder in name order, `fps` apart. */
 export async function* folderFrames(dir: string, fps: number): AsyncGenerator<SourceFrame> {
-  const names = (await readdir(dir)).filter((n) => /\.jpe?g$/i.test(n)).sort();
+  const names = (await readdir(dir)).filter(isJpegPath).sort();
   if (names.length === 0) throw new Error(`no .jpg files in ${dir}`);
-  let index = 0;
-  for (const name of names) {
-    yield { jpeg: new Uint8Array(await readFile(join(dir, name))), ptsMs: (index++ * 1000) / fps };
+  yield* jpegFileFrames(names.map((name) => join(dir, name)), fps);
+}
+
+/**
+ * Passes `source` through, failing once it ends if it gave no frame at all
+ * (ffmpeg exits 0 on a file it reads no video from): a run that sent nothing
+ * must not look like a success.
+ */
+export async function* requireFrames(source: AsyncIterable<SourceFrame>, what: string): AsyncGenerator<SourceFrame> {
+  let any = false;
+  for await (const frame of source) {
+    any = true;
+    yield frame;
   }
+  if (!any) throw new Error(`no frames could be read from ${what}`);
 }

@@ -1,14 +1,16 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FrameStatus } from "@headcount/proto/types";
-import { cameraFrames, folderFrames, videoFrames, type SourceFrame } from "./jpeg-sources.ts";
+import { cameraFrames, folderFrames, isJpegPath, jpegFileFrames, requireFrames, videoFrames, type SourceFrame } from "./jpeg-sources.ts";
 import { sendFrames } from "./frame-sender.ts";
 import { readLocalCaptureToken } from "../access/local-capture-token.ts";
 
-const USAGE = `Usage: npm run send -- [options] <video file | folder of JPEGs | /dev/videoN>
+const USAGE = `Usage: npm run send -- [options] <video file | folder of JPEGs | /dev/videoN | JPEG files...>
 
 Streams frames to a headcount server over native gRPC (StreamFrames) and
-prints one line per ack, then a summary.
+prints one line per ack, then a summary. Videos and cameras are re-encoded
+by ffmpeg (--fps, --width, --quality); JPEG files and folders are sent as
+they are, --fps apart. Exits 1 when no frame could be read.
 
 Options:
   --server HOST:PORT   native gRPC address (default 127.0.0.1:50051)
@@ -58,16 +60,17 @@ async function main(): Promise<void> {
   const fps = positiveNumber(values.fps, "--fps");
   const width = Math.max(0, Math.floor(positiveNumber(values.width, "--width", true)));
   const qscale = Math.min(31, Math.max(2, Math.floor(positiveNumber(values.quality, "--quality"))));
-  const isCamera = input.startsWith("/dev/video");
-  const isFolder = !isCamera && statSync(input).isDirectory();
-  const pace = (values.pace ?? (isCamera ? "source" : "max")) as "source" | "max";
+  const kind = sourceKind(positionals);
+  const pace = (values.pace ?? (kind === "camera" ? "source" : "max")) as "source" | "max";
   if (pace !== "source" && pace !== "max") fail("--pace must be source or max");
   const window = values.window ? Math.floor(positiveNumber(values.window, "--window")) : pace === "max" ? 1 : 2;
-  const source: AsyncIterable<SourceFrame> = isCamera
-    ? cameraFrames(input, { fps, width, qscale })
-    : isFolder
-      ? folderFrames(input, fps)
-      : videoFrames(input, { fps, width, qscale });
+  const frames: Record<typeof kind, () => AsyncIterable<SourceFrame>> = {
+    camera: () => cameraFrames(input, { fps, width, qscale }),
+    folder: () => folderFrames(input, fps),
+    jpegs: () => jpegFileFrames(positionals, fps),
+    video: () => videoFrames(input, { fps, width, qscale }),
+  };
+  const source = requireFrames(frames[kind](), positionals.join(" "));
   const cameraId = values.camera ?? `cli-${Math.random().toString(36).slice(2, 10)}`;
   const abort = new AbortController();
   process.once("SIGINT", () => abort.abort());
@@ -99,6 +102,18 @@ async function main(): Promise<void> {
     const { inViewPerFrame: _omit, ...rest } = summary;
     console.log(`summary: ${JSON.stringify(rest)}`);
   }
+}
+
+/** What the positional arguments name; several are allowed only as JPEG files. */
+function sourceKind(inputs: readonly string[]): "camera" | "folder" | "jpegs" | "video" {
+  const [first] = inputs;
+  if (inputs.length === 1 && first!.startsWith("/dev/video")) return "camera";
+  for (const path of inputs) if (!existsSync(path)) fail(`no such file or folder: ${path}`);
+  if (inputs.length > 1 && !inputs.every((p) => isJpegPath(p) && statSync(p).isFile())) {
+    fail(`one source at a time: a video file, a folder, a camera, or JPEG files (got ${inputs.length} arguments)`);
+  }
+  if (statSync(first!).isDirectory()) return "folder";
+  return isJpegPath(first!) ? "jpegs" : "video";
 }
 
 function parseLine(text: string) {
