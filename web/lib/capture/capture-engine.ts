@@ -14,14 +14,16 @@ import type { CountingLine, FrameAck } from "@headcount/proto/types";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
 import { UNARY_DEADLINE_MS, callOptions, createTransport, withDeadline } from "../transport.ts";
 import { AckStats } from "./ack-stats.ts";
-import { cameraSupportProblem, closeCamera, describeCameraError, listVideoInputs, openCamera } from "./camera-source.ts";
-import { appendBounded, createCaptureRecord } from "./capture-record.ts";
+import { CameraFeed } from "./camera-feed.ts";
+import { cameraSupportProblem, describeCameraError, listVideoInputs } from "./camera-source.ts";
+import { createCaptureRecord, recordAck } from "./capture-record.ts";
 import type { HeadcountCaptureRecord } from "./capture-record.ts";
 import { effectiveFps } from "./capture-settings.ts";
 import type { CaptureSettings } from "./capture-settings.ts";
 import { ACK_ROWS, initialCaptureView, toAckRow } from "./capture-view.ts";
 import type { CaptureView, ConnectionState } from "./capture-view.ts";
 import { FramePump } from "./frame-pump.ts";
+import { SentFrames } from "./sent-frames.ts";
 import { SessionLink } from "./session-link.ts";
 import type { OpenedSession } from "./session-link.ts";
 import { UploadWindow, windowSize } from "./upload-window.ts";
@@ -45,8 +47,6 @@ type ErrorKind = "config" | "camera" | "connection" | "upload";
 const ERROR_HOLD_MS = 5_000;
 /** After Stop, how long the page still waits for the acks of frames already uploaded. */
 const STOP_DRAIN_MS = 3_000;
-/** Sizes of sent frames kept for matching their acks. */
-const SENT_SIZES_LIMIT = 1_000;
 
 /** Drives one capture page. Create once per page; seq numbers continue across Start/Stop and sessions. */
 export class CaptureEngine {
@@ -57,11 +57,10 @@ export class CaptureEngine {
   readonly #listeners = new Set<() => void>();
   readonly #stats = new AckStats();
   readonly #window = new UploadWindow();
-  readonly #sentSizes = new Map<number, { width: number; height: number }>();
+  readonly #sent = new SentFrames();
+  readonly #camera = new CameraFeed();
   readonly #record: HeadcountCaptureRecord;
-  #video: HTMLVideoElement | null = null;
   #run: AbortController | null = null;
-  #stream: MediaStream | null = null;
   #refreshTimer: ReturnType<typeof setInterval> | null = null;
   #errorKind: ErrorKind | null = null;
   #errorAtMs = 0;
@@ -99,7 +98,7 @@ export class CaptureEngine {
 
   /** The <video> element that shows the camera and is the frame source. */
   attachVideo(video: HTMLVideoElement | null): void {
-    this.#video = video;
+    this.#camera.attach(video);
   }
 
   /** Opens the camera, then the session and both loops. Failures end up in the view, never thrown. */
@@ -131,13 +130,12 @@ export class CaptureEngine {
     const run = this.#run;
     this.#run = null;
     this.#pump?.stop();
-    if (run && state === "stopped") void this.#drainThenClose(run);
+    // A user's Stop waits (bounded) for the acks of frames already uploaded before ending the session's streams.
+    if (run && state === "stopped") void this.#sent.settled(STOP_DRAIN_MS, run.signal).then(() => run.abort());
     else run?.abort();
     if (this.#refreshTimer) clearInterval(this.#refreshTimer);
     this.#refreshTimer = null;
-    closeCamera(this.#stream);
-    this.#stream = null;
-    if (this.#video) this.#video.srcObject = null;
+    this.#camera.close();
     this.#update({
       state,
       running: false,
@@ -148,30 +146,18 @@ export class CaptureEngine {
     });
   }
 
-  /** Waits (bounded) until every uploaded frame has its ack, then ends the session's streams. */
-  async #drainThenClose(run: AbortController): Promise<void> {
-    const deadline = Date.now() + STOP_DRAIN_MS;
-    while (this.#sentSizes.size > 0 && Date.now() < deadline && !run.signal.aborted) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    run.abort();
-  }
-
   /** Applies new settings; a different camera or facing reopens the camera, the rest applies from the next frame. */
   updateSettings(settings: CaptureSettings): void {
     const previous = this.#view.settings;
     this.#update({ settings, effectiveFps: effectiveFps(settings.fps, this.#link?.session?.limits?.maxFps) });
     const run = this.#run;
-    if (!run || !this.#stream) return;
+    if (!run || !this.#camera.isOpen) return;
     if (settings.deviceId !== previous.deviceId || settings.facing !== previous.facing) {
       // Close first: many phones cannot open a second camera while one is open.
-      closeCamera(this.#stream);
-      this.#stream = null;
+      this.#camera.close();
       void this.#openStream(run);
     } else if (settings.width !== previous.width) {
-      const [track] = this.#stream.getVideoTracks();
-      // Best effort: a camera that cannot change size is still scaled by the encoder.
-      track?.applyConstraints({ width: { ideal: Math.max(settings.width, 640) } }).catch(() => undefined);
+      this.#camera.requestWidth(settings.width);
     }
   }
 
@@ -219,16 +205,7 @@ export class CaptureEngine {
 
   async #openStream(run: AbortController): Promise<boolean> {
     try {
-      const stream = await openCamera(this.#view.settings);
-      if (this.#run !== run) {
-        closeCamera(stream);
-        return false;
-      }
-      this.#stream = stream;
-      if (this.#video) {
-        this.#video.srcObject = stream;
-        await this.#video.play();
-      }
+      if (!(await this.#camera.open(this.#view.settings, () => this.#run === run))) return false;
       void this.refreshDevices();
       return true;
     } catch (error) {
@@ -263,18 +240,12 @@ export class CaptureEngine {
       stats: this.#stats,
       record: this.#record,
       window: this.#window,
-      video: () => this.#video,
+      video: () => this.#camera.video,
       liveSession: () => this.#link?.sendableSession ?? null,
       fps: () => this.#view.effectiveFps,
       width: () => this.#view.settings.width,
       quality: () => this.#view.settings.quality,
-      sent: (seq, width, height) => {
-        this.#sentSizes.set(seq, { width, height });
-        if (this.#sentSizes.size > SENT_SIZES_LIMIT) {
-          const oldest = this.#sentSizes.keys().next();
-          if (!oldest.done) this.#sentSizes.delete(oldest.value);
-        }
-      },
+      sent: (seq, width, height) => this.#sent.sent(seq, width, height),
       uploaded: (session) => {
         this.#link?.confirm(session);
         if (Date.now() - this.#errorAtMs > ERROR_HOLD_MS) this.#clearError("upload");
@@ -303,21 +274,9 @@ export class CaptureEngine {
 
   #onAck(ack: FrameAck): void {
     const now = Date.now();
-    const row = toAckRow(ack, now, this.#sentSizes.get(ack.seq));
-    this.#sentSizes.delete(ack.seq);
+    const row = toAckRow(ack, now, this.#sent.acked(ack.seq));
     this.#stats.recordAck(now, row.status, row.latencyMs);
-    appendBounded(this.#record.acks, {
-      seq: row.seq,
-      status: row.status,
-      sentWidth: row.sentWidth,
-      sentHeight: row.sentHeight,
-      decodedWidth: row.decodedWidth,
-      decodedHeight: row.decodedHeight,
-      latencyMs: row.latencyMs,
-      people: row.people,
-      entered: ack.counts?.entered ?? 0,
-      exited: ack.counts?.exited ?? 0,
-    });
+    recordAck(this.#record, row);
     this.#update({
       rows: [row, ...this.#view.rows].slice(0, ACK_ROWS),
       counts: ack.counts ?? this.#view.counts,

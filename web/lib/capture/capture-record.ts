@@ -6,6 +6,7 @@
  */
 
 import type { AckStatusName } from "./ack-stats.ts";
+import type { AckRow } from "./capture-view.ts";
 
 /** Each array keeps at most this many of its newest entries. */
 export const RECORD_LIMIT = 5_000;
@@ -72,4 +73,20 @@ export function createCaptureRecord(cameraId: string): HeadcountCaptureRecord {
 export function appendBounded<T>(list: T[], item: T): void {
   list.push(item);
   if (list.length > RECORD_LIMIT) list.splice(0, list.length - RECORD_LIMIT);
+}
+
+/** Records an ack as the page showed it (`row`), with the camera's counts it carried. */
+export function recordAck(record: HeadcountCaptureRecord, row: AckRow): void {
+  appendBounded(record.acks, {
+    seq: row.seq,
+    status: row.status,
+    sentWidth: row.sentWidth,
+    sentHeight: row.sentHeight,
+    decodedWidth: row.decodedWidth,
+    decodedHeight: row.decodedHeight,
+    latencyMs: row.latencyMs,
+    people: row.people,
+    entered: row.counts?.entered ?? 0,
+    exited: row.counts?.exited ?? 0,
+  });
 }
