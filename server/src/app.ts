@@ -9,6 +9,7 @@ import { CameraRegistry } from "./camera/camera-registry.ts";
 import type { ServerConfig } from "./config.ts";
 import { createPeopleCounter } from "./count/people-counter.ts";
 import { createGrpcWebProxy } from "./grpc-web/grpc-web-proxy.ts";
+import { hostPort } from "./host-port.ts";
 import { createMetricsServer } from "./metrics/metrics-server.ts";
 import { createServerMetrics } from "./metrics/server-metrics.ts";
 import type { Logger } from "./logger.ts";
@@ -49,6 +50,11 @@ export interface HeadcountServer {
 }
 
 /** The tracker and counter of a camera, as configured. */
+/** The largest message either port accepts: a frame of the largest allowed size plus its request's other fields. */
+function maxReceiveBytes(config: ServerConfig): number {
+  return config.limits.maxFrameBytes + 64 * 1024;
+}
+
 function defaultTracking(config: ServerConfig): TrackingFactory {
   const everyCrossing = config.crossings === "every";
   return {
@@ -108,7 +114,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
 
   const grpcServer = new grpc.Server({
     // Our own size check answers with a readable RESOURCE_EXHAUSTED; leave it room to run.
-    "grpc.max_receive_message_length": config.limits.maxFrameBytes + 64 * 1024,
+    "grpc.max_receive_message_length": maxReceiveBytes(config),
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
   });
@@ -127,7 +133,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     store,
     async listen() {
       const grpcPort = await new Promise<number>((resolve, reject) =>
-        grpcServer.bindAsync(`${config.host}:${config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
+        grpcServer.bindAsync(hostPort(config.host, config.grpcPort), grpc.ServerCredentials.createInsecure(), (err, port) =>
           err ? reject(err) : resolve(port),
         ),
       );
@@ -143,7 +149,13 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
       }
       if (config.grpcWebPort === null) return { grpcPort, grpcWebPort: null, metricsPort };
       const upstreamHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-      grpcWeb = createGrpcWebProxy({ upstream: `http://${upstreamHost}:${grpcPort}`, allowedOrigins: config.corsOrigins, logger: log });
+      grpcWeb = createGrpcWebProxy({
+        upstream: `http://${hostPort(upstreamHost, grpcPort)}`,
+        allowedOrigins: config.corsOrigins,
+        // The same cap as the native port's, so both transports accept the frames OpenSession advertises.
+        maxRequestBytes: maxReceiveBytes(config),
+        logger: log,
+      });
       const server = grpcWeb;
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);

@@ -58,3 +58,36 @@ test(".env.example lists every server variable and nothing unknown", () => {
   const known = [...source.matchAll(/^\s+(HEADCOUNT_[A-Z_]+):/gm)].map((m) => m[1]!);
   assert.deepEqual([...new Set(known)].sort(), [...new Set(serverNames)].sort());
 });
+
+test("numbers are plain digits within their range; blank means default", () => {
+  const invalid = (env: Record<string, string>, pattern: RegExp) => assert.throws(() => loadConfig(env), (e: Error) => e instanceof ConfigError && pattern.test(e.message));
+  invalid({ HEADCOUNT_GRPC_WEB_PORT: "0x1F90" }, /HEADCOUNT_GRPC_WEB_PORT: must be a whole number from 0 to 65535 \(got "0x1F90"\)/);
+  invalid({ HEADCOUNT_WORKERS: "1e3" }, /HEADCOUNT_WORKERS: must be a whole number from 1 to 64/);
+  invalid({ HEADCOUNT_SCORE_THRESHOLD: "-0.5" }, /HEADCOUNT_SCORE_THRESHOLD: must be a number from 0 to 1/);
+  invalid({ HEADCOUNT_MAX_FPS: "121" }, /HEADCOUNT_MAX_FPS: must be a whole number from 1 to 120/);
+  // " " used to read as 0: every detection, however weak, would have counted as a person.
+  assert.equal(loadConfig({ HEADCOUNT_SCORE_THRESHOLD: " " }).scoreThreshold, 0.4);
+  assert.equal(loadConfig({ HEADCOUNT_GRPC_WEB_PORT: " 8081 " }).grpcWebPort, 8081);
+  assert.equal(loadConfig({ HEADCOUNT_VIEWER_SIGN_IN_DAYS: "0.5" }).access.viewerTokenTtlMs, 43_200_000);
+});
+
+test("session limits fit the contract's fields and each other", () => {
+  // SessionLimits carries them as uint32: a larger value broke every OpenSession with INTERNAL.
+  assert.throws(() => loadConfig({ HEADCOUNT_MAX_BYTES_PER_SECOND: "5000000000" }), /HEADCOUNT_MAX_BYTES_PER_SECOND: must be a whole number from 1 to 4294967295/);
+  assert.throws(() => loadConfig({ HEADCOUNT_MAX_FRAME_BYTES: "5000000000" }), /HEADCOUNT_MAX_FRAME_BYTES: must be a whole number from 1 to 67108864 \(64 MiB\)/);
+  assert.throws(
+    () => loadConfig({ HEADCOUNT_MAX_FRAME_BYTES: "2097152", HEADCOUNT_MAX_BYTES_PER_SECOND: "1048576" }),
+    /HEADCOUNT_MAX_BYTES_PER_SECOND: must be at least HEADCOUNT_MAX_FRAME_BYTES \(2097152\)/,
+  );
+  assert.equal(loadConfig({ HEADCOUNT_MAX_FRAME_BYTES: "1048576", HEADCOUNT_MAX_BYTES_PER_SECOND: "1048576" }).limits.maxBytesPerSecond, 1_048_576);
+});
+
+test("CORS origins must be origins a browser can send; IPv6 hosts may come in brackets", () => {
+  assert.throws(() => loadConfig({ HEADCOUNT_CORS_ORIGINS: "," }), /list at least one origin, or \* for any/);
+  assert.throws(() => loadConfig({ HEADCOUNT_CORS_ORIGINS: "a.example" }), /"a.example" is not an origin like https:\/\/count.example/);
+  assert.throws(() => loadConfig({ HEADCOUNT_CORS_ORIGINS: "https://a.example/app" }), /is not an origin/);
+  assert.throws(() => loadConfig({ HEADCOUNT_CORS_ORIGINS: "https://a.example,*" }), /cannot be combined with a list/);
+  assert.deepEqual(loadConfig({ HEADCOUNT_CORS_ORIGINS: "https://Count.example:443/, http://192.168.1.20:3000" }).corsOrigins, ["https://count.example", "http://192.168.1.20:3000"]);
+  assert.equal(loadConfig({ HEADCOUNT_HOST: "[::1]" }).host, "::1");
+  assert.equal(loadConfig({ HEADCOUNT_METRICS_HOST: "[::1]" }).metricsHost, "::1");
+});

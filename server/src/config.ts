@@ -1,11 +1,28 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import type { AccessSettings } from "./access/access-control.ts";
+import { unbracketed } from "./host-port.ts";
 
 const PREFIX = "HEADCOUNT_";
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+/**
+ * A whole number written in plain digits, within [min, max]. Plain digits
+ * only: `Number()` would also take "0x1F90", "8e3" or " " (which is 0).
+ */
+function wholeNumber(min: number, max: number, why = "") {
+  const range = `must be a whole number from ${min} to ${max}${why}`;
+  return z.string().regex(/^\d+$/, range).transform(Number).pipe(z.number().int().min(min, range).max(max, range));
+}
+
+/** A decimal number written in plain digits ("0.4"), within [min, max]. */
+function decimalNumber(min: number, max: number) {
+  const range = `must be a number from ${min} to ${max}, written like 0.4`;
+  return z.string().regex(/^\d+(\.\d+)?$/, range).transform(Number).pipe(z.number().min(min, range).max(max, range));
+}
+
+const port = wholeNumber(0, 65535);
+/** The largest value a uint32 field of the contract (SessionLimits) can carry. */
+const UINT32_MAX = 4_294_967_295;
 
 /**
  * Every server setting, read from `HEADCOUNT_*` environment variables (see
@@ -17,34 +34,75 @@ const envSchema = z
     HEADCOUNT_GRPC_PORT: port.default(50051),
     HEADCOUNT_GRPC_WEB_PORT: port.default(8080),
     HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),
-    HEADCOUNT_CORS_ORIGINS: z.string().default("*"),
+    HEADCOUNT_CORS_ORIGINS: z.string().superRefine(checkOrigins).default("*"),
     HEADCOUNT_METRICS_PORT: port.default(9464),
     HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     HEADCOUNT_CAPTURE_AUTH: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_CAPTURE_TOKEN: z.string().min(16, "use at least 16 characters").max(512).regex(/^[A-Za-z0-9._~+/=-]+$/, "use letters, digits and . _ ~ + / = - only").optional(),
     HEADCOUNT_VIEWER_PASSWORD: z.string().min(8, "use at least 8 characters").max(1024).optional(),
-    HEADCOUNT_VIEWER_SIGN_IN_DAYS: z.coerce.number().positive().max(366).default(30),
+    HEADCOUNT_VIEWER_SIGN_IN_DAYS: decimalNumber(0.01, 366).default(30),
     HEADCOUNT_DETECTOR: z.enum(["mediapipe", "none"]).default("mediapipe"),
     HEADCOUNT_MODEL: z.string().optional(),
     HEADCOUNT_MODEL_CACHE_DIR: z.string().default("data/models"),
     HEADCOUNT_MODEL_DOWNLOAD: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_DATA_DIR: z.string().default("data"),
-    HEADCOUNT_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
-    HEADCOUNT_SCORE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.4),
+    HEADCOUNT_WORKERS: wholeNumber(1, 64).default(availableParallelism()),
+    HEADCOUNT_SCORE_THRESHOLD: decimalNumber(0, 1).default(0.4),
     HEADCOUNT_TILING: z.enum(["on", "off"]).default("off"),
     HEADCOUNT_CROSSINGS: z.enum(["every", "once"]).default("every"),
-    HEADCOUNT_MAX_PEOPLE: positiveInt.max(100).default(25),
-    HEADCOUNT_MAX_FRAME_BYTES: positiveInt.default(2 * 1024 * 1024),
-    HEADCOUNT_MAX_PIXELS: positiveInt.default(3840 * 2160),
-    HEADCOUNT_MAX_FPS: positiveInt.max(120).default(30),
-    HEADCOUNT_MAX_BYTES_PER_SECOND: positiveInt.default(8 * 1024 * 1024),
-    HEADCOUNT_MAX_SESSIONS: positiveInt.default(64),
-    HEADCOUNT_ACK_HISTORY: positiveInt.max(10_000).default(300),
-    HEADCOUNT_SESSION_IDLE_MS: positiveInt.default(60_000),
+    HEADCOUNT_MAX_PEOPLE: wholeNumber(1, 100).default(25),
+    HEADCOUNT_MAX_FRAME_BYTES: wholeNumber(1, 64 * 1024 * 1024, " (64 MiB)").default(2 * 1024 * 1024),
+    HEADCOUNT_MAX_PIXELS: wholeNumber(1, 16384 * 16384, " (16384 x 16384)").default(3840 * 2160),
+    HEADCOUNT_MAX_FPS: wholeNumber(1, 120).default(30),
+    HEADCOUNT_MAX_BYTES_PER_SECOND: wholeNumber(1, UINT32_MAX).default(8 * 1024 * 1024),
+    HEADCOUNT_MAX_SESSIONS: wholeNumber(1, 10_000).default(64),
+    HEADCOUNT_ACK_HISTORY: wholeNumber(1, 10_000).default(300),
+    HEADCOUNT_SESSION_IDLE_MS: wholeNumber(1, 7 * 86_400_000, " (7 days)").default(60_000),
     HEADCOUNT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    // The per-second budget allows a burst of one second's worth: a larger frame could never be sent.
+    if (e.HEADCOUNT_MAX_BYTES_PER_SECOND < e.HEADCOUNT_MAX_FRAME_BYTES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HEADCOUNT_MAX_BYTES_PER_SECOND"],
+        message: `must be at least HEADCOUNT_MAX_FRAME_BYTES (${e.HEADCOUNT_MAX_FRAME_BYTES}), or frames of the largest allowed size could never be sent`,
+      });
+    }
+  });
+
+/**
+ * HEADCOUNT_CORS_ORIGINS: "*", or a comma-separated list of origins as
+ * browsers send them (scheme://host[:port], no path). An entry that can never
+ * match would lock browsers out with nothing but a CORS error on the page.
+ */
+function checkOrigins(value: string, ctx: z.RefinementCtx): void {
+  if (value.trim() === "*") return;
+  const entries = value.split(",").map((o) => o.trim()).filter(Boolean);
+  if (entries.length === 0) ctx.addIssue({ code: "custom", message: "list at least one origin, or * for any" });
+  for (const entry of entries) {
+    if (entry === "*") {
+      ctx.addIssue({ code: "custom", message: "* allows any origin and cannot be combined with a list" });
+    } else if (normalizeOrigin(entry) === null) {
+      ctx.addIssue({ code: "custom", message: `${JSON.stringify(entry)} is not an origin like https://count.example or http://192.168.1.20:3000` });
+    }
+  }
+}
+
+/** The origin as a browser sends it (lower-case, no default port), or null for anything else. */
+function normalizeOrigin(entry: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  // An Origin header never has a path, query or credentials.
+  return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password ? url.origin : null;
+}
 
 /** The server's configuration, loaded once in `main.ts` and passed down. */
 export interface ServerConfig {
@@ -108,7 +166,12 @@ export class ConfigError extends Error {
  * win over the environment (tests use them).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
-  const ours = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith(PREFIX) && v !== undefined && v !== ""));
+  // Blank means unset; values are trimmed, except secrets (spaces may be part of them).
+  const ours = Object.fromEntries(
+    Object.entries(env)
+      .filter((entry): entry is [string, string] => entry[0].startsWith(PREFIX) && entry[1] !== undefined && entry[1].trim() !== "")
+      .map(([k, v]) => [k, SECRET_SETTINGS.has(k) ? v : v.trim()]),
+  );
   const parsed = envSchema.safeParse(ours);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) =>
@@ -121,18 +184,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const e = parsed.data;
   const origins = e.HEADCOUNT_CORS_ORIGINS.trim();
   return {
-    host: e.HEADCOUNT_HOST,
+    host: unbracketed(e.HEADCOUNT_HOST),
     grpcPort: e.HEADCOUNT_GRPC_PORT,
     grpcWebPort: e.HEADCOUNT_GRPC_WEB === "on" ? e.HEADCOUNT_GRPC_WEB_PORT : null,
     metricsPort: e.HEADCOUNT_METRICS === "on" ? e.HEADCOUNT_METRICS_PORT : null,
-    metricsHost: e.HEADCOUNT_METRICS_HOST,
+    metricsHost: unbracketed(e.HEADCOUNT_METRICS_HOST),
     access: {
       captureAuth: e.HEADCOUNT_CAPTURE_AUTH === "on",
       captureToken: e.HEADCOUNT_CAPTURE_TOKEN,
       viewerPassword: e.HEADCOUNT_VIEWER_PASSWORD,
       viewerTokenTtlMs: Math.round(e.HEADCOUNT_VIEWER_SIGN_IN_DAYS * 86_400_000),
     },
-    corsOrigins: origins === "*" ? "*" : origins.split(",").map((o) => o.trim()).filter(Boolean),
+    corsOrigins: origins === "*" ? "*" : origins.split(",").map((o) => normalizeOrigin(o.trim())).filter((o): o is string => o !== null),
     detector: e.HEADCOUNT_DETECTOR,
     modelPath: e.HEADCOUNT_MODEL,
     modelCacheDir: e.HEADCOUNT_MODEL_CACHE_DIR,

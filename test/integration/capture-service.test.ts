@@ -222,3 +222,19 @@ test("OpenSession rejects a bad camera id with INVALID_ARGUMENT", async () => {
   assert.equal(await rpcCode(ts.native.capture.openSession({ cameraId: "Bad Id!", cameraName: "" })), "INVALID_ARGUMENT");
   assert.equal(await rpcCode(ts.web().capture.openSession({ cameraId: "", cameraName: "" })), "INVALID_ARGUMENT");
 });
+
+test("a frame limit above the gRPC-Web endpoint's default body cap holds on both transports, as OpenSession advertises it", async () => {
+  const big = await startTestServer({ config: { limits: { ...ts.config.limits, maxFrameBytes: 6 * 1024 * 1024 } } });
+  try {
+    // 5 MiB: over the endpoint's default cap (4 MiB), within this server's advertised limit.
+    const jpeg = Buffer.concat([frames[0]!, Buffer.alloc(5 * 1024 * 1024)]);
+    for (const c of [big.native.capture, big.web().capture]) {
+      const { response: s } = await c.openSession({ cameraId: "cam-large-frames", cameraName: "" });
+      assert.equal(s.limits?.maxFrameBytes, 6 * 1024 * 1024);
+      const { response } = await c.uploadFrame({ sessionId: s.sessionId, frame: { seq: 1, capturedAtMs: Date.now(), jpeg, width: 640, height: 360 } });
+      assert.equal(response.status, ReceiptStatus.ACCEPTED);
+    }
+  } finally {
+    await big.stop();
+  }
+});
