@@ -48,13 +48,20 @@ test("JPEG files named on the command line are all sent, in the order given; a s
   assert.equal((JSON.parse(one.last) as { acked: number }).acked, 1);
 });
 
-test("the CLI refuses what it cannot send with a readable message and a failing exit code", async () => {
+test("the CLI refuses what it cannot send, and options it cannot honour, with a readable message and a failing exit code", async () => {
   const mixed = await send(frames, oneByOneVideo);
   assert.equal(mixed.code, 2);
   assert.match(mixed.stderr, /one source at a time/);
   const missing = await send(join(scratch, "nowhere.mp4"));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no such file or folder: .*nowhere\.mp4/);
+  // --window 0.5 used to become 0: the sender then waited for ever, or sent nothing and exited 0.
+  const window = await send("--window", "0.5", frame(1));
+  assert.equal(window.code, 2);
+  assert.match(window.stderr, /--window must be a whole number from 1 to 64 \(got 0\.5\)/);
+  const fps = await send("--fps", "1e-9", frame(1));
+  assert.equal(fps.code, 2);
+  assert.match(fps.stderr, /--fps must be a number from 0\.01 to 1000/);
   const notVideo = join(scratch, "notes.mp4");
   writeFileSync(notVideo, "this is not a video\n");
   const broken = await send(notVideo);

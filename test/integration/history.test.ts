@@ -77,4 +77,10 @@ test("bad history requests get precise statuses", async () => {
   assert.equal(await rpcCode(count.renameCamera({ cameraId: "hist-cam", name: "  " }).response), "INVALID_ARGUMENT");
   assert.equal(await rpcCode(count.resetCounts({ cameraId: "nope" }).response), "NOT_FOUND");
   assert.equal(await rpcCode(count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.UNSPECIFIED, cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  // Past the last date JavaScript can hold: a precise status, not INTERNAL from building the file name.
+  for (const content of [ExportContent.EVENTS, ExportContent.SERIES]) {
+    const farFuture = { content, format: ExportFormat.CSV, cameraId: "", fromMs: 8.7e15, toMs: 8.8e15, bucket: Bucket.DAY, utcOffsetMinutes: 0 };
+    assert.equal(await rpcCode(count.exportCounts(farFuture).response), "INVALID_ARGUMENT");
+  }
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 8.7e15, toMs: 8.8e15, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
 });

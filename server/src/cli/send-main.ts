@@ -57,13 +57,13 @@ async function main(): Promise<void> {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
-  const fps = positiveNumber(values.fps, "--fps");
-  const width = Math.max(0, Math.floor(positiveNumber(values.width, "--width", true)));
-  const qscale = Math.min(31, Math.max(2, Math.floor(positiveNumber(values.quality, "--quality"))));
+  const fps = numberIn(values.fps, "--fps", 0.01, 1000);
+  const width = wholeNumberIn(values.width, "--width", 0, 16384);
+  const qscale = wholeNumberIn(values.quality, "--quality", 2, 31);
   const kind = sourceKind(positionals);
   const pace = (values.pace ?? (kind === "camera" ? "source" : "max")) as "source" | "max";
   if (pace !== "source" && pace !== "max") fail("--pace must be source or max");
-  const window = values.window ? Math.floor(positiveNumber(values.window, "--window")) : pace === "max" ? 1 : 2;
+  const window = values.window ? wholeNumberIn(values.window, "--window", 1, 64) : pace === "max" ? 1 : 2;
   const frames: Record<typeof kind, () => AsyncIterable<SourceFrame>> = {
     camera: () => cameraFrames(input, { fps, width, qscale }),
     folder: () => folderFrames(input, fps),
@@ -125,10 +125,15 @@ function parseLine(text: string) {
   return { ax: ax!, ay: ay!, bx: bx!, by: by!, inSideLeft: parts[4] !== "right" };
 }
 
-function positiveNumber(text: string, flag: string, allowZero = false): number {
+function numberIn(text: string, flag: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) fail(`${flag} must be a positive number (got ${text})`);
+  if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max) fail(`${flag} must be a number from ${min} to ${max} (got ${text})`);
   return n;
+}
+
+function wholeNumberIn(text: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) fail(`${flag} must be a whole number from ${min} to ${max} (got ${text})`);
+  return Number(text);
 }
 
 function fail(message: string): never {

@@ -160,6 +160,7 @@ export class CountService implements ICountService {
     this.access.requireViewer(context.headers);
     const format = request.format === ExportFormat.CSV ? "csv" : request.format === ExportFormat.JSON ? "json" : null;
     if (!format) throw new DomainError("INVALID_ARGUMENT", "format must be CSV or JSON");
+    checkRange(request.fromMs, request.toMs);
     const label = `${request.cameraId || "all"}-${new Date(request.fromMs).toISOString().slice(0, 10)}`;
     if (request.content === ExportContent.SERIES) {
       const query = this.seriesQuery(request);
@@ -213,8 +214,13 @@ export class CountService implements ICountService {
   }
 }
 
+/** The latest time a JavaScript Date can hold (year 275760). */
+const MAX_TIME_MS = 8.64e15;
+
 function checkRange(fromMs: number, toMs: number): void {
-  if (!(fromMs >= 0 && toMs > fromMs)) throw new DomainError("INVALID_ARGUMENT", "the range needs 0 <= from_ms < to_ms");
+  if (!(fromMs >= 0 && toMs > fromMs && toMs <= MAX_TIME_MS)) {
+    throw new DomainError("INVALID_ARGUMENT", `the range needs 0 <= from_ms < to_ms <= ${MAX_TIME_MS}`);
+  }
 }
 
 function toProtoEvent(e: StoredEvent) {

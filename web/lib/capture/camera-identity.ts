@@ -13,9 +13,11 @@ export const CAMERA_NAME_KEY = "headcount.cameraName";
 /** localStorage key of the capture credential: JSON `{ cameraId, token }`. */
 export const CAPTURE_TOKEN_KEY = "headcount.captureToken";
 
-const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
+/** Capture credentials as the server accepts them (test/contract/shared-patterns.test.ts holds the two together). */
+export const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 
-const CAMERA_ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
+/** Camera ids as the server accepts them: it refuses any other id in OpenSession. */
+export const CAMERA_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 const MAX_NAME_LENGTH = 80;
 
@@ -35,7 +37,7 @@ export interface KeyValueStore {
   setItem(key: string, value: string): void;
 }
 
-/** True for ids the server accepts: 1 to 64 of a-z, 0-9, '-', '_'. */
+/** True for ids the server accepts: 1 to 64 of a-z, 0-9, '-', '_', starting with a letter or digit. */
 export function isValidCameraId(id: string): boolean {
   return CAMERA_ID_PATTERN.test(id);
 }
