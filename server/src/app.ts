@@ -49,12 +49,12 @@ export interface HeadcountServer {
   readonly store: Store;
 }
 
-/** The tracker and counter of a camera, as configured. */
 /** The largest message either port accepts: a frame of the largest allowed size plus its request's other fields. */
 function maxReceiveBytes(config: ServerConfig): number {
   return config.limits.maxFrameBytes + 64 * 1024;
 }
 
+/** The tracker and counter of a camera, as configured. */
 function defaultTracking(config: ServerConfig): TrackingFactory {
   const everyCrossing = config.crossings === "every";
   return {
