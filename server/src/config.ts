@@ -34,7 +34,7 @@ const envSchema = z
     HEADCOUNT_GRPC_PORT: port.default(50051),
     HEADCOUNT_GRPC_WEB_PORT: port.default(8080),
     HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),
-    HEADCOUNT_CORS_ORIGINS: z.string().superRefine(checkOrigins).default("*"),
+    HEADCOUNT_CORS_ORIGINS: z.string().transform(parseOrigins).default("*"),
     HEADCOUNT_METRICS_PORT: port.default(9464),
     HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
@@ -78,17 +78,18 @@ const envSchema = z
  * browsers send them (scheme://host[:port], no path). An entry that can never
  * match would lock browsers out with nothing but a CORS error on the page.
  */
-function checkOrigins(value: string, ctx: z.RefinementCtx): void {
-  if (value.trim() === "*") return;
+function parseOrigins(value: string, ctx: z.RefinementCtx): "*" | string[] {
+  if (value === "*") return "*";
   const entries = value.split(",").map((o) => o.trim()).filter(Boolean);
   if (entries.length === 0) ctx.addIssue({ code: "custom", message: "list at least one origin, or * for any" });
+  const origins: string[] = [];
   for (const entry of entries) {
-    if (entry === "*") {
-      ctx.addIssue({ code: "custom", message: "* allows any origin and cannot be combined with a list" });
-    } else if (normalizeOrigin(entry) === null) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(entry)} is not an origin like https://count.example or http://192.168.1.20:3000` });
-    }
+    const origin = entry === "*" ? null : normalizeOrigin(entry);
+    if (origin !== null) origins.push(origin);
+    else if (entry === "*") ctx.addIssue({ code: "custom", message: "* allows any origin and cannot be combined with a list" });
+    else ctx.addIssue({ code: "custom", message: `${JSON.stringify(entry)} is not an origin like https://count.example or http://192.168.1.20:3000` });
   }
+  return origins;
 }
 
 /** The origin as a browser sends it (lower-case, no default port), or null for anything else. */
@@ -182,7 +183,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`invalid configuration:\n  - ${lines.join("\n  - ")}`);
   }
   const e = parsed.data;
-  const origins = e.HEADCOUNT_CORS_ORIGINS.trim();
   return {
     host: unbracketed(e.HEADCOUNT_HOST),
     grpcPort: e.HEADCOUNT_GRPC_PORT,
@@ -195,7 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       viewerPassword: e.HEADCOUNT_VIEWER_PASSWORD,
       viewerTokenTtlMs: Math.round(e.HEADCOUNT_VIEWER_SIGN_IN_DAYS * 86_400_000),
     },
-    corsOrigins: origins === "*" ? "*" : origins.split(",").map((o) => normalizeOrigin(o.trim())).filter((o): o is string => o !== null),
+    corsOrigins: e.HEADCOUNT_CORS_ORIGINS,
     detector: e.HEADCOUNT_DETECTOR,
     modelPath: e.HEADCOUNT_MODEL,
     modelCacheDir: e.HEADCOUNT_MODEL_CACHE_DIR,

@@ -4,7 +4,7 @@
  * camera-source.ts; this only holds the stream and the element together.
  */
 
-import { closeCamera, openCamera, type CameraChoice } from "./camera-source.ts";
+import { closeCamera, openCamera, widthConstraint, type CameraChoice } from "./camera-source.ts";
 
 /** One page's camera stream, attached to its video element. */
 export class CameraFeed {
@@ -55,6 +55,6 @@ export class CameraFeed {
   /** Asks the camera for about this width; best effort (the encoder scales anyway). */
   requestWidth(width: number): void {
     const [track] = this.#stream?.getVideoTracks() ?? [];
-    track?.applyConstraints({ width: { ideal: Math.max(width, 640) } }).catch(() => undefined);
+    track?.applyConstraints(widthConstraint(width)).catch(() => undefined);
   }
 }

@@ -37,9 +37,14 @@ export function cameraSupportProblem(): string | null {
   return null;
 }
 
+/** The width to ask a camera for when capturing at `width`: about that, and no less than 640 px. */
+export function widthConstraint(width: number): MediaTrackConstraints {
+  return { width: { ideal: Math.max(width, 640) } };
+}
+
 /** The getUserMedia constraints for a choice. */
 export function videoConstraints(choice: CameraChoice): MediaTrackConstraints {
-  const size: MediaTrackConstraints = { width: { ideal: Math.max(choice.width, 640) } };
+  const size = widthConstraint(choice.width);
   return choice.deviceId
     ? { ...size, deviceId: { exact: choice.deviceId } }
     : { ...size, facingMode: { ideal: choice.facing } };
