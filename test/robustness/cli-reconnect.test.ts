@@ -19,8 +19,10 @@ after(async () => {
 });
 
 test("the CLI sender survives a SIGKILL of the server: it reconnects, opens a new session and goes on numbering after its last seq", { timeout: 180_000 }, async () => {
-  // 10 s of frames played at their own rate: the kill lands in the middle.
-  const folder = extractJpegFolder(oneByOneVideo, { startS: 40, count: 100, fps: 10, width: 320 });
+  // 20 s of frames played at their own rate; the kill lands after about 2 s. The sender retries
+  // after 0.25, 0.75, 1.75, 3.75 and 7.75 s: a restart slower than 3.75 s (a loaded CI machine) is
+  // found at 7.75 s, and with only 10 s of frames the source had then nearly run out (2 acks after).
+  const folder = extractJpegFolder(oneByOneVideo, { startS: 40, count: 200, fps: 10, width: 320 });
   const grpcPort = await freePort();
   const grpcWebPort = await freePort();
   server = await startServerProcess({ grpcPort, grpcWebPort, dataDir, workers: 1 });
