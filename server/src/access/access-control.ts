@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { DomainError } from "../rpc/errors.ts";
-import { TokenBucket } from "../session/token-bucket.ts";
 import type { AccessStore } from "../store/access-store.ts";
 import { bearerOf, newToken, sameSecret, sha256Hex, type RequestHeaders } from "./bearer-credential.ts";
 import { checkViewerToken, signViewerToken, viewerKey } from "./viewer-token.ts";
@@ -29,8 +28,10 @@ export interface SessionCredential {
   readonly token: string;
 }
 
-/** Sign-in attempts: a burst of 10, then one every 6 s, for the whole server. */
+/** Sign-in attempts: a burst of 10, then one every 6 s, for every replica on the database together. */
 const SIGN_IN_RATE = { perSecond: 1 / 6, burst: 10 };
+/** The store's token bucket for sign-ins. */
+const SIGN_IN_BUCKET = "sign-in";
 
 /**
  * Every access decision of the server in one place: who may open a capture
@@ -40,8 +41,6 @@ const SIGN_IN_RATE = { perSecond: 1 / 6, burst: 10 };
  * PERMISSION_DENIED and a message that says what to do.
  */
 export class AccessControl {
-  private readonly signIns = new TokenBucket(SIGN_IN_RATE.perSecond, SIGN_IN_RATE.burst);
-
   private constructor(
     private readonly settings: AccessSettings,
     private readonly store: AccessStore,
@@ -120,10 +119,10 @@ export class AccessControl {
     throw new DomainError("UNAUTHENTICATED", problem);
   }
 
-  /** SignIn: the viewer password for a token; throttled server-wide against guessing. */
-  signIn(password: string, nowMs: number): { token: string; expiresAtMs: number } {
+  /** SignIn: the viewer password for a token; throttled across every replica (in the store) against guessing. */
+  async signIn(password: string, nowMs: number): Promise<{ token: string; expiresAtMs: number }> {
     if (!this.viewerKey) throw new DomainError("FAILED_PRECONDITION", "this server has no viewer password: the count page needs no sign-in");
-    if (!this.signIns.take(1, nowMs)) throw new DomainError("RESOURCE_EXHAUSTED", "too many sign-in attempts; wait a minute and try again");
+    if (!(await this.store.takeToken(SIGN_IN_BUCKET, SIGN_IN_RATE, nowMs))) throw new DomainError("RESOURCE_EXHAUSTED", "too many sign-in attempts; wait a minute and try again");
     if (!sameSecret(password, this.settings.viewerPassword!)) throw new DomainError("UNAUTHENTICATED", "wrong password");
     const expiresAtMs = nowMs + this.settings.viewerTokenTtlMs;
     return { token: signViewerToken(this.viewerKey, expiresAtMs), expiresAtMs };

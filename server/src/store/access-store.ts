@@ -1,7 +1,7 @@
 /**
  * What the server keeps to decide who may capture: hashes of per-camera
  * pairing tokens, and random server secrets (the key that signs viewer
- * tokens). Never the tokens themselves.
+ * tokens), and the sign-in throttle. Never the tokens themselves.
  */
 export interface AccessStore {
   /** Records a pairing token's SHA-256 (hex) for a known camera. */
@@ -16,4 +16,16 @@ export interface AccessStore {
    * uses by several processes agree on one value.
    */
   secret(name: string, create: () => string): Promise<string>;
+  /**
+   * Takes one token from the named token bucket (`perSecond` flow in, at most
+   * `burst` held), shared by every process on the database: true when there
+   * was one. Time is an argument.
+   */
+  takeToken(name: string, rate: TokenRate, nowMs: number): Promise<boolean>;
+}
+
+/** The refill rate and size of a shared token bucket. */
+export interface TokenRate {
+  readonly perSecond: number;
+  readonly burst: number;
 }

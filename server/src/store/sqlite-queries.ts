@@ -8,11 +8,8 @@ const BUCKET_MS: Readonly<Record<BucketSize, number>> = { minute: 60_000, hour: 
 /** The most events one page may hold. */
 export const MAX_EVENT_PAGE = 10_000;
 
-/**
- * Sums the minute aggregates into buckets. `cameraKey` null sums every camera.
- * Reads only `minute_counts` (at most 1,440 rows per camera-day), never events.
- */
-export function querySeries(db: Database.Database, cameraKey: number | null, q: SeriesQuery): SeriesPoint[] {
+/** The checked numbers of a series query: bucket width, zone offset and the minutes to read. */
+export function seriesParams(q: SeriesQuery): { bucketMs: number; offsetMs: number; fromMinute: number; toMinute: number } {
   const bucketMs = BUCKET_MS[q.bucket];
   if (!bucketMs) throw new DomainError("INVALID_ARGUMENT", `unknown bucket size "${String(q.bucket)}"`);
   checkRange(q.fromMs, q.toMs);
@@ -20,6 +17,21 @@ export function querySeries(db: Database.Database, cameraKey: number | null, q: 
   if (!Number.isSafeInteger(offsetMs) || Math.abs(offsetMs) > 18 * 3_600_000) {
     throw new DomainError("INVALID_ARGUMENT", "utcOffsetMinutes must be within ±18 hours");
   }
+  return { bucketMs, offsetMs, fromMinute: Math.ceil(q.fromMs / 60_000), toMinute: Math.ceil(q.toMs / 60_000) };
+}
+
+/** Rejects an event page size outside 1..MAX_EVENT_PAGE. */
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENT_PAGE) {
+    throw new DomainError("INVALID_ARGUMENT", `limit must be 1..${MAX_EVENT_PAGE}, got ${limit}`);
+  }
+}
+
+/**
+ * Sums the minute aggregates into buckets. `cameraKey` null sums every camera.
+ * Reads only `minute_counts` (at most 1,440 rows per camera-day), never events.
+ */
+export function querySeries(db: Database.Database, cameraKey: number | null, q: SeriesQuery): SeriesPoint[] {
   // better-sqlite3 binds JS numbers as REAL; CAST keeps the division integral.
   const sql = `
     SELECT ((minute * 60000 + CAST(@offsetMs AS INTEGER)) / CAST(@bucketMs AS INTEGER)) * @bucketMs - @offsetMs AS startMs,
@@ -27,13 +39,7 @@ export function querySeries(db: Database.Database, cameraKey: number | null, q: 
     FROM minute_counts
     WHERE minute >= @fromMinute AND minute < @toMinute ${cameraKey === null ? "" : "AND camera_key = @cameraKey"}
     GROUP BY startMs ORDER BY startMs`;
-  return db.prepare<Record<string, number>, SeriesPoint>(sql).all({
-    offsetMs,
-    bucketMs,
-    fromMinute: Math.ceil(q.fromMs / 60_000),
-    toMinute: Math.ceil(q.toMs / 60_000),
-    ...(cameraKey === null ? {} : { cameraKey }),
-  });
+  return db.prepare<Record<string, number>, SeriesPoint>(sql).all({ ...seriesParams(q), ...(cameraKey === null ? {} : { cameraKey }) });
 }
 
 interface EventRow {
@@ -47,9 +53,7 @@ interface EventRow {
 
 /** A page of events newest first (time, then id), continuing after `q.cursor`. */
 export function queryEvents(db: Database.Database, cameraKey: number | null, q: EventQuery): EventPage {
-  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_EVENT_PAGE) {
-    throw new DomainError("INVALID_ARGUMENT", `limit must be 1..${MAX_EVENT_PAGE}, got ${q.limit}`);
-  }
+  checkLimit(q.limit);
   const where: string[] = [];
   const params: Record<string, number> = { limit: q.limit + 1 };
   const filter = (condition: string, values: Record<string, number>) => {
@@ -95,13 +99,15 @@ export function querySessions(db: Database.Database, cameraKey: number | null, q
   });
 }
 
-function checkRange(fromMs: number, toMs: number): void {
+/** Rejects a time range that is not finite or runs backwards. */
+export function checkRange(fromMs: number, toMs: number): void {
   if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs > toMs) {
     throw new DomainError("INVALID_ARGUMENT", `bad time range [${fromMs}, ${toMs})`);
   }
 }
 
-function parseCursor(cursor: string): [number, number] {
+/** The (time, id) of an event cursor `time:id`. */
+export function parseCursor(cursor: string): [number, number] {
   const m = /^(-?\d+):(\d+)$/.exec(cursor);
   if (!m) throw new DomainError("INVALID_ARGUMENT", `bad event cursor "${cursor}"`);
   return [Number(m[1]), Number(m[2])];

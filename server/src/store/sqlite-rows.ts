@@ -74,6 +74,13 @@ export function checkEvents(events: readonly NewEvent[]): void {
   }
 }
 
+/** Rejects a batch key that is not a frame sequence number (a uint32). */
+export function checkSeq(seq: number | undefined): void {
+  if (seq !== undefined && !(Number.isInteger(seq) && seq >= 0 && seq <= 0xffff_ffff)) {
+    throw new DomainError("INVALID_ARGUMENT", `a batch seq must be an integer 0..4294967295, got ${seq}`);
+  }
+}
+
 /** Throws INVALID_ARGUMENT for an empty or non-string id. */
 export function checkId(value: string, what: string): void {
   if (typeof value !== "string" || value.length === 0) throw new DomainError("INVALID_ARGUMENT", `${what} must not be empty`);

@@ -4,7 +4,7 @@ import { DomainError } from "../rpc/errors.ts";
 import { SqliteAccessStore } from "./sqlite-access-store.ts";
 import { queryEvents, querySeries, querySessions } from "./sqlite-queries.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
-import { type CameraRow, checkEvents, checkId, KIND_CODE, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
 import type {
   AppendResult, EventPage, EventQuery, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
 } from "./store.ts";
@@ -58,15 +58,17 @@ export class SqliteStore implements Store {
       ),
       openSession: db.prepare("INSERT INTO sessions (session_id, camera_key, opened_at_ms) VALUES (?, ?, ?)"),
       closeSession: db.prepare("UPDATE sessions SET closed_at_ms = ?, frames_acked = ? WHERE session_id = ?"),
-      insertEvent: db.prepare("INSERT INTO events (camera_key, session_key, kind, track_id, time_ms) VALUES (?, ?, ?, ?, ?)"),
+      insertEvent: db.prepare("INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq) VALUES (?, ?, ?, ?, ?, ?)"),
+      claimBatch: db.prepare("INSERT INTO appended_batches (session_key, seq) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+      batchEventIds: db.prepare<[number, number], { id: number }>("SELECT id FROM events WHERE session_key = ? AND seq = ? ORDER BY id"),
       addMinute: db.prepare(`
         INSERT INTO minute_counts (camera_key, minute, entered, exited, crossed_in, crossed_out) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (camera_key, minute) DO UPDATE SET
           entered = entered + excluded.entered, exited = exited + excluded.exited,
           crossed_in = crossed_in + excluded.crossed_in, crossed_out = crossed_out + excluded.crossed_out`),
     };
-    this.appendTransaction = db.transaction((cameraKey: number, sessionKey: number | null, events: readonly NewEvent[]) =>
-      this.appendInTransaction(cameraKey, sessionKey, events),
+    this.appendTransaction = db.transaction((cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null) =>
+      this.appendInTransaction(cameraKey, sessionKey, events, seq),
     );
     this.access = new SqliteAccessStore(db, (cameraId) => this.cameraKey(cameraId));
   }
@@ -121,15 +123,16 @@ export class SqliteStore implements Store {
     return querySessions(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query);
   }
 
-  async appendEvents(cameraId: string, sessionId: string | null, events: readonly NewEvent[]): Promise<AppendResult> {
+  async appendEvents(cameraId: string, sessionId: string | null, events: readonly NewEvent[], seq?: number): Promise<AppendResult> {
     const cameraKey = this.cameraKey(cameraId);
     const sessionKey = sessionId === null ? null : this.sessionKey(sessionId, cameraKey, cameraId);
     checkEvents(events);
+    checkSeq(seq);
     if (events.length === 0) {
       const row = this.sql.cameraByKey.get(cameraKey)!;
       return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
     }
-    return this.appendTransaction.immediate(cameraKey, sessionKey, events);
+    return this.appendTransaction.immediate(cameraKey, sessionKey, events, sessionKey === null ? null : (seq ?? null));
   }
 
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
@@ -144,15 +147,19 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  private appendInTransaction(cameraKey: number, sessionKey: number | null, events: readonly NewEvent[]): AppendResult {
+  private appendInTransaction(cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null): AppendResult {
     // Read inside the write transaction: another connection may have appended since.
     const row = this.sql.cameraByKey.get(cameraKey)!;
+    if (seq !== null && this.sql.claimBatch.run(sessionKey, seq).changes === 0) {
+      const eventIds = this.sql.batchEventIds.all(sessionKey!, seq).map((r) => r.id);
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds };
+    }
     const t: Counts = [row.entered, row.exited, row.crossed_in, row.crossed_out];
     let resetAtMs = row.reset_at_ms;
     const minutes = new Map<number, Counts>();
     const eventIds: number[] = [];
     for (const e of events) {
-      eventIds.push(Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs).lastInsertRowid));
+      eventIds.push(Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq).lastInsertRowid));
       if (e.kind === "reset") {
         t.fill(0);
         resetAtMs = e.timeMs;

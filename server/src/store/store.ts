@@ -6,9 +6,9 @@ import type { AccessStore } from "./access-store.ts";
  * never holds frames or images: only counts, the history of counted events
  * and per-minute aggregates of them.
  *
- * Every method returns a promise even though the embedded SQLite store works
- * synchronously, so a shared database (several server replicas) can implement
- * the same interface later without changing callers.
+ * Every method returns a promise: the embedded SQLite store works
+ * synchronously, the PostgreSQL store (shared by several server replicas)
+ * does not, and callers cannot tell them apart.
  */
 
 /** A kind of stored event; "reset" restarts a camera's totals at zero. */
@@ -171,8 +171,13 @@ export interface Store {
    * implementation for how durable that is). `sessionId` is null for events
    * not made by a capture session (a reset from the count page). An empty
    * batch writes nothing and returns the current totals.
+   *
+   * `seq` (the frame's sequence number) makes the append idempotent: a batch
+   * of a session appended again with a seq already stored (a retry after a
+   * lost connection or a failover) changes nothing and resolves to the
+   * current totals with the ids first given to it.
    */
-  appendEvents(cameraId: string, sessionId: string | null, events: readonly NewEvent[]): Promise<AppendResult>;
+  appendEvents(cameraId: string, sessionId: string | null, events: readonly NewEvent[], seq?: number): Promise<AppendResult>;
 
   /** Entry, exit and crossing counts per bucket. */
   series(query: SeriesQuery): Promise<SeriesPoint[]>;

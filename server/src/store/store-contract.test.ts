@@ -1,31 +1,20 @@
-import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Line } from "../count/count-types.ts";
 import { DomainError } from "../rpc/errors.ts";
-import { openSqliteStore, type SqliteStore } from "./sqlite-store.ts";
-import type { NewEvent, StoredEvent } from "./store.ts";
+import { contractTest, freshStore } from "./store-backends.fixture.ts";
+import type { NewEvent, Store, StoredEvent } from "./store.ts";
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), "headcount-store-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function openIn(t: TestContext, dir: string): SqliteStore {
-  const store = openSqliteStore({ dataDir: dir });
-  t.after(() => store.close());
-  return store;
-}
+/**
+ * The Store contract: every case runs against the SQLite store and the
+ * PostgreSQL store (see store-backends.fixture.ts).
+ */
 
 const ev = (kind: NewEvent["kind"], trackId: number, timeMs: number): NewEvent => ({ kind, trackId, timeMs });
 const zero = { entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 };
 const domainCode = (code: string) => (err: unknown) => err instanceof DomainError && err.code === code;
 
 /** All events of the store, oldest append first, read through pages of `pageSize`. */
-async function allEvents(store: SqliteStore, pageSize: number, cameraId?: string): Promise<StoredEvent[]> {
+async function allEvents(store: Store, pageSize: number, cameraId?: string): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
   let cursor: string | undefined;
   do {
@@ -36,8 +25,8 @@ async function allEvents(store: SqliteStore, pageSize: number, cameraId?: string
   return out;
 }
 
-test("cameras: created on first sight, renamed, given a line and listed by name", async (t) => {
-  const store = openIn(t, tempDir(t));
+contractTest("cameras: created on first sight, renamed, given a line and listed by name", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
   assert.deepEqual(await store.upsertCamera("cam-b", "", 1_000), {
     cameraId: "cam-b", name: "cam-b", line: null, totals: zero, resetAtMs: null, createdAtMs: 1_000,
   });
@@ -59,8 +48,8 @@ test("cameras: created on first sight, renamed, given a line and listed by name"
   await assert.rejects(store.setLine("cam-a", { ...line, ax: Number.NaN }), domainCode("INVALID_ARGUMENT"));
 });
 
-test("sessions: opened, closed and listed by the time range they overlap", async (t) => {
-  const store = openIn(t, tempDir(t));
+contractTest("sessions: opened, closed and listed by the time range they overlap", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
   await store.upsertCamera("cam", "", 0);
   await store.upsertCamera("other", "", 0);
   await store.openSession("s1", "cam", 1_000);
@@ -82,8 +71,8 @@ test("sessions: opened, closed and listed by the time range they overlap", async
   });
 });
 
-test("the camera list says when each camera was last seen: its last counted event or the end of its last session, not a reset", async (t) => {
-  const store = openIn(t, tempDir(t));
+contractTest("the camera list says when each camera was last seen: its last counted event or the end of its last session, not a reset", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
   await store.upsertCamera("cam", "", 0);
   await store.upsertCamera("never", "", 0);
   const lastSeen = async () => Object.fromEntries((await store.listCameras()).map((c) => [c.cameraId, c.lastSeenAtMs]));
@@ -100,8 +89,8 @@ test("the camera list says when each camera was last seen: its last counted even
   assert.deepEqual(await lastSeen(), { cam: 25_000, never: null }, "a reset from the count page is not the camera");
 });
 
-test("a batch is appended whole or not at all, and totals follow its events", async (t) => {
-  const store = openIn(t, tempDir(t));
+contractTest("a batch is appended whole or not at all, and totals follow its events", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
   await store.upsertCamera("cam", "", 0);
   await store.openSession("s", "cam", 0);
   const first = await store.appendEvents("cam", "s", [ev("entry", 1, 100), ev("entry", 2, 100), ev("cross_in", 1, 100)]);
@@ -118,9 +107,9 @@ test("a batch is appended whole or not at all, and totals follow its events", as
   assert.deepEqual((await store.getCamera("cam"))?.totals, second.totals);
 });
 
-test("after a restart the totals continue from the stored values and history is intact", async (t) => {
-  const dir = tempDir(t);
-  const before = openSqliteStore({ dataDir: dir });
+contractTest("after a restart the totals continue from the stored values and history is intact", async (t, backend) => {
+  const dir = await backend.fresh(t);
+  const before = await backend.open(dir);
   await before.upsertCamera("cam", "Door", 0);
   await before.setLine("cam", { ax: 0, ay: 0.5, bx: 1, by: 0.5, inSideLeft: true });
   await before.openSession("s1", "cam", 0);
@@ -128,7 +117,8 @@ test("after a restart the totals continue from the stored values and history is 
   for (let i = 1; i <= 20; i++) await before.appendEvents("cam", "s1", [ev("exit", i, 60_000 + i * 1_000)]);
   const seriesBefore = await before.series({ fromMs: 0, toMs: 200_000, bucket: "minute" });
   // No close(): a killed process never gets to close the file.
-  const after = openIn(t, dir);
+  const after = await backend.open(dir);
+  t.after(() => after.close());
   const cam = await after.getCamera("cam");
   assert.deepEqual(cam?.totals, { entered: 50, exited: 20, crossedIn: 50, crossedOut: 0 });
   assert.equal(cam?.name, "Door");
@@ -141,9 +131,9 @@ test("after a restart the totals continue from the stored values and history is 
   await before.close();
 });
 
-test("a reset is an event: totals restart at zero, history and aggregates stay", async (t) => {
-  const dir = tempDir(t);
-  const store = openSqliteStore({ dataDir: dir });
+contractTest("a reset is an event: totals restart at zero, history and aggregates stay", async (t, backend) => {
+  const dir = await backend.fresh(t);
+  const store = await backend.open(dir);
   await store.upsertCamera("cam", "", 0);
   await store.openSession("s", "cam", 0);
   await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("entry", 2, 1_000)]);
@@ -154,7 +144,8 @@ test("a reset is an event: totals restart at zero, history and aggregates stay",
   assert.deepEqual(mixed.totals, { ...zero, exited: 1 }, "only what follows the reset in the batch counts");
   await store.close();
 
-  const reopened = openIn(t, dir);
+  const reopened = await backend.open(dir);
+  t.after(() => reopened.close());
   assert.deepEqual(await reopened.getCamera("cam").then((c) => [c?.totals, c?.resetAtMs]), [{ ...zero, exited: 1 }, 3_000]);
   const log = await allEvents(reopened, 100);
   assert.deepEqual(log.map((e) => `${e.kind}:${e.sessionId}`).reverse(), ["entry:s", "entry:s", "reset:null", "exit:s", "reset:s", "exit:s"]);
@@ -163,8 +154,8 @@ test("a reset is an event: totals restart at zero, history and aggregates stay",
   ]);
 });
 
-test("the event log pages newest first, by time then id, without gaps or repeats", async (t) => {
-  const store = openIn(t, tempDir(t));
+contractTest("the event log pages newest first, by time then id, without gaps or repeats", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
   await store.upsertCamera("a", "", 0);
   await store.upsertCamera("b", "", 0);
   await store.openSession("sa", "a", 0);
@@ -190,10 +181,59 @@ test("the event log pages newest first, by time then id, without gaps or repeats
   await assert.rejects(store.events({ limit: 5, cursor: "yesterday" }), domainCode("INVALID_ARGUMENT"));
 });
 
-test("calls after close fail instead of silently doing nothing", async (t) => {
-  const store = openSqliteStore({ dataDir: tempDir(t) });
+contractTest("calls after close fail instead of silently doing nothing", async (t, backend) => {
+  const store = await backend.open(await backend.fresh(t));
   await store.upsertCamera("cam", "", 0);
   await store.close();
   await store.close();
-  await assert.rejects(store.listCameras(), /not open/);
+  await assert.rejects(store.listCameras(), /not open|after calling end/);
+});
+
+contractTest("a batch retried with its session and seq is stored once, even through another connection", async (t, backend) => {
+  const { store, location } = await freshStore(t, backend);
+  await store.upsertCamera("cam", "", 0);
+  await store.openSession("s", "cam", 0);
+  await store.openSession("s2", "cam", 0);
+  const first = await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7);
+  const retried = await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7);
+  assert.deepEqual(retried, first, "the same ids and totals");
+  // Another process on the same database (a replica after a failover) retries too.
+  const other = await backend.open(location);
+  t.after(() => other.close());
+  assert.deepEqual((await other.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7)).eventIds, first.eventIds);
+  const next = await store.appendEvents("cam", "s", [ev("exit", 1, 2_000)], 8);
+  assert.deepEqual(next.totals, { entered: 1, exited: 1, crossedIn: 1, crossedOut: 0 });
+  assert.deepEqual((await store.appendEvents("cam", "s2", [ev("entry", 2, 2_000)], 7)).totals.entered, 2, "seq is per session");
+  assert.equal((await allEvents(store, 100)).length, 4);
+  assert.deepEqual(await store.series({ cameraId: "cam", fromMs: 0, toMs: 60_000, bucket: "minute" }), [
+    { startMs: 0, entered: 2, exited: 1, crossedIn: 1, crossedOut: 0 },
+  ]);
+  const unkeyed = [await store.appendEvents("cam", "s", [ev("exit", 3, 3_000)]), await store.appendEvents("cam", "s", [ev("exit", 3, 3_000)])];
+  assert.deepEqual(unkeyed.map((r) => r.totals.exited), [2, 3], "without a seq every append counts");
+  await assert.rejects(store.appendEvents("cam", "s", [ev("exit", 3, 3_000)], -1), domainCode("INVALID_ARGUMENT"));
+  await assert.rejects(store.appendEvents("cam", "s", [ev("exit", 3, 3_000)], 1.5), domainCode("INVALID_ARGUMENT"));
+});
+
+contractTest("pairings, secrets and the sign-in throttle are shared by every process on the database", async (t, backend) => {
+  const { store: a, location } = await freshStore(t, backend);
+  const b = await backend.open(location);
+  t.after(() => b.close());
+  await a.upsertCamera("cam", "", 0);
+  await a.access.addPairing("cam", "ab".repeat(32), 1);
+  assert.equal(await b.access.pairedCamera("ab".repeat(32)), "cam");
+  assert.equal(await b.access.pairedCamera("cd".repeat(32)), null);
+  await assert.rejects(b.access.addPairing("nope", "ef".repeat(32), 1), domainCode("NOT_FOUND"));
+  assert.equal(await b.access.revokePairings("cam"), 1);
+  assert.equal(await a.access.pairedCamera("ab".repeat(32)), null);
+
+  const secrets = await Promise.all([a.access.secret("key", () => "from-a"), b.access.secret("key", () => "from-b")]);
+  assert.equal(secrets[0], secrets[1], "concurrent first uses agree on one value");
+  assert.equal(await b.access.secret("key", () => "again"), secrets[0]);
+
+  const rate = { perSecond: 1, burst: 3 };
+  const taken = await Promise.all([a, b, a, b].map((s) => s.access.takeToken("sign-in", rate, 10_000)));
+  assert.deepEqual(taken.filter(Boolean).length, 3, "a burst of 3 across both");
+  assert.equal(await a.access.takeToken("sign-in", rate, 10_500), false);
+  assert.equal(await b.access.takeToken("sign-in", rate, 11_000), true, "one token a second flows back");
+  assert.equal(await a.access.takeToken("other", rate, 11_000), true, "buckets are named");
 });

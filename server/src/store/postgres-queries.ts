@@ -1,0 +1,83 @@
+import { KIND_CODE } from "./sqlite-rows.ts";
+
+/**
+ * Every SQL statement of the PostgreSQL store, parameterised ($1, $2, ...).
+ * Row shapes match the SQLite store's (see sqlite-rows.ts), so both share
+ * the row-to-API mapping.
+ */
+export const SQL = {
+  cameraById: "SELECT * FROM cameras WHERE camera_id = $1",
+  cameraKeyById: "SELECT camera_key FROM cameras WHERE camera_id = $1",
+  /** Locks the camera row: appends to one camera queue here, so its totals stay a recount of its events. */
+  lockCamera: "SELECT * FROM cameras WHERE camera_key = $1 FOR UPDATE",
+  cameraByKey: "SELECT * FROM cameras WHERE camera_key = $1",
+  // Both subqueries are index lookups; a reset is made from the count page, not by the camera.
+  allCameras: `
+    SELECT c.*, GREATEST(
+      COALESCE((SELECT MAX(e.time_ms) FROM events e WHERE e.camera_key = c.camera_key AND e.kind <> ${KIND_CODE.reset}), 0),
+      COALESCE((SELECT COALESCE(s.closed_at_ms, s.opened_at_ms) FROM sessions s WHERE s.camera_key = c.camera_key ORDER BY s.opened_at_ms DESC LIMIT 1), 0)
+    ) AS last_seen_at_ms
+    FROM cameras c ORDER BY c.name COLLATE "C", c.camera_id COLLATE "C"`,
+  insertCamera: "INSERT INTO cameras (camera_id, name, created_at_ms) VALUES ($1, $2, $3) ON CONFLICT (camera_id) DO NOTHING",
+  rename: "UPDATE cameras SET name = $1 WHERE camera_id = $2 RETURNING *",
+  setLine: "UPDATE cameras SET line_ax = $1, line_ay = $2, line_bx = $3, line_by = $4, line_in_side_left = $5 WHERE camera_id = $6 RETURNING *",
+  setTotals: "UPDATE cameras SET entered = $1, exited = $2, crossed_in = $3, crossed_out = $4, reset_at_ms = $5 WHERE camera_key = $6",
+
+  sessionById: "SELECT session_key, camera_key FROM sessions WHERE session_id = $1",
+  openSession: "INSERT INTO sessions (session_id, camera_key, opened_at_ms) VALUES ($1, $2, $3) RETURNING session_key",
+  closeSession: "UPDATE sessions SET closed_at_ms = $1, frames_acked = $2 WHERE session_id = $3",
+  sessionsInRange: `
+    SELECT s.session_id AS "sessionId", c.camera_id AS "cameraId", s.opened_at_ms AS "openedAtMs",
+      s.closed_at_ms AS "closedAtMs", s.frames_acked AS "framesAcked"
+    FROM sessions s JOIN cameras c ON c.camera_key = s.camera_key
+    WHERE s.opened_at_ms < $1 AND (s.closed_at_ms IS NULL OR s.closed_at_ms >= $2)
+      AND ($3::integer IS NULL OR s.camera_key = $3)
+    ORDER BY s.opened_at_ms, s.session_key`,
+
+  claimBatch: "INSERT INTO appended_batches (session_key, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+  batchEventIds: "SELECT id FROM events WHERE session_key = $1 AND seq = $2 ORDER BY id",
+  /** A whole batch in one statement: parallel arrays, in order (ids follow WITH ORDINALITY). */
+  insertEvents: `
+    INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq)
+    SELECT $1, $2, b.kind, b.track_id, b.time_ms, $3
+    FROM unnest($4::smallint[], $5::bigint[], $6::bigint[]) WITH ORDINALITY AS b (kind, track_id, time_ms, n)
+    ORDER BY b.n
+    RETURNING id`,
+  addMinutes: `
+    INSERT INTO minute_counts (camera_key, minute, entered, exited, crossed_in, crossed_out)
+    SELECT $1, m.minute, m.entered, m.exited, m.crossed_in, m.crossed_out
+    FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[]) AS m (minute, entered, exited, crossed_in, crossed_out)
+    ON CONFLICT (camera_key, minute) DO UPDATE SET
+      entered = minute_counts.entered + excluded.entered, exited = minute_counts.exited + excluded.exited,
+      crossed_in = minute_counts.crossed_in + excluded.crossed_in, crossed_out = minute_counts.crossed_out + excluded.crossed_out`,
+
+  series: `
+    SELECT ((minute * 60000 + $1::bigint) / $2::bigint) * $2::bigint - $1::bigint AS "startMs",
+      SUM(entered)::bigint AS entered, SUM(exited)::bigint AS exited, SUM(crossed_in)::bigint AS "crossedIn", SUM(crossed_out)::bigint AS "crossedOut"
+    FROM minute_counts
+    WHERE minute >= $3 AND minute < $4 AND ($5::integer IS NULL OR camera_key = $5)
+    GROUP BY 1 ORDER BY 1`,
+  /** Newest first (time, then id), after the cursor ($4, $5) when given; $6 is the page size plus one. */
+  events: `
+    SELECT e.id, c.camera_id AS "cameraId", s.session_id AS "sessionId", e.kind, e.track_id AS "trackId", e.time_ms AS "timeMs"
+    FROM events e
+      JOIN cameras c ON c.camera_key = e.camera_key
+      LEFT JOIN sessions s ON s.session_key = e.session_key
+    WHERE ($1::integer IS NULL OR e.camera_key = $1)
+      AND ($2::bigint IS NULL OR e.time_ms >= $2)
+      AND ($3::bigint IS NULL OR e.time_ms < $3)
+      AND ($4::bigint IS NULL OR e.time_ms < $4 OR (e.time_ms = $4 AND e.id < $5))
+    ORDER BY e.time_ms DESC, e.id DESC
+    LIMIT $6`,
+
+  addPairing: "INSERT INTO pairings (token_sha256, camera_key, created_at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+  pairedCamera: "SELECT c.camera_id FROM pairings p JOIN cameras c ON c.camera_key = p.camera_key WHERE p.token_sha256 = $1",
+  revokePairings: "DELETE FROM pairings WHERE camera_key = $1",
+  // Insert-or-ignore then read: replicas racing on first use all read the winner's value.
+  putSecret: "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+  getSecret: "SELECT value FROM secrets WHERE name = $1",
+  /** Makes the bucket's row exist, so FOR UPDATE has a row to lock. */
+  ensureBucket: "INSERT INTO throttles (name, tokens, updated_at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+  lockBucket: `SELECT tokens, updated_at_ms AS "lastMs" FROM throttles WHERE name = $1 FOR UPDATE`,
+  putBucket: "UPDATE throttles SET tokens = $2, updated_at_ms = $3 WHERE name = $1",
+} as const;

@@ -1,0 +1,233 @@
+import type pg from "pg";
+import type { Line } from "../count/count-types.ts";
+import { DomainError } from "../rpc/errors.ts";
+import { PostgresAccessStore } from "./postgres-access-store.ts";
+import { migratePostgres, type PostgresMigration } from "./postgres-migrations.ts";
+import { createPool, inTransaction, isTransient, type Queryable } from "./postgres-pool.ts";
+import { SQL } from "./postgres-queries.ts";
+import { checkLimit, parseCursor, seriesParams, checkRange } from "./sqlite-queries.ts";
+import { type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, kindOf, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
+import {
+  type AppendResult, type EventPage, type EventQuery, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
+  type StoredCamera, type StoredSession, StoreOpenError,
+} from "./store.ts";
+
+/** Where and how to open the PostgreSQL store. */
+export interface PostgresOpenOptions {
+  /** postgres://user:password@host:port/database */
+  readonly databaseUrl: string;
+  /** Most connections of this process; default 10. */
+  readonly maxConnections?: number;
+  /** The schema steps; only tests pass their own. */
+  readonly migrations?: readonly PostgresMigration[];
+}
+
+/**
+ * Opens the shared store: a pool on the database, migrated to the current
+ * schema (safe when several replicas start at once). Throws a StoreOpenError
+ * when the database cannot be reached or is not one headcount can use.
+ */
+export async function openPostgresStore(options: PostgresOpenOptions): Promise<PostgresStore> {
+  const pool = createPool(options.databaseUrl, { max: options.maxConnections });
+  try {
+    await migratePostgres(pool, options.migrations);
+  } catch (err) {
+    await pool.end();
+    if (err instanceof StoreOpenError) throw err;
+    throw new StoreOpenError("io", `cannot open the PostgreSQL database ${redact(options.databaseUrl)}: ${(err as Error).message}`, { cause: err });
+  }
+  return new PostgresStore(pool);
+}
+
+/** The URL without its password, for messages. */
+export function redact(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
+/** Entered, exited, crossed in, crossed out: a camera's totals or one minute's counts. */
+type Counts = [number, number, number, number];
+
+/**
+ * The Store on PostgreSQL, shared by every replica. An append locks its
+ * camera's row (FOR UPDATE) for the transaction that writes the events,
+ * minute counts and totals, so appends to one camera from several replicas
+ * queue there. An append whose connection is lost is retried once on
+ * another connection: its (session, seq) key makes that safe.
+ */
+export class PostgresStore implements Store {
+  // Cameras and sessions are never deleted, so their integer keys can be cached.
+  private readonly cameraKeys = new Map<string, number>();
+  private readonly sessionKeys = new Map<string, { key: number; cameraKey: number }>();
+  readonly access: PostgresAccessStore;
+
+  constructor(readonly pool: pg.Pool) {
+    this.access = new PostgresAccessStore(pool, (cameraId) => this.cameraKey(cameraId));
+  }
+
+  async upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera> {
+    checkId(cameraId, "camera id");
+    const row = await inTransaction(this.pool, async (client) => {
+      await client.query(SQL.insertCamera, [cameraId, name || cameraId, nowMs]);
+      return name ? one<CameraRow>(client, SQL.rename, [name, cameraId]) : one<CameraRow>(client, SQL.cameraById, [cameraId]);
+    });
+    return toCamera(row!);
+  }
+
+  async renameCamera(cameraId: string, name: string): Promise<StoredCamera> {
+    if (!name.trim()) throw new DomainError("INVALID_ARGUMENT", "a camera name must not be empty");
+    return toCamera(found(await one<CameraRow>(this.pool, SQL.rename, [name, cameraId]), cameraId));
+  }
+
+  async setLine(cameraId: string, line: Line | null): Promise<StoredCamera> {
+    return toCamera(found(await one<CameraRow>(this.pool, SQL.setLine, [...lineColumns(line), cameraId]), cameraId));
+  }
+
+  async getCamera(cameraId: string): Promise<StoredCamera | null> {
+    const row = await one<CameraRow>(this.pool, SQL.cameraById, [cameraId]);
+    return row ? toCamera(row) : null;
+  }
+
+  async listCameras(): Promise<StoredCamera[]> {
+    return (await this.pool.query<CameraRow>(SQL.allCameras)).rows.map(toCamera);
+  }
+
+  async openSession(sessionId: string, cameraId: string, openedAtMs: number): Promise<void> {
+    checkId(sessionId, "session id");
+    const cameraKey = await this.cameraKey(cameraId);
+    let row: { session_key: number } | undefined;
+    try {
+      row = await one(this.pool, SQL.openSession, [sessionId, cameraKey, openedAtMs]);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === "23505") throw new DomainError("ALREADY_EXISTS", `session ${sessionId} is already recorded`);
+      throw err;
+    }
+    this.sessionKeys.set(sessionId, { key: row!.session_key, cameraKey });
+  }
+
+  async closeSession(sessionId: string, closedAtMs: number, framesAcked: number): Promise<boolean> {
+    return ((await this.pool.query(SQL.closeSession, [closedAtMs, framesAcked, sessionId])).rowCount ?? 0) > 0;
+  }
+
+  async listSessions(query: SessionQuery): Promise<StoredSession[]> {
+    checkRange(query.fromMs, query.toMs);
+    const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
+    return (await this.pool.query<StoredSession>(SQL.sessionsInRange, [query.toMs, query.fromMs, cameraKey])).rows;
+  }
+
+  async appendEvents(cameraId: string, sessionId: string | null, events: readonly NewEvent[], seq?: number): Promise<AppendResult> {
+    const cameraKey = await this.cameraKey(cameraId);
+    const sessionKey = sessionId === null ? null : await this.sessionKey(sessionId, cameraKey, cameraId);
+    checkEvents(events);
+    checkSeq(seq);
+    if (events.length === 0) {
+      const row = (await one<CameraRow>(this.pool, SQL.cameraByKey, [cameraKey]))!;
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+    }
+    const key = sessionKey === null ? null : (seq ?? null);
+    const append = () => inTransaction(this.pool, (client) => appendInTransaction(client, cameraKey, sessionKey, events, key));
+    try {
+      return await append();
+    } catch (err) {
+      // Without a key a retry could count the batch twice, if the lost commit went through.
+      if (key === null || !isTransient(err)) throw err;
+      return append();
+    }
+  }
+
+  async series(query: SeriesQuery): Promise<SeriesPoint[]> {
+    const p = seriesParams(query);
+    const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
+    return (await this.pool.query<SeriesPoint>(SQL.series, [p.offsetMs, p.bucketMs, p.fromMinute, p.toMinute, cameraKey])).rows;
+  }
+
+  async events(query: EventQuery): Promise<EventPage> {
+    checkLimit(query.limit);
+    const [curTime, curId] = query.cursor === undefined ? [null, null] : parseCursor(query.cursor);
+    const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
+    const { rows } = await this.pool.query<{ id: number; cameraId: string; sessionId: string | null; kind: number; trackId: number; timeMs: number }>(
+      SQL.events,
+      [cameraKey, query.fromMs ?? null, query.toMs ?? null, curTime, curId, query.limit + 1],
+    );
+    const events = rows.slice(0, query.limit).map((r) => ({ ...r, kind: kindOf(r.kind) }));
+    const last = events.at(-1);
+    return { events, nextCursor: rows.length > query.limit && last ? `${last.timeMs}:${last.id}` : null };
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended && !this.pool.ending) await this.pool.end();
+  }
+
+  private async cameraKey(cameraId: string): Promise<number> {
+    let key = this.cameraKeys.get(cameraId);
+    if (key === undefined) {
+      key = found(await one<{ camera_key: number }>(this.pool, SQL.cameraKeyById, [cameraId]), cameraId).camera_key;
+      this.cameraKeys.set(cameraId, key);
+    }
+    return key;
+  }
+
+  private async sessionKey(sessionId: string, cameraKey: number, cameraId: string): Promise<number> {
+    let s = this.sessionKeys.get(sessionId);
+    if (!s) {
+      const row = await one<{ session_key: number; camera_key: number }>(this.pool, SQL.sessionById, [sessionId]);
+      if (!row) throw new DomainError("NOT_FOUND", `unknown session ${sessionId}`);
+      s = { key: row.session_key, cameraKey: row.camera_key };
+      this.sessionKeys.set(sessionId, s);
+    }
+    if (s.cameraKey !== cameraKey) throw new DomainError("INVALID_ARGUMENT", `session ${sessionId} does not belong to camera ${cameraId}`);
+    return s.key;
+  }
+}
+
+async function appendInTransaction(
+  client: pg.PoolClient, cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null,
+): Promise<AppendResult> {
+  const row = (await one<CameraRow>(client, SQL.lockCamera, [cameraKey]))!;
+  if (seq !== null && (await client.query(SQL.claimBatch, [sessionKey, seq])).rowCount === 0) {
+    const { rows } = await client.query<{ id: number }>(SQL.batchEventIds, [sessionKey, seq]);
+    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id) };
+  }
+  const t: Counts = [row.entered, row.exited, row.crossed_in, row.crossed_out];
+  let resetAtMs = row.reset_at_ms;
+  const minutes = new Map<number, Counts>();
+  for (const e of events) {
+    if (e.kind === "reset") {
+      t.fill(0);
+      resetAtMs = e.timeMs;
+      continue;
+    }
+    const minute = Math.floor(e.timeMs / 60_000);
+    let m = minutes.get(minute);
+    if (!m) minutes.set(minute, (m = [0, 0, 0, 0]));
+    // KIND_CODE of entry, exit, cross_in, cross_out is 0..3: the column index.
+    const col = KIND_CODE[e.kind] as 0 | 1 | 2 | 3;
+    t[col]++;
+    m[col]++;
+  }
+  const inserted = await client.query<{ id: number }>(SQL.insertEvents, [
+    cameraKey, sessionKey, seq,
+    events.map((e) => KIND_CODE[e.kind]), events.map((e) => e.trackId), events.map((e) => e.timeMs),
+  ]);
+  await client.query(SQL.setTotals, [...t, resetAtMs, cameraKey]);
+  if (minutes.size > 0) {
+    const m = [...minutes];
+    await client.query(SQL.addMinutes, [cameraKey, m.map(([k]) => k), ...[0, 1, 2, 3].map((i) => m.map(([, c]) => c[i]))]);
+  }
+  return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, eventIds: inserted.rows.map((r) => r.id) };
+}
+
+/** The first row of a query, or undefined. */
+async function one<R extends pg.QueryResultRow>(db: Queryable, sql: string, params: unknown[]): Promise<R | undefined> {
+  return (await db.query<R>(sql, params)).rows[0];
+}
+
+function found<R>(row: R | undefined, cameraId: string): R {
+  if (!row) throw new DomainError("NOT_FOUND", `unknown camera ${cameraId}`);
+  return row;
+}
