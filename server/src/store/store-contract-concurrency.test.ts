@@ -1,24 +1,15 @@
-import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openSqliteStore, type SqliteStore } from "./sqlite-store.ts";
-import type { NewEvent, StoredEvent } from "./store.ts";
+import { contractTest, freshStore, type StoreBackend } from "./store-backends.fixture.ts";
+import type { NewEvent, Store, StoredEvent } from "./store.ts";
 import { FIXTURE_CAMERAS, fixtureBatch, fixtureSession, runWriter } from "./store-writer.fixture.ts";
 
 const writerScript = fileURLToPath(new URL("./store-writer.fixture.ts", import.meta.url));
 const repoRoot = resolve(fileURLToPath(import.meta.url), "../../../..");
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), "headcount-concurrency-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function allEvents(store: SqliteStore): Promise<StoredEvent[]> {
+async function allEvents(store: Store): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
   let cursor: string | undefined;
   do {
@@ -37,7 +28,7 @@ const strip = (e: StoredEvent | NewEvent) => ({ kind: e.kind, trackId: e.trackId
  * writer was killed: `minFrames` of them were acked), and every camera's
  * totals and minute aggregates equal a recount of its events.
  */
-async function verify(store: SqliteStore, writers: number, minFrames: (writer: number) => number, maxFrames: number): Promise<number> {
+async function verify(store: Store, writers: number, minFrames: (writer: number) => number, maxFrames: number): Promise<number> {
   const events = await allEvents(store);
   assert.equal(new Set(events.map((e) => e.id)).size, events.length, "ids are unique");
   for (let w = 0; w < writers; w++) {
@@ -62,26 +53,24 @@ async function verify(store: SqliteStore, writers: number, minFrames: (writer: n
   return events.length;
 }
 
-test("interleaved batches from six sessions of two cameras keep totals exact and events in order", async (t) => {
-  const store = openSqliteStore({ dataDir: tempDir(t) });
-  t.after(() => store.close());
+contractTest("interleaved batches from six sessions of two cameras keep totals exact and events in order", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
   await Promise.all([0, 1, 2].map((w) => runWriter(store, w, 300)));
   assert.equal(await verify(store, 3, () => 300, 300), 3 * 2 * 600);
 });
 
-test("two connections on one file see each other's appends in their totals", async (t) => {
-  const dir = tempDir(t);
-  const a = openSqliteStore({ dataDir: dir });
-  const b = openSqliteStore({ dataDir: dir });
-  t.after(() => Promise.all([a.close(), b.close()]));
+contractTest("two connections on one database see each other's appends in their totals", async (t, backend) => {
+  const { store: a, location } = await freshStore(t, backend);
+  const b = await backend.open(location);
+  t.after(() => b.close());
   await Promise.all([runWriter(a, 0, 200), runWriter(b, 1, 200), runWriter(a, 2, 200)]);
   await verify(a, 3, () => 200, 200);
   await verify(b, 3, () => 200, 200);
 });
 
 /** Starts a writer process; resolves its exit, and counts the frames it acked. */
-function startWriter(dataDir: string, writer: number, frames: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", writerScript, dataDir, String(writer), String(frames)], {
+function startWriter(backend: StoreBackend, location: string, writer: number, frames: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", writerScript, backend.name, location, String(writer), String(frames)], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -97,19 +86,19 @@ function startWriter(dataDir: string, writer: number, frames: number) {
   return { child, state, exited };
 }
 
-test("three processes writing one fresh file at once: one migrates, none loses or doubles a batch", async (t) => {
-  const dir = tempDir(t);
-  const writers = [0, 1, 2].map((w) => startWriter(dir, w, 400));
+contractTest("three processes writing one fresh database at once: one migrates, none loses or doubles a batch", async (t, backend) => {
+  const dir = await backend.fresh(t);
+  const writers = [0, 1, 2].map((w) => startWriter(backend, dir, w, 400));
   const codes = await Promise.all(writers.map((w) => w.exited));
   assert.deepEqual(codes, [0, 0, 0], writers.map((w) => w.state.stderr).join("\n"));
-  const store = openSqliteStore({ dataDir: dir });
+  const store = await backend.open(dir);
   t.after(() => store.close());
   assert.equal(await verify(store, 3, () => 400, 400), 3 * 2 * 800);
 });
 
-test("a writer killed mid-stream: every acked batch survives, no batch is half stored", async (t) => {
-  const dir = tempDir(t);
-  const writer = startWriter(dir, 0, 1_000_000);
+contractTest("a writer killed mid-stream: every acked batch survives, no batch is half stored", async (t, backend) => {
+  const dir = await backend.fresh(t);
+  const writer = startWriter(backend, dir, 0, 1_000_000);
   await new Promise<void>((done, fail) => {
     const poll = setInterval(() => {
       if (writer.state.acked < 300) return;
@@ -124,7 +113,7 @@ test("a writer killed mid-stream: every acked batch survives, no batch is half s
   writer.child.kill("SIGKILL");
   assert.equal(await writer.exited, "SIGKILL");
   const acked = writer.state.acked;
-  const store = openSqliteStore({ dataDir: dir });
+  const store = await backend.open(dir);
   t.after(() => store.close());
   await verify(store, 1, () => acked, 1_000_000);
 });

@@ -1,9 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openSqliteStore } from "./sqlite-store.ts";
+import { contractTest, freshStore } from "./store-backends.fixture.ts";
 import type { BucketSize, NewEvent, SeriesPoint, StoredEventKind } from "./store.ts";
 import { seededRandom } from "../../../test/support/seeded-random.ts";
 
@@ -35,11 +31,8 @@ function recount(events: readonly NewEvent[], fromMs: number, toMs: number, buck
   return [...buckets.values()].sort((a, b) => a.startMs - b.startMs);
 }
 
-test("minute, hour and day series equal a recount of the events, per camera and for all, in any time zone", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "headcount-series-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const store = openSqliteStore({ dataDir: dir });
-  t.after(() => store.close());
+contractTest("minute, hour and day series equal a recount of the events, per camera and for all, in any time zone", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
   const rand = seededRandom(42);
   const cameras = ["north", "south", "lobby"];
   const sent = new Map<string, NewEvent[]>(cameras.map((c) => [c, []]));

@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openSqliteStore } from "./sqlite-store.ts";
+import { backendNamed } from "./store-backends.fixture.ts";
 import type { NewEvent, Store } from "./store.ts";
 
 /**
  * A scripted capture server for the store's concurrency tests: it appends
  * frame batches whose content follows from (session, frame) alone, so a test
  * can check what was stored without talking to the writer. Run as a process:
- *   node --import tsx store-writer.fixture.ts <dataDir> <writer> <frames>
+ *   node --import tsx store-writer.fixture.ts <sqlite|postgres> <dataDir or database URL> <writer> <frames>
  * It writes one line "acked <frame>" after each batch is stored, the way the
  * server must send an ack only after its events are stored.
  */
@@ -41,15 +41,15 @@ export async function runWriter(store: Store, writer: number, frames: number, on
   for (let frame = 0; frame < frames; frame++) {
     for (const [c, cameraId] of FIXTURE_CAMERAS.entries()) {
       const { sessionId, salt } = fixtureSession(writer, c);
-      await store.appendEvents(cameraId, sessionId, fixtureBatch(salt, frame));
+      await store.appendEvents(cameraId, sessionId, fixtureBatch(salt, frame), frame);
     }
     onAck(frame);
   }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [dataDir, writer, frames] = process.argv.slice(2);
-  const store = openSqliteStore({ dataDir: dataDir!, busyTimeoutMs: 30_000 });
+  const [backend, location, writer, frames] = process.argv.slice(2);
+  const store = await backendNamed(backend!).open(location!, { busyTimeoutMs: 30_000 });
   await runWriter(store, Number(writer), Number(frames), (frame) => process.stdout.write(`acked ${frame}\n`));
   await store.close();
 }
