@@ -23,6 +23,7 @@ import { CountService } from "./rpc/count-service.ts";
 import { DomainError } from "./rpc/errors.ts";
 import { adaptServiceWithStatus } from "./rpc/grpc-adapter.ts";
 import { SessionRegistry } from "./session/session-registry.ts";
+import { openPostgresStore, redact } from "./store/postgres-store.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
 import { createIouTracker } from "./track/iou-tracker.ts";
@@ -80,7 +81,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   const pool = await createWorkerPool({ size: config.workers, detector, maxPixels: config.limits.maxPixels, log });
   log.info({ detector: pool.detectorName, workers: config.workers }, "frame workers ready");
 
-  const store = openSqliteStore({ dataDir: config.dataDir });
+  // PostgreSQL when several replicas share the history; otherwise the embedded SQLite file.
+  const store: Store = config.databaseUrl ? await openPostgresStore({ databaseUrl: config.databaseUrl }) : openSqliteStore({ dataDir: config.dataDir });
   const access = await AccessControl.create(config.access, store.access);
   // For a CLI sender on this machine (see local-capture-token.ts); never logged.
   if (config.access.captureAuth) log.info({ path: writeLocalCaptureToken(config.dataDir, access.localCaptureToken) }, "local capture token written");
@@ -89,7 +91,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   }
   const cameras = new CameraRegistry();
   for (const camera of await store.listCameras()) cameras.load(camera);
-  log.info({ dataDir: config.dataDir, cameras: cameras.list(Date.now()).length }, "history store open");
+  const where = config.databaseUrl ? { database: redact(config.databaseUrl) } : { dataDir: config.dataDir };
+  log.info({ ...where, cameras: cameras.list(Date.now()).length }, "history store open");
   const metrics = createServerMetrics({
     // Read at scrape time, after `sessions` exists.
     openSessions: () => sessions.size,

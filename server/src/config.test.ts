@@ -91,3 +91,18 @@ test("CORS origins must be origins a browser can send; IPv6 hosts may come in br
   assert.equal(loadConfig({ HEADCOUNT_HOST: "[::1]" }).host, "::1");
   assert.equal(loadConfig({ HEADCOUNT_METRICS_HOST: "[::1]" }).metricsHost, "::1");
 });
+
+test("HEADCOUNT_DATABASE_URL selects PostgreSQL; unset keeps SQLite; a bad one is refused without echoing it", () => {
+  assert.equal(loadConfig({}).databaseUrl, undefined);
+  assert.equal(loadConfig({ HEADCOUNT_DATABASE_URL: "  " }).databaseUrl, undefined, "blank means the embedded default");
+  const url = "postgres://headcount:pw@db:5432/headcount";
+  assert.equal(loadConfig({ HEADCOUNT_DATABASE_URL: url }).databaseUrl, url);
+  assert.equal(loadConfig({ HEADCOUNT_DATABASE_URL: "postgresql://db/headcount" }).databaseUrl, "postgresql://db/headcount");
+  for (const bad of ["mysql://u:topsecret@db/x", "db:5432", "postgres://"]) {
+    assert.throws(
+      () => loadConfig({ HEADCOUNT_DATABASE_URL: bad }),
+      (e: Error) => /HEADCOUNT_DATABASE_URL: must be a URL like postgres:\/\//.test(e.message) && !e.message.includes("topsecret"),
+      bad,
+    );
+  }
+});

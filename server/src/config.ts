@@ -47,6 +47,7 @@ const envSchema = z
     HEADCOUNT_MODEL_CACHE_DIR: z.string().default("data/models"),
     HEADCOUNT_MODEL_DOWNLOAD: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_DATA_DIR: z.string().default("data"),
+    HEADCOUNT_DATABASE_URL: z.string().refine(isPostgresUrl, "must be a URL like postgres://user:password@host:5432/headcount").optional(),
     HEADCOUNT_WORKERS: wholeNumber(1, 64).default(availableParallelism()),
     HEADCOUNT_SCORE_THRESHOLD: decimalNumber(0, 1).default(0.4),
     HEADCOUNT_TILING: z.enum(["on", "off"]).default("off"),
@@ -72,6 +73,16 @@ const envSchema = z
       });
     }
   });
+
+/** postgres:// or postgresql:// with a host: what HEADCOUNT_DATABASE_URL accepts. */
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
 
 /**
  * HEADCOUNT_CORS_ORIGINS: "*", or a comma-separated list of origins as
@@ -125,6 +136,8 @@ export interface ServerConfig {
   readonly modelCacheDir: string;
   readonly modelDownload: boolean;
   readonly dataDir: string;
+  /** A PostgreSQL database shared by several replicas; undefined: the embedded SQLite file in `dataDir`. */
+  readonly databaseUrl: string | undefined;
   readonly workers: number;
   readonly scoreThreshold: number;
   /** Detect on two overlapping square tiles of wide frames: finds smaller people, at twice the cost. */
@@ -150,7 +163,7 @@ export interface ServerConfig {
 }
 
 /** Settings whose values never appear in an error message or a log. */
-const SECRET_SETTINGS = new Set(["HEADCOUNT_CAPTURE_TOKEN", "HEADCOUNT_VIEWER_PASSWORD"]);
+const SECRET_SETTINGS = new Set(["HEADCOUNT_CAPTURE_TOKEN", "HEADCOUNT_VIEWER_PASSWORD", "HEADCOUNT_DATABASE_URL"]);
 
 function shown(name: string, value: string | undefined): string {
   return SECRET_SETTINGS.has(name) ? `a value of ${value?.length ?? 0} characters, not shown` : JSON.stringify(value);
@@ -201,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     modelCacheDir: e.HEADCOUNT_MODEL_CACHE_DIR,
     modelDownload: e.HEADCOUNT_MODEL_DOWNLOAD === "on",
     dataDir: e.HEADCOUNT_DATA_DIR,
+    databaseUrl: e.HEADCOUNT_DATABASE_URL,
     workers: e.HEADCOUNT_WORKERS,
     scoreThreshold: e.HEADCOUNT_SCORE_THRESHOLD,
     tiling: e.HEADCOUNT_TILING === "on",

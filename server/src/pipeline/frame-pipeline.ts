@@ -139,7 +139,7 @@ export class FramePipeline {
         let stored = null;
         if (counted.events.length > 0) {
           try {
-            stored = (await this.store.appendEvents(session.cameraId, session.id, counted.events)).totals;
+            stored = (await this.store.appendEvents(session.cameraId, session.id, counted.events, frame.seq)).totals;
           } catch (err) {
             this.stats.failed++;
             this.log.error({ err, sessionId: session.id, seq: frame.seq, events: counted.events.length }, "could not store counted events");
