@@ -81,3 +81,49 @@ export const SQL = {
   lockBucket: `SELECT tokens, updated_at_ms AS "lastMs" FROM throttles WHERE name = $1 FOR UPDATE`,
   putBucket: "UPDATE throttles SET tokens = $2, updated_at_ms = $3 WHERE name = $1",
 } as const;
+
+/**
+ * The tables copied from an SQLite history into an empty PostgreSQL database
+ * (sqlite-to-postgres.ts), parents first, with each column's PostgreSQL type
+ * for unnest(). Keys are copied as they are, so event ids and cursors stay.
+ */
+export const COPIED_TABLES: ReadonlyArray<{ readonly table: string; readonly key: string; readonly identity: boolean; readonly columns: Readonly<Record<string, string>> }> = [
+  {
+    table: "cameras", key: "camera_key", identity: true,
+    columns: {
+      camera_key: "integer", camera_id: "text", name: "text", created_at_ms: "bigint",
+      line_ax: "double precision", line_ay: "double precision", line_bx: "double precision", line_by: "double precision", line_in_side_left: "smallint",
+      entered: "bigint", exited: "bigint", crossed_in: "bigint", crossed_out: "bigint", reset_at_ms: "bigint",
+    },
+  },
+  {
+    table: "sessions", key: "session_key", identity: true,
+    columns: { session_key: "integer", session_id: "text", camera_key: "integer", opened_at_ms: "bigint", closed_at_ms: "bigint", frames_acked: "bigint" },
+  },
+  {
+    table: "events", key: "id", identity: true,
+    columns: { id: "bigint", camera_key: "integer", session_key: "integer", kind: "smallint", track_id: "bigint", time_ms: "bigint", seq: "bigint" },
+  },
+  {
+    table: "minute_counts", key: "camera_key, minute", identity: false,
+    columns: { camera_key: "integer", minute: "bigint", entered: "bigint", exited: "bigint", crossed_in: "bigint", crossed_out: "bigint" },
+  },
+  { table: "appended_batches", key: "session_key, seq", identity: false, columns: { session_key: "integer", seq: "bigint" } },
+  { table: "pairings", key: "token_sha256", identity: false, columns: { token_sha256: "text", camera_key: "integer", created_at_ms: "bigint" } },
+  { table: "secrets", key: "name", identity: false, columns: { name: "text", value: "text" } },
+];
+
+/** Inserts rows given as one array per column. */
+export function copyInsertSql(spec: (typeof COPIED_TABLES)[number]): string {
+  const names = Object.keys(spec.columns);
+  const arrays = Object.values(spec.columns).map((type, i) => `$${i + 1}::${type}[]`);
+  return `INSERT INTO ${spec.table} (${names.join(", ")}) ${spec.identity ? "OVERRIDING SYSTEM VALUE " : ""}SELECT * FROM unnest(${arrays.join(", ")})`;
+}
+
+/** After copying keys by hand, the identity's next value follows the largest copied key. */
+export function copyIdentitySql(spec: (typeof COPIED_TABLES)[number]): string {
+  return `SELECT setval(pg_get_serial_sequence('${spec.table}', '${spec.key}'), COALESCE((SELECT MAX(${spec.key}) FROM ${spec.table}), 0) + 1, false)`;
+}
+
+/** Rows in a table (the copy checks its target is empty, and its work). */
+export const countRows = (table: string) => `SELECT COUNT(*)::bigint AS n FROM ${table}`;
