@@ -38,8 +38,8 @@ function dockerfileOf(service: Obj): { context: string; dockerfile: string } | u
   return { context, dockerfile: posix.join(context, dockerfile) };
 }
 
-test("docker-compose.yml has the three services, each with a restart policy and a health check", () => {
-  assert.deepEqual(Object.keys(services).sort(), ["envoy", "server", "web"]);
+test("docker-compose.yml has the four services, each with a restart policy and a health check", () => {
+  assert.deepEqual(Object.keys(services).sort(), ["envoy", "postgres", "server", "web"]);
   for (const [name, raw] of Object.entries(services)) {
     const service = obj(raw);
     assert.ok(["always", "unless-stopped", "on-failure"].includes(String(service.restart)), `${name}: restart policy`);
@@ -138,18 +138,39 @@ test(".dockerignore keeps keys, local state and installed modules out of the bui
   }
 });
 
-test("the server's environment is valid for its own schema: gRPC-Web off, data in the named volume", () => {
+test("the server's environment is valid for its own schema: gRPC-Web off, the model cache in a named volume, no history volume", () => {
   const server = obj(services.server);
   const env = environment(server);
   const config = loadConfig(env);
   assert.equal(config.grpcWebPort, null, "Envoy does gRPC-Web");
   assert.equal(config.host, "0.0.0.0");
   assert.equal(config.dataDir, "/data");
-  assert.ok(config.modelCacheDir.startsWith("/data/"), "the model cache lives in the data volume");
   const volumes = ((server.volumes as unknown[]) ?? []).map(String);
-  const data = volumes.find((v) => v.endsWith(":/data"));
-  assert.ok(data, "a volume on /data");
+  assert.deepEqual(volumes.map((v) => v.split(":")[1]), [config.modelCacheDir], "only the model cache is a volume: the history is in PostgreSQL");
+  assert.ok(Object.keys(obj(compose.volumes)).includes(volumes[0]!.split(":")[0]!), "it is a named volume");
+});
+
+test("the servers share the postgres service: official pinned image, named volume, health check, URL wired, started once healthy", () => {
+  const postgres = obj(services.postgres);
+  assert.match(String(postgres.image), /^postgres:\d+\.\d+$/, "the official image at a pinned minor release");
+  const major = Number(/^postgres:(\d+)/.exec(String(postgres.image))![1]);
+  const volumes = ((postgres.volumes as unknown[]) ?? []).map(String);
+  // From 18 on the image's volume is /var/lib/postgresql (data in a per-version folder); before, /var/lib/postgresql/data.
+  const dataPath = major >= 18 ? "/var/lib/postgresql" : "/var/lib/postgresql/data";
+  const data = volumes.find((v) => v.endsWith(`:${dataPath}`));
+  assert.ok(data, `a volume on ${dataPath}`);
   assert.ok(Object.keys(obj(compose.volumes)).includes(data.split(":")[0]!), "it is a named volume");
+  const check = (obj(postgres.healthcheck).test as string[]).join(" ");
+  const db = environment(postgres);
+  assert.match(check, new RegExp(`pg_isready -U ${db.POSTGRES_USER} -d ${db.POSTGRES_DB}`));
+  assert.equal(postgres.ports, undefined, "the database is not published on the host");
+
+  const server = obj(services.server);
+  assert.deepEqual(obj(obj(server.depends_on).postgres), { condition: "service_healthy" });
+  const url = new URL(loadConfig(environment(server)).databaseUrl!);
+  assert.deepEqual([url.hostname, url.port, url.username, url.password, url.pathname], ["postgres", "5432", db.POSTGRES_USER, db.POSTGRES_PASSWORD, `/${db.POSTGRES_DB}`]);
+  const withPassword = (service: Obj) => Object.fromEntries(Object.entries(obj(service.environment)).map(([k, v]) => [k, interpolate(String(v), { POSTGRES_PASSWORD: "s3cret" })]));
+  assert.equal(new URL(String(withPassword(server).HEADCOUNT_DATABASE_URL)).password, withPassword(postgres).POSTGRES_PASSWORD, "one password for both");
 });
 
 test("every setting passed through to the server is documented in .env.example, and those values load", () => {

@@ -110,6 +110,10 @@ describe("a copy that parses but breaks streaming, affinity or CORS fails the pr
     ["admin on every interface", "socket_address: { address: 127.0.0.1, port_value: 9901 }", "socket_address: { address: 0.0.0.0, port_value: 9901 }", /admin must be bound to 127.0.0.1/],
     ["upstream HTTP/1.1", /explicit_http_config:\n *http2_protocol_options:\n *# [^\n]*\n *connection_keepalive: \{ interval: 30s, timeout: 10s \}/, "explicit_http_config:\n            http_protocol_options: {}", /upstream must be HTTP\/2/],
     ["cors filter missing", /\n *- name: envoy\.filters\.http\.cors\n *typed_config:\n *"@type": [^\n]*\.Cors\n/, "\n", /envoy\.filters\.http\.cors missing/],
+    ["health checks removed", /\n *health_checks:\n(?: {8,}[^\n]*\n)+? *tcp_health_check: \{\}\n/, "\n", /health_checks missing/],
+    ["health checks too slow to drop a dead replica", "interval: 2s\n          unhealthy_threshold: 2", "interval: 10s\n          unhealthy_threshold: 3", /finds a dead replica after 31 s/],
+    ["outlier detection removed", /\n *# Between checks[^\n]*\n *outlier_detection:\n(?: {8}[^\n]*\n)+/, "\n", /outlier_detection missing/],
+    ["outlier detection ejecting too few", "max_ejection_percent: 100", "max_ejection_percent: 10", /max_ejection_percent must be 100/],
     ["catch-all route before the gRPC route", /(\n *# Every gRPC service)/, "\n                        - match: { prefix: \"/\" }\n                          route: { cluster: headcount_web }$1", /never matches/],
   ];
   for (const [name, from, to, problem] of cases) {

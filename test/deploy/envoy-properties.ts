@@ -135,6 +135,7 @@ function checkGrpcRoute(where: string, route: Obj, clusters: Map<string, Obj>, f
   if (!cluster) return problems;
   if (cluster.type !== "STRICT_DNS") problems.push(`cluster ${name}: type must be STRICT_DNS (every replica), is ${str(cluster.type) ?? "unset"}`);
   if (cluster.lbPolicy !== "RING_HASH") problems.push(`cluster ${name}: lb_policy must be RING_HASH (affinity by hash), is ${str(cluster.lbPolicy) ?? "unset"}`);
+  problems.push(...checkDeadReplicaLeaves(name ?? "", cluster));
   const options = obj(obj(cluster.typedExtensionProtocolOptions)[UPSTREAM_HTTP_KEY]);
   const http2 = obj(obj(options.explicitHttpConfig).http2ProtocolOptions);
   if (!options.explicitHttpConfig || !("http2ProtocolOptions" in obj(options.explicitHttpConfig))) {
@@ -142,6 +143,33 @@ function checkGrpcRoute(where: string, route: Obj, clusters: Map<string, Obj>, f
   } else if (seconds(obj(http2.connectionKeepalive).interval) === undefined) {
     problems.push(`cluster ${name}: http2_protocol_options.connection_keepalive.interval must be set`);
   }
+  return problems;
+}
+
+/** How long a dead replica may stay in the ring, at most (s). */
+export const MAX_DEAD_REPLICA_SECONDS = 10;
+
+/**
+ * With several replicas, a dead one must leave the ring quickly: active
+ * health checks that notice within MAX_DEAD_REPLICA_SECONDS, and outlier
+ * detection that ejects a replica whose connects fail between checks.
+ */
+function checkDeadReplicaLeaves(name: string, cluster: Obj): string[] {
+  const problems: string[] = [];
+  const checks = arr(cluster.healthChecks).map(obj);
+  if (checks.length === 0) problems.push(`cluster ${name}: health_checks missing (a dead replica would stay in the ring)`);
+  for (const check of checks) {
+    const interval = seconds(check.interval);
+    const timeout = seconds(check.timeout);
+    const threshold = Number(check.unhealthyThreshold ?? NaN);
+    const detect = (interval ?? Infinity) * threshold + (timeout ?? Infinity);
+    if (!(detect <= MAX_DEAD_REPLICA_SECONDS)) {
+      problems.push(`cluster ${name}: health check finds a dead replica after ${detect} s (interval x unhealthy_threshold + timeout), more than ${MAX_DEAD_REPLICA_SECONDS} s`);
+    }
+  }
+  const outliers = obj(cluster.outlierDetection);
+  if (!cluster.outlierDetection) problems.push(`cluster ${name}: outlier_detection missing (a replica failing connects between health checks keeps its share)`);
+  else if (Number(outliers.maxEjectionPercent ?? 10) < 100) problems.push(`cluster ${name}: outlier_detection.max_ejection_percent must be 100 (or a second dead replica stays)`);
   return problems;
 }
 
