@@ -22,6 +22,7 @@ import { CaptureService } from "./rpc/capture-service.ts";
 import { CountService } from "./rpc/count-service.ts";
 import { DomainError } from "./rpc/errors.ts";
 import { adaptServiceWithStatus } from "./rpc/grpc-adapter.ts";
+import { startReplicaSync } from "./replicas/replica-sync.ts";
 import { SessionRegistry } from "./session/session-registry.ts";
 import { openPostgresStore, redact } from "./store/postgres-store.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
@@ -82,7 +83,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   log.info({ detector: pool.detectorName, workers: config.workers }, "frame workers ready");
 
   // PostgreSQL when several replicas share the history; otherwise the embedded SQLite file.
-  const store: Store = config.databaseUrl ? await openPostgresStore({ databaseUrl: config.databaseUrl }) : openSqliteStore({ dataDir: config.dataDir });
+  const postgres = config.databaseUrl ? await openPostgresStore({ databaseUrl: config.databaseUrl }) : undefined;
+  const store: Store = postgres ?? openSqliteStore({ dataDir: config.dataDir });
   const access = await AccessControl.create(config.access, store.access);
   // For a CLI sender on this machine (see local-capture-token.ts); never logged.
   if (config.access.captureAuth) log.info({ path: writeLocalCaptureToken(config.dataDir, access.localCaptureToken) }, "local capture token written");
@@ -93,6 +95,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   for (const camera of await store.listCameras()) cameras.load(camera);
   const where = config.databaseUrl ? { database: redact(config.databaseUrl) } : { dataDir: config.dataDir };
   log.info({ ...where, cameras: cameras.list(Date.now()).length }, "history store open");
+  // Other replicas' camera changes and live figures (LISTEN/NOTIFY); one server on SQLite needs none.
+  const replicas = postgres ? await startReplicaSync({ store: postgres, databaseUrl: config.databaseUrl!, cameras, log }) : undefined;
   const metrics = createServerMetrics({
     // Read at scrape time, after `sessions` exists.
     openSessions: () => sessions.size,
@@ -187,6 +191,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
         });
       });
       await pool.close();
+      await replicas?.close();
       await store.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { CountTotals, Line } from "../count/count-types.ts";
 import type { StoredCamera, StoredTotals } from "../store/store.ts";
+import { type LiveFigures, mergeLive, type RemoteReport } from "./remote-live.ts";
 
 /** A camera as the count page sees it. */
 export interface CameraView {
@@ -28,6 +29,8 @@ interface CameraState {
   attachedAtMs: number;
   /** [ackTimeMs, serverMs] of recent acks, for fps and latency; trimmed to the window. */
   readonly recent: Array<[number, number]>;
+  /** The latest live figures other replicas reported, by replica. */
+  readonly remote: Map<string, RemoteReport>;
 }
 
 const WINDOW_MS = 5_000;
@@ -76,6 +79,7 @@ export class CameraRegistry {
         lastSeenAtMs: stored.lastSeenAtMs ?? 0,
         attachedAtMs: 0,
         recent: [],
+        remote: new Map(),
       };
       this.cameras.set(stored.cameraId, cam);
     } else {
@@ -141,6 +145,20 @@ export class CameraRegistry {
     return this.frames.get(cameraId) ?? null;
   }
 
+  /** This replica's own live figures of a camera (what it reports to the others), or null when it has no session of it. */
+  localLive(cameraId: string, nowMs: number): LiveFigures | null {
+    const cam = this.cameras.get(cameraId);
+    return cam && cam.inViewBySession.size > 0 ? localFigures(cam, nowMs) : null;
+  }
+
+  /** Another replica's live figures of a known camera (ignored for an unknown one: its row comes first). */
+  applyRemoteLive(cameraId: string, replicaId: string, live: LiveFigures, nowMs: number): void {
+    const cam = this.cameras.get(cameraId);
+    if (!cam) return;
+    cam.remote.set(replicaId, { live, receivedAtMs: nowMs });
+    this.emit(cameraId);
+  }
+
   /** The camera's line, or null. */
   lineOf(cameraId: string): Line | null {
     return this.cameras.get(cameraId)?.line ?? null;
@@ -184,17 +202,28 @@ function sum(m: Map<string, number>): number {
   return n;
 }
 
-function view(c: CameraState, nowMs: number): CameraView {
+function localFigures(c: CameraState, nowMs: number): LiveFigures {
   const recent = c.recent.filter(([t]) => t >= nowMs - WINDOW_MS);
   const latencies = recent.map(([, ms]) => ms).sort((a, b) => a - b);
   return {
-    cameraId: c.cameraId,
-    name: c.name,
     online: c.inViewBySession.size > 0 && nowMs - Math.max(c.lastSeenAtMs, c.attachedAtMs) < STALE_MS,
-    totals: { ...c.totals },
+    inView: c.totals.inView,
     ackedFps: recent.length / (WINDOW_MS / 1000),
     latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
     lastSeenAtMs: c.lastSeenAtMs,
+  };
+}
+
+function view(c: CameraState, nowMs: number): CameraView {
+  const live = mergeLive(localFigures(c, nowMs), c.inViewBySession.size > 0, c.remote, nowMs);
+  return {
+    cameraId: c.cameraId,
+    name: c.name,
+    online: live.online,
+    totals: { ...c.totals, inView: live.inView },
+    ackedFps: live.ackedFps,
+    latencyMs: live.latencyMs,
+    lastSeenAtMs: live.lastSeenAtMs,
     line: c.line,
     resetAtMs: c.resetAtMs,
   };

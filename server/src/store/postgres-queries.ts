@@ -127,3 +127,14 @@ export function copyIdentitySql(spec: (typeof COPIED_TABLES)[number]): string {
 
 /** Rows in a table (the copy checks its target is empty, and its work). */
 export const countRows = (table: string) => `SELECT COUNT(*)::bigint AS n FROM ${table}`;
+
+/** Channels of the replicas' LISTEN/NOTIFY (server/src/replicas/). */
+export const CHANNELS = {
+  /** Payload: a camera id whose row changed (0003-camera-change-notify.sql). */
+  camera: "headcount_camera",
+  /** Payload: JSON live figures of a camera from the replica that runs its session. */
+  live: "headcount_live",
+} as const;
+
+/** Announces a payload on a channel (delivered to listeners at commit; at once outside a transaction). */
+export const NOTIFY_SQL = "SELECT pg_notify($1, $2)";
