@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { repoRoot, testModelPath } from "./paths.ts";
-import { TEST_CAPTURE_TOKEN } from "./auto-credentials.ts";
+import { ChannelCredentials } from "@grpc/grpc-js";
+import { AccessServiceClient } from "@headcount/proto/access-client";
+import { CaptureServiceClient } from "@headcount/proto/capture-client";
+import { CountServiceClient } from "@headcount/proto/count-client";
+import { GrpcTransport } from "@protobuf-ts/grpc-transport";
+import { autoCredentials, TEST_CAPTURE_TOKEN } from "./auto-credentials.ts";
 
 /** The real server as its own process (`server/src/main.ts`), for tests that kill it. */
 export interface ServerProcess {
@@ -20,6 +25,8 @@ export interface ServerProcessOptions {
   readonly grpcWebPort: number;
   readonly dataDir: string;
   readonly workers?: number;
+  /** A PostgreSQL database shared with other replicas (HEADCOUNT_DATABASE_URL); default: SQLite in dataDir. */
+  readonly databaseUrl?: string;
 }
 
 /** Starts main.ts on 127.0.0.1 with the test model and waits for "headcount server ready". */
@@ -39,6 +46,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       HEADCOUNT_LOG_LEVEL: "info",
       HEADCOUNT_METRICS: "off",
       HEADCOUNT_CAPTURE_TOKEN: TEST_CAPTURE_TOKEN,
+      ...(options.databaseUrl ? { HEADCOUNT_DATABASE_URL: options.databaseUrl } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -67,4 +75,14 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       await exited;
     },
   };
+}
+
+/** Native gRPC clients of a server process, sending the test capture token and session tokens by themselves. */
+export function processClients(grpcPort: number): { capture: CaptureServiceClient; count: CountServiceClient; access: AccessServiceClient; transport: GrpcTransport } {
+  const transport = new GrpcTransport({
+    host: `127.0.0.1:${grpcPort}`,
+    channelCredentials: ChannelCredentials.createInsecure(),
+    interceptors: [autoCredentials(TEST_CAPTURE_TOKEN)],
+  });
+  return { capture: new CaptureServiceClient(transport), count: new CountServiceClient(transport), access: new AccessServiceClient(transport), transport };
 }

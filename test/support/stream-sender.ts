@@ -1,12 +1,12 @@
 import { FrameStatus, type Counts } from "@headcount/proto/types";
-import type { TestServer } from "./test-server.ts";
+import type { CaptureServiceClient } from "@headcount/proto/capture-client";
 
 /**
  * Streams frames to a test server over native StreamFrames, one at a time
  * (each waits for its ack, so every frame is processed), 100 ms apart in
  * capture time. Resolves with the counts of the last ack.
  */
-export async function streamOneByOne(ts: TestServer, cameraId: string, frames: readonly Uint8Array[], firstSeq = 1): Promise<Counts> {
+export async function streamOneByOne(ts: { readonly native: { readonly capture: CaptureServiceClient } }, cameraId: string, frames: readonly Uint8Array[], firstSeq = 1): Promise<Counts> {
   const call = ts.native.capture.streamFrames();
   let last: Counts | undefined;
   let acked = 0;
