@@ -68,7 +68,7 @@ export const benchmark: Benchmark = {
       const start = performance.now();
       const count = Math.round(((warmupMs + durationMs) * FPS) / 1000);
       const summary = await sendFrames(paced(frames.jpegs, count), {
-        target: server.target, cameraId: `lat-native-${round++}`, cameraName: "", token: TEST_CAPTURE_TOKEN, pace: "source", window: 2,
+        targets: [server.target], cameraId: `lat-native-${round++}`, cameraName: "", token: TEST_CAPTURE_TOKEN, pace: "source", window: 2,
         onAck(ack, rttMs) {
           if (performance.now() - start < warmupMs) return;
           if (ack.status !== FrameStatus.PROCESSED || !ack.timings) return void dropped++;

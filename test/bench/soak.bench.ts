@@ -63,7 +63,7 @@ async function* paced(jpegs: readonly Uint8Array[], offset: number, count: numbe
 async function nativeLeg(target: string, sessions: number, jpegs: readonly Uint8Array[], durationMs: number, leg: string): Promise<{ failed: number; stale: number }> {
   const count = Math.floor((durationMs * FPS) / 1000);
   const runs = await Promise.all(Array.from({ length: sessions }, (_, s) =>
-    sendFrames(paced(jpegs, s * 37, count), { target, cameraId: `${leg}-native-${s}`, cameraName: "", token: TEST_CAPTURE_TOKEN, pace: "source", window: 2, onAck: () => {} })));
+    sendFrames(paced(jpegs, s * 37, count), { targets: [target], cameraId: `${leg}-native-${s}`, cameraName: "", token: TEST_CAPTURE_TOKEN, pace: "source", window: 2, onAck: () => {} })));
   return { failed: runs.reduce((n, r) => n + r.rejected + r.lost, 0), stale: runs.reduce((n, r) => n + r.droppedStale, 0) };
 }
 

@@ -65,7 +65,7 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
   await Promise.all(
     counted.map((_, s) =>
       sendFrames(framesUntil(options.jpegs, s * spacing, to, options.frameIntervalMs ?? 100), {
-        target: options.target,
+        targets: [options.target],
         cameraId: `bench-${s}`,
         cameraName: `bench camera ${s}`,
         token: TEST_CAPTURE_TOKEN,

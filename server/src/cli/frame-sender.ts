@@ -10,8 +10,12 @@ import type { SourceFrame } from "./jpeg-sources.ts";
 
 /** How to send. */
 export interface SendOptions {
-  /** host:port of the native gRPC server. */
-  readonly target: string;
+  /**
+   * host:port of the native gRPC server, or of several replicas of it: the
+   * first is used first; when its stream breaks or it cannot be reached, the
+   * next one is tried (round robin).
+   */
+  readonly targets: readonly string[];
   readonly cameraId: string;
   readonly cameraName: string;
   /** The camera's pairing token or the server's shared capture token (sent as `authorization: Bearer`). */
@@ -30,6 +34,8 @@ export interface SendOptions {
 /** What a run did, for people and for machines (`--json`). */
 export interface SendSummary {
   sessionId: string;
+  /** The target the last session was opened on. */
+  server: string;
   sent: number;
   skipped: number;
   acked: number;
@@ -56,20 +62,24 @@ const RECONNECT_FOR_MS = 60_000;
 /**
  * Streams frames to the server over the bidi StreamFrames call (the shape of
  * the original Python client) and gathers one ack per frame. When the stream
- * breaks (server restarted, network cut) it reconnects with backoff, opens a
- * new session for the same camera and goes on after the last seq it sent;
- * frames that were in flight when the stream broke are counted as lost.
+ * breaks (server restarted or gone, network cut) it reconnects, to the next
+ * of several targets (replicas on one database) first, with backoff once
+ * every target has failed in a row, opens a new session for the same camera
+ * and goes on after the last seq it sent; frames that were in flight when
+ * the stream broke are counted as lost.
  */
 export async function sendFrames(source: AsyncIterable<SourceFrame>, options: SendOptions): Promise<SendSummary> {
-  const transport = new GrpcTransport({ host: options.target, channelCredentials: ChannelCredentials.createInsecure() });
-  const client = new CaptureServiceClient(transport);
+  if (options.targets.length === 0) throw new Error("no server address to send to");
+  const transports = options.targets.map((host) => new GrpcTransport({ host, channelCredentials: ChannelCredentials.createInsecure() }));
+  /** The target in use (an index into `transports`); a broken stream moves it on. */
+  let current = 0;
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const sentAt = new Map<number, number>();
   const rtts: number[] = [];
   const perFrame = new Map<number, number>();
   const s: SendSummary = {
-    sessionId: "", sent: 0, skipped: 0, acked: 0, processed: 0, droppedStale: 0, rejected: 0, lost: 0, reconnects: 0, maxInView: 0,
+    sessionId: "", server: "", sent: 0, skipped: 0, acked: 0, processed: 0, droppedStale: 0, rejected: 0, lost: 0, reconnects: 0, maxInView: 0,
     inViewPerFrame: [], counts: { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 },
     rttP50Ms: 0, rttP95Ms: 0, durationS: 0, ackedFps: 0,
   };
@@ -90,10 +100,11 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     wakeWindow();
   };
 
-  /** Opens a StreamFrames call and its session; retries with backoff until RECONNECT_FOR_MS passes. */
+  /** Opens a StreamFrames call and its session; retries (next target, then backoff) until RECONNECT_FOR_MS passes. */
   const connect = async () => {
     const deadline = Date.now() + RECONNECT_FOR_MS;
     for (let attempt = 0; ; attempt++) {
+      const client = new CaptureServiceClient(transports[current]!);
       const call = client.streamFrames({ abort: abort.signal, ...(options.token ? { meta: { authorization: `Bearer ${options.token}` } } : {}) });
       let opened: (session: { sessionId: string; sessionToken: string }) => void = () => {};
       const session = new Promise<{ sessionId: string; sessionToken: string }>((resolve) => (opened = resolve));
@@ -110,10 +121,14 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
         await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName } } });
         const first = await Promise.race([session, status.then((err) => Promise.reject(err ?? new Error("the stream ended before the session opened")))]);
         s.sessionId = first.sessionId;
+        s.server = options.targets[current]!;
         return { call, status, sessionToken: first.sessionToken };
       } catch (err) {
         if (abort.signal.aborted || !(err instanceof RpcError) || !RETRYABLE.has(err.code) || Date.now() > deadline) throw err;
-        await sleep(Math.min(5_000, 250 * 2 ** attempt));
+        current = (current + 1) % transports.length;
+        // Back off only once every target has failed in this round.
+        const round = Math.floor(attempt / transports.length);
+        if ((attempt + 1) % transports.length === 0) await sleep(Math.min(5_000, 250 * 2 ** round));
       }
     }
   };
@@ -126,7 +141,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   if (options.line) {
     // The session's own token may set its camera's line, so no viewer password is needed here.
     const meta = { authorization: `Bearer ${link.sessionToken}`, "x-session-id": s.sessionId };
-    await new CountServiceClient(transport).setCountingLine({ cameraId: options.cameraId, line: options.line }, { meta });
+    await new CountServiceClient(transports[current]!).setCountingLine({ cameraId: options.cameraId, line: options.line }, { meta });
   }
   let seq = 0;
   for await (const frame of source) {
@@ -146,11 +161,13 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
       s.lost += sentAt.size;
       sentAt.clear();
       s.reconnects++;
+      // The server may be gone for good: another replica first.
+      current = (current + 1) % transports.length;
       link = await connect();
       broken = false;
-      const current = link;
-      void current.status.then((err) => {
-        if (link === current) broken = err !== null;
+      const reopened = link;
+      void reopened.status.then((err) => {
+        if (link === reopened) broken = err !== null;
       });
     }
     seq++;
@@ -163,7 +180,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   }
   await link.call.requests.complete().catch(() => undefined);
   const err = await link.status;
-  transport.close();
+  for (const t of transports) t.close();
   if (err && !(err instanceof RpcError && err.code === "CANCELLED" && abort.signal.aborted)) throw err;
 
   s.inViewPerFrame = [...perFrame.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);

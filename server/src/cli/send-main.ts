@@ -13,7 +13,9 @@ by ffmpeg (--fps, --width, --quality); JPEG files and folders are sent as
 they are, --fps apart. Exits 1 when no frame could be read.
 
 Options:
-  --server HOST:PORT   native gRPC address (default 127.0.0.1:50051)
+  --server HOST:PORT[,HOST:PORT...]
+                       native gRPC address (default 127.0.0.1:50051); several replicas on one
+                       database, comma-separated: when one is gone the next one takes over
   --camera ID          camera id (default cli-<hostname-free random>)
   --name NAME          camera display name
   --token TOKEN        the camera's pairing token (from a pairing link's token=) or the
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => abort.abort());
 
   const summary = await sendFrames(source, {
-    target: values.server,
+    targets: values.server.split(",").map((t) => t.trim()).filter(Boolean),
     cameraId,
     cameraName: values.name || cameraId,
     token: values.token || process.env.HEADCOUNT_CAPTURE_TOKEN || localToken(values.server),

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
+import { extractJpegFolder } from "../support/footage-frames.ts";
+import { oneByOneVideo, repoRoot } from "../support/paths.ts";
+import { freshDatabase, onDatabase } from "../support/postgres-db.ts";
+import { processClients, startServerProcess } from "../support/server-process.ts";
+import { waitFor } from "../support/waiting.ts";
+import { freePort } from "../support/web-app.ts";
+
+test("SIGKILL of the replica a CLI sender streams to: the sender (given A and B) goes on through B, and the stored totals equal a recount of the events", { timeout: 240_000 }, async (t) => {
+  const databaseUrl = await freshDatabase(t);
+  const dirs = ["a", "b"].map((name) => mkdtempSync(join(tmpdir(), `headcount-failover-${name}-`)));
+  t.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ports = await Promise.all(dirs.map(async () => ({ grpc: await freePort(), web: await freePort() })));
+  const [a, b] = await Promise.all(dirs.map((dataDir, i) => startServerProcess({ grpcPort: ports[i]!.grpc, grpcWebPort: ports[i]!.web, dataDir, workers: 1, databaseUrl })));
+  t.after(() => Promise.all([a!.kill(), b!.kill()]));
+
+  // 20 s of footage with people walking in, at its own rate; A is killed after 20 acks.
+  const folder = extractJpegFolder(oneByOneVideo, { startS: 0, count: 200, fps: 10, width: 320 });
+  const [addressA, addressB] = ports.map((p) => `127.0.0.1:${p.grpc}`);
+  const cli = spawn(process.execPath, ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `${addressA},${addressB}`, "--camera", "failover-cam", "--token", TEST_CAPTURE_TOKEN, "--pace", "source", "--fps", "10", "--json", folder], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  cli.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  cli.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => cli.once("exit", resolve));
+  t.after(() => cli.kill("SIGKILL"));
+  const acks = () => out.split("\n").filter((l) => l.startsWith('{"type":"ack"')).map((l) => JSON.parse(l) as { seq: number; status: string });
+
+  await waitFor("20 acks from A", async () => acks().length >= 20, 60_000);
+  await a!.kill();
+  const lastOnA = Math.max(...acks().map((x) => x.seq));
+  assert.equal(await exited, 0, `the CLI failed: ${err}`);
+
+  const summary = JSON.parse(out.trim().split("\n").at(-1)!) as { server: string; sent: number; acked: number; lost: number; reconnects: number };
+  const afterKill = acks().filter((x) => x.seq > lastOnA);
+  console.log(`replica failover: ${JSON.stringify(summary)}; last seq acked by A ${lastOnA}, ${afterKill.length} acks from B`);
+  assert.equal(summary.server, addressB, "the last session ran on B");
+  assert.ok(summary.reconnects >= 1);
+  assert.ok(afterKill.length >= 10, "B acked frames after A died");
+  assert.equal(new Set(acks().map((x) => x.seq)).size, acks().length, "no seq acked twice");
+
+  // Stored totals = a recount of the stored events, none doubled (one batch per session and seq).
+  const [stored] = await onDatabase<{ entered: number; exited: number; crossed_in: number; crossed_out: number }>(
+    databaseUrl, "SELECT entered::int, exited::int, crossed_in::int, crossed_out::int FROM cameras WHERE camera_id = 'failover-cam'");
+  const recount = await onDatabase<{ kind: number; n: number }>(
+    databaseUrl, "SELECT e.kind, COUNT(*)::int AS n FROM events e JOIN cameras c USING (camera_key) WHERE c.camera_id = 'failover-cam' GROUP BY e.kind");
+  const n = (kind: number) => recount.find((r) => r.kind === kind)?.n ?? 0;
+  assert.deepEqual({ ...stored }, { entered: n(0), exited: n(1), crossed_in: n(2), crossed_out: n(3) });
+  assert.ok(n(0) + n(1) + n(2) + n(3) > 0, "the footage was counted");
+  const doubled = await onDatabase(databaseUrl, "SELECT session_key, seq FROM events WHERE seq IS NOT NULL GROUP BY session_key, seq, track_id, kind HAVING COUNT(*) > 1");
+  assert.deepEqual(doubled, [], "no event stored twice");
+  const counts = (await processClients(ports[1]!.grpc).count.listCameras({}).response).cameras.find((c) => c.cameraId === "failover-cam")?.counts;
+  assert.equal(counts?.entered, Number(stored!.entered), "B serves the stored totals");
+});
