@@ -72,3 +72,8 @@ export function isTransient(err: unknown): boolean {
   if (typeof code !== "string") return err instanceof Error && /Connection terminated|ECONNRESET|ECONNREFUSED/.test(err.message);
   return code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code === "40001" || code === "40P01" || code === "ECONNRESET" || code === "ECONNREFUSED";
 }
+
+/** The first row of a query, or undefined. */
+export async function one<R extends pg.QueryResultRow>(db: Queryable, sql: string, params: unknown[]): Promise<R | undefined> {
+  return (await db.query<R>(sql, params)).rows[0];
+}

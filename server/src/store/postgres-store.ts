@@ -3,10 +3,11 @@ import type { Line } from "../count/count-types.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { PostgresAccessStore } from "./postgres-access-store.ts";
 import { migratePostgres, type PostgresMigration } from "./postgres-migrations.ts";
-import { createPool, inTransaction, isTransient, type Queryable } from "./postgres-pool.ts";
+import { createPool, inTransaction, isTransient, one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
 import { checkLimit, parseCursor, seriesParams, checkRange } from "./sqlite-queries.ts";
-import { type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, kindOf, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { type CameraRow, checkEvents, checkId, checkSeq, kindOf, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { appendInTransaction } from "./postgres-append.ts";
 import {
   type AppendResult, type EventPage, type EventQuery, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
   type StoredCamera, type StoredSession, StoreOpenError,
@@ -49,9 +50,6 @@ export function redact(databaseUrl: string): string {
     return "(unparsable URL)";
   }
 }
-
-/** Entered, exited, crossed in, crossed out: a camera's totals or one minute's counts. */
-type Counts = [number, number, number, number];
 
 /**
  * The Store on PostgreSQL, shared by every replica. An append locks its
@@ -183,48 +181,6 @@ export class PostgresStore implements Store {
     if (s.cameraKey !== cameraKey) throw new DomainError("INVALID_ARGUMENT", `session ${sessionId} does not belong to camera ${cameraId}`);
     return s.key;
   }
-}
-
-async function appendInTransaction(
-  client: pg.PoolClient, cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null,
-): Promise<AppendResult> {
-  const row = (await one<CameraRow>(client, SQL.lockCamera, [cameraKey]))!;
-  if (seq !== null && (await client.query(SQL.claimBatch, [sessionKey, seq])).rowCount === 0) {
-    const { rows } = await client.query<{ id: number }>(SQL.batchEventIds, [sessionKey, seq]);
-    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id) };
-  }
-  const t: Counts = [row.entered, row.exited, row.crossed_in, row.crossed_out];
-  let resetAtMs = row.reset_at_ms;
-  const minutes = new Map<number, Counts>();
-  for (const e of events) {
-    if (e.kind === "reset") {
-      t.fill(0);
-      resetAtMs = e.timeMs;
-      continue;
-    }
-    const minute = Math.floor(e.timeMs / 60_000);
-    let m = minutes.get(minute);
-    if (!m) minutes.set(minute, (m = [0, 0, 0, 0]));
-    // KIND_CODE of entry, exit, cross_in, cross_out is 0..3: the column index.
-    const col = KIND_CODE[e.kind] as 0 | 1 | 2 | 3;
-    t[col]++;
-    m[col]++;
-  }
-  const inserted = await client.query<{ id: number }>(SQL.insertEvents, [
-    cameraKey, sessionKey, seq,
-    events.map((e) => KIND_CODE[e.kind]), events.map((e) => e.trackId), events.map((e) => e.timeMs),
-  ]);
-  await client.query(SQL.setTotals, [...t, resetAtMs, cameraKey]);
-  if (minutes.size > 0) {
-    const m = [...minutes];
-    await client.query(SQL.addMinutes, [cameraKey, m.map(([k]) => k), ...[0, 1, 2, 3].map((i) => m.map(([, c]) => c[i]))]);
-  }
-  return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, eventIds: inserted.rows.map((r) => r.id) };
-}
-
-/** The first row of a query, or undefined. */
-async function one<R extends pg.QueryResultRow>(db: Queryable, sql: string, params: unknown[]): Promise<R | undefined> {
-  return (await db.query<R>(sql, params)).rows[0];
 }
 
 function found<R>(row: R | undefined, cameraId: string): R {

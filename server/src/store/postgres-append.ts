@@ -1,0 +1,52 @@
+import type pg from "pg";
+import { one } from "./postgres-pool.ts";
+import { SQL } from "./postgres-queries.ts";
+import { type CameraRow, KIND_CODE, totalsOf } from "./sqlite-rows.ts";
+import type { AppendResult, NewEvent } from "./store.ts";
+
+/** Entered, exited, crossed in, crossed out: a camera's totals or one minute's counts. */
+type Counts = [number, number, number, number];
+
+/**
+ * One appended batch inside the caller's transaction: locks the camera row,
+ * claims the batch's (session, seq) key (a claimed key answers with the ids
+ * first given and the current totals, writing nothing), then writes the
+ * events in one statement, the camera's totals and the minute counts.
+ */
+export async function appendInTransaction(
+  client: pg.PoolClient, cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null,
+): Promise<AppendResult> {
+  const row = (await one<CameraRow>(client, SQL.lockCamera, [cameraKey]))!;
+  if (seq !== null && (await client.query(SQL.claimBatch, [sessionKey, seq])).rowCount === 0) {
+    const { rows } = await client.query<{ id: number }>(SQL.batchEventIds, [sessionKey, seq]);
+    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id) };
+  }
+  const t: Counts = [row.entered, row.exited, row.crossed_in, row.crossed_out];
+  let resetAtMs = row.reset_at_ms;
+  const minutes = new Map<number, Counts>();
+  for (const e of events) {
+    if (e.kind === "reset") {
+      t.fill(0);
+      resetAtMs = e.timeMs;
+      continue;
+    }
+    const minute = Math.floor(e.timeMs / 60_000);
+    let m = minutes.get(minute);
+    if (!m) minutes.set(minute, (m = [0, 0, 0, 0]));
+    // KIND_CODE of entry, exit, cross_in, cross_out is 0..3: the column index.
+    const col = KIND_CODE[e.kind] as 0 | 1 | 2 | 3;
+    t[col]++;
+    m[col]++;
+  }
+  const inserted = await client.query<{ id: number }>(SQL.insertEvents, [
+    cameraKey, sessionKey, seq,
+    events.map((e) => KIND_CODE[e.kind]), events.map((e) => e.trackId), events.map((e) => e.timeMs),
+  ]);
+  await client.query(SQL.setTotals, [...t, resetAtMs, cameraKey]);
+  if (minutes.size > 0) {
+    const m = [...minutes];
+    await client.query(SQL.addMinutes, [cameraKey, m.map(([k]) => k), ...[0, 1, 2, 3].map((i) => m.map(([, c]) => c[i]))]);
+  }
+  return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, eventIds: inserted.rows.map((r) => r.id) };
+}
+
