@@ -37,10 +37,32 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
  * Resolves to its URL.
  */
 export async function freshDatabase(t: TestContext): Promise<string> {
+  sweeping ??= dropOrphans();
+  await sweeping;
   const name = `headcount_test_${process.pid}_${randomBytes(6).toString("hex")}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE template0`));
   t.after(() => dropDatabase(name));
   return databaseUrl(name);
+}
+
+let sweeping: Promise<void> | undefined;
+
+/** Drops the test databases of test processes that no longer run (killed before their cleanup). */
+async function dropOrphans(): Promise<void> {
+  const rows = await admin((c) => c.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE datname LIKE 'headcount\\_test\\_%'"));
+  for (const { name } of rows.rows) {
+    const pid = Number(/^headcount_test_(\d+)_/.exec(name)?.[1]);
+    if (pid && !isRunning(pid)) await dropDatabase(name);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Drops a database, ending the connections still on it (a killed writer's, a pool not yet closed). */

@@ -33,3 +33,17 @@ test("last seen starts from the stored value after a restart, follows the acks, 
   r.load({ ...stored, lastSeenAtMs: 9_000 });
   assert.equal(lastSeen(), 21_000);
 });
+
+test("a reload older than the totals already applied (it raced an append) does not move them back; a reset does", () => {
+  const r = new CameraRegistry();
+  const totals = () => r.totalsOf("door");
+  r.load(stored);
+  r.attachSession("door", "s1", 0);
+  r.applyFrame("door", "s1", 1, { entered: 3, exited: 1, crossedIn: 0, crossedOut: 0 });
+  r.load(stored);
+  assert.deepEqual(totals(), { inView: 1, entered: 3, exited: 1, crossedIn: 0, crossedOut: 0 }, "the older row is ignored");
+  r.load({ ...stored, totals: { entered: 4, exited: 1, crossedIn: 0, crossedOut: 0 } });
+  assert.equal(totals()?.entered, 4, "a newer row applies");
+  r.load({ ...stored, totals: { entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 }, resetAtMs: 50 });
+  assert.deepEqual(totals(), { inView: 1, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 }, "a reset starts again at zero");
+});

@@ -85,8 +85,10 @@ export class CameraRegistry {
     } else {
       cam.name = stored.name;
       cam.line = stored.line;
+      // Totals only grow between resets: an older read (a reload that raced an append) never moves them back.
+      const older = stored.resetAtMs === cam.resetAtMs && countedOf(stored.totals) < countedOf(cam.totals);
       cam.resetAtMs = stored.resetAtMs;
-      cam.totals = { ...stored.totals, inView: cam.totals.inView };
+      if (!older) cam.totals = { ...stored.totals, inView: cam.totals.inView };
       cam.lastSeenAtMs = Math.max(cam.lastSeenAtMs, stored.lastSeenAtMs ?? 0);
     }
     this.emit(stored.cameraId);
@@ -194,6 +196,10 @@ export class CameraRegistry {
   private emit(cameraId: string): void {
     for (const l of this.listeners) l(cameraId);
   }
+}
+
+function countedOf(t: StoredTotals): number {
+  return t.entered + t.exited + t.crossedIn + t.crossedOut;
 }
 
 function sum(m: Map<string, number>): number {
