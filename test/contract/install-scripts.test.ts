@@ -43,22 +43,22 @@ function parseKey(key: string): { name: string; version: string } {
   return at < 0 ? { name: key, version: "" } : { name: key.slice(0, at), version: key.slice(at + 1) };
 }
 
+/** Whether an allowScripts key covers a package (name@version). */
+function covers(key: string, id: string): boolean {
+  const k = parseKey(key);
+  const p = parseKey(id);
+  return k.name === p.name && (k.version === "" || k.version === p.version);
+}
+
 /** The lockfile's packages with install scripts that no allowScripts entry covers. */
 function unreviewed(lock: Lockfile, allow: AllowScripts): string[] {
-  const keys = Object.keys(allow).map(parseKey);
-  return withInstallScripts(lock).filter((id) => {
-    const { name, version } = parseKey(id);
-    return !keys.some((k) => k.name === name && (k.version === "" || k.version === version));
-  });
+  return withInstallScripts(lock).filter((id) => !Object.keys(allow).some((key) => covers(key, id)));
 }
 
 /** allowScripts entries that match no package with an install script (what `npm install-scripts prune` removes). */
 function stale(lock: Lockfile, allow: AllowScripts): string[] {
-  const present = withInstallScripts(lock).map(parseKey);
-  return Object.keys(allow).filter((key) => {
-    const k = parseKey(key);
-    return !present.some((p) => p.name === k.name && (k.version === "" || k.version === p.version));
-  });
+  const present = withInstallScripts(lock);
+  return Object.keys(allow).filter((key) => !present.some((id) => covers(key, id)));
 }
 
 const reviewHint = "review its install script, then `npm install-scripts approve <name>` (or `deny`) and explain it in README.md's Development section";
