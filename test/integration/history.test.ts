@@ -35,8 +35,8 @@ test("the event log, the series and both exports agree on the stored entry", asy
   assert.equal(csv.contentType, "text/csv");
   assert.match(csv.fileName, /^headcount-events-hist-cam-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = new TextDecoder().decode(csv.data).trim().split("\r\n");
-  assert.equal(lines[0], "id,time_iso,time_ms,camera_id,kind,track_id");
-  assert.deepEqual(lines.slice(1), [`${entry.id},${new Date(entry.timeMs).toISOString()},${entry.timeMs},hist-cam,entry,${entry.trackId}`]);
+  assert.equal(lines[0], "id,time_iso,time_ms,camera_id,kind,track_id,reason");
+  assert.deepEqual(lines.slice(1), [`${entry.id},${new Date(entry.timeMs).toISOString()},${entry.timeMs},hist-cam,entry,${entry.trackId},`]);
 
   const { response: json } = await count.exportCounts({ content: ExportContent.SERIES, format: ExportFormat.JSON, cameraId: "hist-cam", ...range, bucket: Bucket.HOUR, utcOffsetMinutes: 60 });
   const rows = JSON.parse(new TextDecoder().decode(json.data)) as Array<{ start_ms: number; entered: number }>;

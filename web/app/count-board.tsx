@@ -22,7 +22,8 @@
  * - `export-events-csv`, `export-events-json`, `export-series-csv`, `export-series-json`,
  *   `export-message` (`data-file-name` after a download)
  * - `event-log` (`data-count`, `data-state`), rows `event-row` with `data-kind`
- *   (entry | exit | cross_in | cross_out | reset), `data-camera-id`, `data-track-id`,
+ *   (entry | exit | cross_in | cross_out | reset), `data-reason` ("" | capture_stopped | session_lost),
+ *   `data-camera-id`, `data-track-id`,
  *   `data-time-ms`, `data-event-id`; `events-older`, `event-log-error`
  *
  * Pairing (pair-panel.tsx)
