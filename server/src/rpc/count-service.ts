@@ -76,13 +76,13 @@ export class CountService implements ICountService {
 
   async listCameras(request: ListCamerasRequest, context: ServerCallContext): Promise<ListCamerasResponse> {
     this.access.requireViewer(context.headers);
-    checkUtcOffset(request.utcOffsetMinutes);
-    return { cameras: this.cameras.list(Date.now(), request.utcOffsetMinutes).map(toProtoCamera) };
+    const offset = checkUtcOffset(request.utcOffsetMinutes ?? 0);
+    return { cameras: this.cameras.list(Date.now(), offset).map(toProtoCamera) };
   }
 
   async watchCounts(request: WatchCountsRequest, responses: RpcInputStream<WatchCountsResponse>, context: ServerCallContext): Promise<void> {
     this.access.requireViewer(context.headers);
-    checkUtcOffset(request.utcOffsetMinutes);
+    const offset = checkUtcOffset(request.utcOffsetMinutes ?? 0);
     // A snapshot is small and the newest one replaces the rest: 4 waiting means the reader is stuck.
     const writer = new BoundedStreamWriter(responses, 4);
     let lastSent = 0;
@@ -90,7 +90,7 @@ export class CountService implements ICountService {
     const snapshot = () => {
       scheduled = undefined;
       lastSent = Date.now();
-      writer.push({ cameras: this.cameras.list(lastSent, request.utcOffsetMinutes).map(toProtoCamera), serverTimeMs: lastSent });
+      writer.push({ cameras: this.cameras.list(lastSent, offset).map(toProtoCamera), serverTimeMs: lastSent });
     };
     const onChange = () => {
       if (scheduled) return;
@@ -231,8 +231,10 @@ function checkRange(fromMs: number, toMs: number): void {
   }
 }
 
-function checkUtcOffset(minutes: number): void {
+/** A viewer's UTC offset in minutes, as given; INVALID_ARGUMENT beyond ±14 hours. */
+function checkUtcOffset(minutes: number): number {
   if (Math.abs(minutes) > 14 * 60) throw new DomainError("INVALID_ARGUMENT", "utc_offset_minutes must be within ±840");
+  return minutes;
 }
 
 function toProtoEvent(e: StoredEvent) {

@@ -111,11 +111,12 @@ export interface PeriodCounts {
  */
 export interface ListCamerasRequest {
     /**
-     * The viewer's offset from UTC in minutes (UTC+1 is 60), for each camera's `today`.
+     * The viewer's offset from UTC in minutes (UTC+1 is 60), for each camera's
+     * `today`; UTC when unset.
      *
-     * @generated from protobuf field: int32 utc_offset_minutes = 1
+     * @generated from protobuf field: optional int32 utc_offset_minutes = 1
      */
-    utcOffsetMinutes: number;
+    utcOffsetMinutes?: number;
 }
 /**
  * @generated from protobuf message headcount.v1.ListCamerasResponse
@@ -131,11 +132,12 @@ export interface ListCamerasResponse {
  */
 export interface WatchCountsRequest {
     /**
-     * The viewer's offset from UTC in minutes (UTC+1 is 60), for each camera's `today`.
+     * The viewer's offset from UTC in minutes (UTC+1 is 60), for each camera's
+     * `today`; UTC when unset.
      *
-     * @generated from protobuf field: int32 utc_offset_minutes = 1
+     * @generated from protobuf field: optional int32 utc_offset_minutes = 1
      */
-    utcOffsetMinutes: number;
+    utcOffsetMinutes?: number;
 }
 /**
  * @generated from protobuf message headcount.v1.WatchCountsResponse
@@ -786,12 +788,11 @@ export const PeriodCounts = new PeriodCounts$Type();
 class ListCamerasRequest$Type extends MessageType<ListCamerasRequest> {
     constructor() {
         super("headcount.v1.ListCamerasRequest", [
-            { no: 1, name: "utc_offset_minutes", kind: "scalar", T: 5 /*ScalarType.INT32*/ }
+            { no: 1, name: "utc_offset_minutes", kind: "scalar", opt: true, T: 5 /*ScalarType.INT32*/ }
         ]);
     }
     create(value?: PartialMessage<ListCamerasRequest>): ListCamerasRequest {
         const message = globalThis.Object.create((this.messagePrototype!));
-        message.utcOffsetMinutes = 0;
         if (value !== undefined)
             reflectionMergePartial<ListCamerasRequest>(this, message, value);
         return message;
@@ -801,7 +802,7 @@ class ListCamerasRequest$Type extends MessageType<ListCamerasRequest> {
         while (reader.pos < end) {
             let [fieldNo, wireType] = reader.tag();
             switch (fieldNo) {
-                case /* int32 utc_offset_minutes */ 1:
+                case /* optional int32 utc_offset_minutes */ 1:
                     message.utcOffsetMinutes = reader.int32();
                     break;
                 default:
@@ -816,8 +817,8 @@ class ListCamerasRequest$Type extends MessageType<ListCamerasRequest> {
         return message;
     }
     internalBinaryWrite(message: ListCamerasRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
-        /* int32 utc_offset_minutes = 1; */
-        if (message.utcOffsetMinutes !== 0)
+        /* optional int32 utc_offset_minutes = 1; */
+        if (message.utcOffsetMinutes !== undefined)
             writer.tag(1, WireType.Varint).int32(message.utcOffsetMinutes);
         let u = options.writeUnknownFields;
         if (u !== false)
@@ -880,12 +881,11 @@ export const ListCamerasResponse = new ListCamerasResponse$Type();
 class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
     constructor() {
         super("headcount.v1.WatchCountsRequest", [
-            { no: 1, name: "utc_offset_minutes", kind: "scalar", T: 5 /*ScalarType.INT32*/ }
+            { no: 1, name: "utc_offset_minutes", kind: "scalar", opt: true, T: 5 /*ScalarType.INT32*/ }
         ]);
     }
     create(value?: PartialMessage<WatchCountsRequest>): WatchCountsRequest {
         const message = globalThis.Object.create((this.messagePrototype!));
-        message.utcOffsetMinutes = 0;
         if (value !== undefined)
             reflectionMergePartial<WatchCountsRequest>(this, message, value);
         return message;
@@ -895,7 +895,7 @@ class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
         while (reader.pos < end) {
             let [fieldNo, wireType] = reader.tag();
             switch (fieldNo) {
-                case /* int32 utc_offset_minutes */ 1:
+                case /* optional int32 utc_offset_minutes */ 1:
                     message.utcOffsetMinutes = reader.int32();
                     break;
                 default:
@@ -910,8 +910,8 @@ class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
         return message;
     }
     internalBinaryWrite(message: WatchCountsRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
-        /* int32 utc_offset_minutes = 1; */
-        if (message.utcOffsetMinutes !== 0)
+        /* optional int32 utc_offset_minutes = 1; */
+        if (message.utcOffsetMinutes !== undefined)
             writer.tag(1, WireType.Varint).int32(message.utcOffsetMinutes);
         let u = options.writeUnknownFields;
         if (u !== false)
