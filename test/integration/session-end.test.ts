@@ -17,7 +17,7 @@ import { oneByOneVideo, repoRoot } from "../support/paths.ts";
 import { startServerProcess } from "../support/server-process.ts";
 import { startTestServer } from "../support/test-server.ts";
 import { freePort } from "../support/web-app.ts";
-import { waitFor } from "../support/waiting.ts";
+import { rpcCode, waitFor } from "../support/waiting.ts";
 
 // Person 1 walks in at 6.0 s of the one-by-one clip and is still in view at 9.0 s.
 const cut = { startS: 5, count: 40, fps: 10, width: 640 };
@@ -67,6 +67,41 @@ test("capture stopped with a person in view (the CLI's stream ends): the person 
     const { response: json } = await count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.JSON, cameraId: "end-cli", ...range, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 });
     const rows = JSON.parse(new TextDecoder().decode(json.data)) as Array<{ kind: string; reason: string }>;
     assert.deepEqual(rows.map((r) => r.reason).filter(Boolean), stopped.map(() => "capture_stopped"));
+  } finally {
+    await ts.stop();
+  }
+});
+
+test("the capture page's Stop (CloseSession over gRPC-Web) ends the session at once: the person in view exits, 'capture stopped'", { timeout: 120_000 }, async () => {
+  const ts = await startTestServer({ detector: "mediapipe", config: { workers: 1 } });
+  try {
+    const web = ts.web();
+    const { response: opened } = await web.capture.openSession({ cameraId: "end-page", cameraName: "" });
+    const abort = new AbortController();
+    const acked = new Set<number>();
+    const watch = web.capture.watchAcks({ sessionId: opened.sessionId, resumeAfterSeq: 0 }, { abort: abort.signal });
+    watch.responses.onMessage((m) => {
+      assert.equal(m.ack?.status, FrameStatus.PROCESSED, m.ack?.detail);
+      acked.add(m.ack!.seq);
+    });
+    const watching = watch.status.catch(() => undefined);
+    const start = Date.now();
+    for (const [i, jpeg] of extractJpegFrames(oneByOneVideo, cut).entries()) {
+      await web.capture.uploadFrame({ sessionId: opened.sessionId, frame: { seq: i + 1, capturedAtMs: start + i * 100, jpeg, width: 0, height: 0 } });
+      await waitFor(`ack ${i + 1}`, async () => acked.has(i + 1), 30_000, 5);
+    }
+    const before = (await web.count.listCameras({})).response.cameras.find((c) => c.cameraId === "end-page")!;
+    assert.ok(before.counts!.entered >= 1 && before.counts!.exited < before.counts!.entered, "the person is in view before Stop");
+    abort.abort();
+    await watching;
+    await web.capture.closeSession({ sessionId: opened.sessionId });
+    // No idle timeout to wait for (60 s here): the exit is there at once.
+    const after = (await web.count.listCameras({})).response.cameras.find((c) => c.cameraId === "end-page")!;
+    assert.equal(after.counts!.exited, after.counts!.entered);
+    assert.equal(after.online, false);
+    const exits = (await eventsOf(web.count, "end-page")).filter((e) => e.kind === EventKind.EXIT);
+    assert.ok(exits.length > 0 && exits.every((e) => e.reason === EventReason.CAPTURE_STOPPED && e.timeMs === start + 39 * 100), JSON.stringify(exits));
+    assert.equal(await rpcCode(web.capture.closeSession({ sessionId: opened.sessionId }).response), "NOT_FOUND", "a session ends once");
   } finally {
     await ts.stop();
   }
