@@ -93,8 +93,9 @@ export interface StoredSession {
   readonly sessionId: string;
   readonly cameraId: string;
   readonly openedAtMs: number;
-  /** Null while open, or when the server stopped without closing it (crash). */
+  /** Null while open, or when the server was killed with it open, until the next start closes it (see closeLostSessions). */
   readonly closedAtMs: number | null;
+  /** Null while open, and for a session closed by closeLostSessions (unknown). */
   readonly framesAcked: number | null;
 }
 
