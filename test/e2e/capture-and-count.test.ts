@@ -128,6 +128,12 @@ test("the count page charts the entry, lists it in the event log, and its CSV do
   const rows = board.locator('[data-testid="event-row"][data-camera-id="e2e-door"]');
   await waitFor("the entry in the event log", async () => (await rows.count()) >= 1, 20_000);
   assert.ok(Number(await board.getByTestId("tile-entered-today").first().textContent()) >= 1, "entered today");
+  // The capture page's Stop ended its session with the person still in view: they exit there, marked in the log.
+  const stopped = board.locator('[data-testid="event-row"][data-camera-id="e2e-door"][data-kind="exit"][data-reason="capture_stopped"]');
+  await waitFor("the exit at Stop in the event log", async () => (await stopped.count()) === 1, 20_000);
+  assert.match((await stopped.textContent()) ?? "", /exit \(capture stopped\)/);
+  const tile = board.locator('[data-testid="camera-tile"][data-camera-id="e2e-door"]');
+  assert.equal(await tile.getByTestId("tile-exited").textContent(), await tile.getByTestId("tile-entered").textContent(), "entered - exited is 0 after the session");
 
   const stored = (await ts.native.count.listEvents({ cameraId: "e2e-door", fromMs: 0, toMs: 0, limit: 1000, cursor: "" })).response.events;
   assert.ok(stored.some((e) => e.kind === 1), "the server stored the entry");
