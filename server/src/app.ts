@@ -87,8 +87,20 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   if (config.access.captureAuth && !config.access.viewerPassword) {
     log.warn("no HEADCOUNT_VIEWER_PASSWORD: anyone who can open the count page can watch counts and pair cameras");
   }
+  // No session is open yet, so every session still open in the store was cut off (the server was killed).
+  const lost = await store.closeLostSessions();
+  if (lost.length > 0) {
+    const exits = lost.reduce((n, s) => n + s.exits, 0);
+    log.warn({ sessions: lost.length, exits }, "closed sessions the last run left open: the people they had in view exit as 'session lost'");
+  }
   const cameras = new CameraRegistry();
-  for (const camera of await store.listCameras()) cameras.load(camera);
+  const startedAtMs = Date.now();
+  for (const camera of await store.listCameras()) {
+    cameras.load(camera);
+    // The last day of minute buckets, and any future-dated ones within the next (for "today").
+    const range = { cameraId: camera.cameraId, fromMs: startedAtMs - 86_400_000, toMs: startedAtMs + 86_400_000, bucket: "minute" as const };
+    cameras.loadMinutes(camera.cameraId, await store.series(range));
+  }
   log.info({ dataDir: config.dataDir, cameras: cameras.list(Date.now()).length }, "history store open");
   const metrics = createServerMetrics({
     // Read at scrape time, after `sessions` exists.
@@ -103,9 +115,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     idleMs: config.sessionIdleMs,
     rate: config.limits,
     onClosed: (session) => {
-      pipeline.release(session);
       cameras.detachSession(session.cameraId, session.id);
-      store.closeSession(session.id, Date.now(), session.acked).catch((err: unknown) => log.error({ err, sessionId: session.id }, "could not record a session's end"));
+      void pipeline.finish(session, Date.now());
       log.info({ sessionId: session.id, cameraId: session.cameraId }, "session closed");
     },
   });
@@ -183,6 +194,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
           resolve();
         });
       });
+      // Exits of the sessions just closed are stored before the store closes.
+      await pipeline.finished();
       await pool.close();
       await store.close();
     },

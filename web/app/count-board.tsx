@@ -9,8 +9,8 @@
  * - `board-error`: the current problem (only while there is one)
  * - `board-empty`: shown when the server knows no camera yet
  * - one `camera-tile` per camera, with `data-camera-id`; inside it `tile-in-view`,
- *   `tile-entered`, `tile-exited`, `tile-crossed-in`, `tile-crossed-out`,
- *   `tile-entered-today`, `tile-exited-today`, `tile-since-reset`, `tile-online`,
+ *   `tile-counts` (since reset and today, from one snapshot): `tile-entered`, `tile-exited`,
+ *   `tile-crossed-in`, `tile-crossed-out`, each also with `-today`; `tile-since-reset`, `tile-online`,
  *   `tile-fps`, `tile-latency`, `tile-last-seen`, `tile-manage` (see camera-tile.tsx)
  *
  * History (history-panel.tsx, series-chart.tsx, export-buttons.tsx, event-log.tsx)
@@ -22,7 +22,8 @@
  * - `export-events-csv`, `export-events-json`, `export-series-csv`, `export-series-json`,
  *   `export-message` (`data-file-name` after a download)
  * - `event-log` (`data-count`, `data-state`), rows `event-row` with `data-kind`
- *   (entry | exit | cross_in | cross_out | reset), `data-camera-id`, `data-track-id`,
+ *   (entry | exit | cross_in | cross_out | reset), `data-reason` ("" | capture_stopped | session_lost),
+ *   `data-camera-id`, `data-track-id`,
  *   `data-time-ms`, `data-event-id`; `events-older`, `event-log-error`
  *
  * Pairing (pair-panel.tsx)
@@ -37,7 +38,6 @@ import { useEffect, useState, useSyncExternalStore } from "react";
 import { formatRate, secondsUntil } from "@/components/format";
 import { useCountData } from "@/components/use-count-data";
 import { useNow } from "@/components/use-now";
-import { useTodayTotals } from "@/components/use-today-totals";
 import type { CountsFeed, BoardView } from "@/lib/count/counts-feed";
 import type { HistoryClient } from "@/lib/count/history-client";
 import type { GrpcWebSetting } from "@/lib/grpc-web-url";
@@ -64,7 +64,6 @@ function LiveBoard({ feed, history }: { readonly feed: CountsFeed; readonly hist
 
 function BoardLayout({ view, history }: { readonly view: BoardView | null; readonly history: HistoryClient | null }) {
   const now = useNow();
-  const today = useTodayTotals(history, view?.cameras ?? null);
   const state = view?.state ?? "connecting";
   const cameras = view?.cameras ?? null;
   const online = cameras?.filter((camera) => camera.online).length ?? 0;
@@ -105,7 +104,6 @@ function BoardLayout({ view, history }: { readonly view: BoardView | null; reado
               nowMs={now}
               serverTimeMs={view?.serverTimeMs ?? null}
               receivedAtMs={view?.receivedAtMs ?? null}
-              today={today.get(camera.cameraId)}
             />
           ))}
         </ul>

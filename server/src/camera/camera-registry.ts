@@ -1,5 +1,6 @@
 import type { CountTotals, Line } from "../count/count-types.ts";
-import type { StoredCamera, StoredTotals } from "../store/store.ts";
+import type { NewEvent, SeriesPoint, StoredCamera, StoredTotals } from "../store/store.ts";
+import { localDayStart, RecentMinutes, type PeriodTotals } from "./recent-minutes.ts";
 
 /** A camera as the count page sees it. */
 export interface CameraView {
@@ -13,6 +14,8 @@ export interface CameraView {
   readonly line: Line | null;
   /** When the totals were last reset, or null. */
   readonly resetAtMs: number | null;
+  /** What was stored since the viewer's local midnight, at the same moment as `totals`. */
+  readonly today: PeriodTotals;
 }
 
 interface CameraState {
@@ -28,6 +31,8 @@ interface CameraState {
   attachedAtMs: number;
   /** [ackTimeMs, serverMs] of recent acks, for fps and latency; trimmed to the window. */
   readonly recent: Array<[number, number]>;
+  /** Stored counts per minute of the last day, updated with `totals` (for "today"). */
+  readonly minutes: RecentMinutes;
 }
 
 const WINDOW_MS = 5_000;
@@ -76,6 +81,7 @@ export class CameraRegistry {
         lastSeenAtMs: stored.lastSeenAtMs ?? 0,
         attachedAtMs: 0,
         recent: [],
+        minutes: new RecentMinutes(),
       };
       this.cameras.set(stored.cameraId, cam);
     } else {
@@ -86,6 +92,12 @@ export class CameraRegistry {
       cam.lastSeenAtMs = Math.max(cam.lastSeenAtMs, stored.lastSeenAtMs ?? 0);
     }
     this.emit(stored.cameraId);
+  }
+
+  /** Adds the camera's stored minute buckets of the last day (read at start), for "today". */
+  loadMinutes(cameraId: string, points: readonly SeriesPoint[]): void {
+    this.require(cameraId).minutes.load(points);
+    this.emit(cameraId);
   }
 
   /** Marks a session of the camera live (online while any is and acks keep coming). */
@@ -106,16 +118,26 @@ export class CameraRegistry {
 
   /**
    * Applies one processed frame of a session: its people in view and, when
-   * it counted something, the totals the store returned after storing it.
-   * Returns the camera's totals after the frame (what its ack reports).
+   * it counted something, the totals the store returned after storing its
+   * `events`. Returns the camera's totals after the frame (what its ack reports).
    */
-  applyFrame(cameraId: string, sessionId: string, inView: number, stored: StoredTotals | null): CountTotals {
+  applyFrame(cameraId: string, sessionId: string, inView: number, stored: StoredTotals | null, events: readonly NewEvent[] = []): CountTotals {
     const cam = this.require(cameraId);
     if (cam.inViewBySession.has(sessionId)) cam.inViewBySession.set(sessionId, inView);
     const before = cam.totals;
     cam.totals = { ...(stored ?? before), inView: sum(cam.inViewBySession) };
+    if (stored) cam.minutes.record(events, Date.now());
     if (stored || cam.totals.inView !== before.inView) this.emit(cameraId);
     return { ...cam.totals };
+  }
+
+  /** Applies totals the store returned for `events` stored outside a frame (a session's closing exits). */
+  applyTotals(cameraId: string, stored: StoredTotals, events: readonly NewEvent[]): void {
+    const cam = this.cameras.get(cameraId);
+    if (!cam) return;
+    cam.totals = { ...stored, inView: cam.totals.inView };
+    cam.minutes.record(events, Date.now());
+    this.emit(cameraId);
   }
 
   /** Records an ack sent, for the camera's fps and latency figures. */
@@ -156,9 +178,10 @@ export class CameraRegistry {
     return this.cameras.has(cameraId);
   }
 
-  /** Every camera, sorted by name, as of `nowMs`. */
-  list(nowMs: number): CameraView[] {
-    return [...this.cameras.values()].map((c) => view(c, nowMs)).sort((a, b) => a.name.localeCompare(b.name));
+  /** Every camera, sorted by name, as of `nowMs`; "today" starts at local midnight at `utcOffsetMinutes`. */
+  list(nowMs: number, utcOffsetMinutes = 0): CameraView[] {
+    const dayStart = localDayStart(nowMs, utcOffsetMinutes);
+    return [...this.cameras.values()].map((c) => view(c, nowMs, dayStart)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Subscribes to changes; returns the unsubscribe function. */
@@ -184,7 +207,7 @@ function sum(m: Map<string, number>): number {
   return n;
 }
 
-function view(c: CameraState, nowMs: number): CameraView {
+function view(c: CameraState, nowMs: number, dayStartMs: number): CameraView {
   const recent = c.recent.filter(([t]) => t >= nowMs - WINDOW_MS);
   const latencies = recent.map(([, ms]) => ms).sort((a, b) => a - b);
   return {
@@ -197,5 +220,6 @@ function view(c: CameraState, nowMs: number): CameraView {
     lastSeenAtMs: c.lastSeenAtMs,
     line: c.line,
     resetAtMs: c.resetAtMs,
+    today: c.minutes.day(dayStartMs),
   };
 }

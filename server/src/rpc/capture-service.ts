@@ -2,6 +2,8 @@ import { performance } from "node:perf_hooks";
 import type { RpcInputStream, RpcOutputStream, ServerCallContext } from "@protobuf-ts/runtime-rpc";
 import {
   ReceiptStatus,
+  type CloseSessionRequest,
+  type CloseSessionResponse,
   type Frame,
   type OpenSessionRequest,
   type OpenSessionResponse,
@@ -83,6 +85,16 @@ export class CaptureService implements ICaptureService {
       stop();
       session.lastActivityMs = Date.now();
     }
+  }
+
+  async closeSession(request: CloseSessionRequest, context: ServerCallContext): Promise<CloseSessionResponse> {
+    this.deps.access.requireSessionBearer(context.headers);
+    const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
+    this.deps.access.requireSession(context.headers, session);
+    this.deps.sessions.close(session, new DomainError("CANCELLED", "the capture page stopped this session"));
+    // Answer once its end (and its people's exits) is stored.
+    await this.deps.pipeline.finished();
+    return {};
   }
 
   async streamFrames(

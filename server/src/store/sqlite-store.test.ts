@@ -66,8 +66,8 @@ test("sessions: opened, closed and listed by the time range they overlap", async
   await store.openSession("s1", "cam", 1_000);
   await store.openSession("s2", "cam", 5_000);
   await store.openSession("s3", "other", 6_000);
-  assert.equal(await store.closeSession("s1", 4_000, 30), true);
-  assert.equal(await store.closeSession("missing", 4_000, 1), false);
+  assert.deepEqual((await store.closeSession("s1", 4_000, 30))?.totals, zero);
+  assert.equal(await store.closeSession("missing", 4_000, 1), null);
   await assert.rejects(store.openSession("s1", "cam", 9_000), domainCode("ALREADY_EXISTS"));
   await assert.rejects(store.openSession("s9", "nope", 9_000), domainCode("NOT_FOUND"));
   await assert.rejects(store.appendEvents("other", "s1", [ev("entry", 1, 2_000)]), domainCode("INVALID_ARGUMENT"));

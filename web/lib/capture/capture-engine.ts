@@ -131,8 +131,15 @@ export class CaptureEngine {
     this.#run = null;
     this.#pump?.stop();
     // A user's Stop waits (bounded) for the acks of frames already uploaded before ending the session's streams.
-    if (run && state === "stopped") void this.#sent.settled(STOP_DRAIN_MS, run.signal).then(() => run.abort());
-    else run?.abort();
+    if (run && state === "stopped") {
+      const link = this.#link;
+      const session = link?.session ?? null;
+      // Then the session ends at once: its people still in view exit now, not after the idle timeout.
+      void this.#sent.settled(STOP_DRAIN_MS, run.signal).then(() => {
+        run.abort();
+        return link?.end(session);
+      });
+    } else run?.abort();
     if (this.#refreshTimer) clearInterval(this.#refreshTimer);
     this.#refreshTimer = null;
     this.#camera.close();

@@ -48,8 +48,8 @@ export interface LinkIdentity {
   readonly cameraName: string;
 }
 
-/** The two calls the link makes (the generated client, or a scripted fake in tests). */
-export type SessionLinkClient = Pick<ICaptureServiceClient, "openSession" | "watchAcks">;
+/** The calls the link makes (the generated client, or a scripted fake in tests; a fake may leave out closeSession). */
+export type SessionLinkClient = Pick<ICaptureServiceClient, "openSession" | "watchAcks"> & Partial<Pick<ICaptureServiceClient, "closeSession">>;
 
 /** What a link needs. */
 export interface SessionLinkOptions {
@@ -140,6 +140,21 @@ export class SessionLink {
     this.#session = null;
     this.#events.notice("The server no longer knows this session (restarted?); opening a new one.");
     this.reconnect();
+  }
+
+  /**
+   * Ends `session` on the server (the user's Stop), so the people still in
+   * view exit now ("capture stopped") rather than after the server's idle
+   * timeout. Best effort, never rejects: if it fails, the timeout does it.
+   */
+  async end(session: OpenedSession | null): Promise<void> {
+    const closeSession = this.#client.closeSession?.bind(this.#client);
+    if (!session || !closeSession) return;
+    try {
+      await withDeadline(UNARY_DEADLINE_MS, undefined, (signal) => closeSession({ sessionId: session.id }, callOptions(session.id, signal, session.token)).response);
+    } catch {
+      // The server expires the session by itself.
+    }
   }
 
   /** Runs until `signal` aborts; never rejects. */

@@ -6,6 +6,8 @@
 import type { RpcTransport } from "@protobuf-ts/runtime-rpc";
 import type { ServiceInfo } from "@protobuf-ts/runtime-rpc";
 import { CaptureService } from "./capture";
+import type { CloseSessionResponse } from "./capture";
+import type { CloseSessionRequest } from "./capture";
 import type { StreamFramesResponse } from "./capture";
 import type { StreamFramesRequest } from "./capture";
 import type { DuplexStreamingCall } from "@protobuf-ts/runtime-rpc";
@@ -59,6 +61,13 @@ export interface ICaptureServiceClient {
      * @generated from protobuf rpc: StreamFrames
      */
     streamFrames(options?: RpcOptions): DuplexStreamingCall<StreamFramesRequest, StreamFramesResponse>;
+    /**
+     * Ends a session now (the capture page's Stop), instead of after the idle
+     * timeout: people still in view exit at its last frame ("capture stopped").
+     *
+     * @generated from protobuf rpc: CloseSession
+     */
+    closeSession(input: CloseSessionRequest, options?: RpcOptions): UnaryCall<CloseSessionRequest, CloseSessionResponse>;
 }
 /**
  * Frames in, acknowledgments out.
@@ -116,5 +125,15 @@ export class CaptureServiceClient implements ICaptureServiceClient, ServiceInfo 
     streamFrames(options?: RpcOptions): DuplexStreamingCall<StreamFramesRequest, StreamFramesResponse> {
         const method = this.methods[3], opt = this._transport.mergeOptions(options);
         return stackIntercept<StreamFramesRequest, StreamFramesResponse>("duplex", this._transport, method, opt);
+    }
+    /**
+     * Ends a session now (the capture page's Stop), instead of after the idle
+     * timeout: people still in view exit at its last frame ("capture stopped").
+     *
+     * @generated from protobuf rpc: CloseSession
+     */
+    closeSession(input: CloseSessionRequest, options?: RpcOptions): UnaryCall<CloseSessionRequest, CloseSessionResponse> {
+        const method = this.methods[4], opt = this._transport.mergeOptions(options);
+        return stackIntercept<CloseSessionRequest, CloseSessionResponse>("unary", this._transport, method, opt, input);
     }
 }

@@ -3,6 +3,8 @@
 // @generated from protobuf file "headcount/v1/capture.proto" (package "headcount.v1", syntax proto3)
 // tslint:disable
 // @ts-nocheck
+import { CloseSessionResponse } from "./capture";
+import { CloseSessionRequest } from "./capture";
 import { RpcOutputStream } from "@protobuf-ts/runtime-rpc";
 import { StreamFramesResponse } from "./capture";
 import { StreamFramesRequest } from "./capture";
@@ -54,4 +56,11 @@ export interface ICaptureService<T = ServerCallContext> {
      * @generated from protobuf rpc: StreamFrames
      */
     streamFrames(requests: RpcOutputStream<StreamFramesRequest>, responses: RpcInputStream<StreamFramesResponse>, context: T): Promise<void>;
+    /**
+     * Ends a session now (the capture page's Stop), instead of after the idle
+     * timeout: people still in view exit at its last frame ("capture stopped").
+     *
+     * @generated from protobuf rpc: CloseSession
+     */
+    closeSession(request: CloseSessionRequest, context: T): Promise<CloseSessionResponse>;
 }

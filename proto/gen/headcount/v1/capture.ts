@@ -204,6 +204,20 @@ export interface StreamFramesResponse {
     };
 }
 /**
+ * @generated from protobuf message headcount.v1.CloseSessionRequest
+ */
+export interface CloseSessionRequest {
+    /**
+     * @generated from protobuf field: string session_id = 1
+     */
+    sessionId: string;
+}
+/**
+ * @generated from protobuf message headcount.v1.CloseSessionResponse
+ */
+export interface CloseSessionResponse {
+}
+/**
  * The immediate answer to an upload.
  *
  * @generated from protobuf enum headcount.v1.ReceiptStatus
@@ -767,6 +781,91 @@ class StreamFramesResponse$Type extends MessageType<StreamFramesResponse> {
  * @generated MessageType for protobuf message headcount.v1.StreamFramesResponse
  */
 export const StreamFramesResponse = new StreamFramesResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class CloseSessionRequest$Type extends MessageType<CloseSessionRequest> {
+    constructor() {
+        super("headcount.v1.CloseSessionRequest", [
+            { no: 1, name: "session_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+        ]);
+    }
+    create(value?: PartialMessage<CloseSessionRequest>): CloseSessionRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.sessionId = "";
+        if (value !== undefined)
+            reflectionMergePartial<CloseSessionRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: CloseSessionRequest): CloseSessionRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string session_id */ 1:
+                    message.sessionId = reader.string();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: CloseSessionRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string session_id = 1; */
+        if (message.sessionId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.sessionId);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.CloseSessionRequest
+ */
+export const CloseSessionRequest = new CloseSessionRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class CloseSessionResponse$Type extends MessageType<CloseSessionResponse> {
+    constructor() {
+        super("headcount.v1.CloseSessionResponse", []);
+    }
+    create(value?: PartialMessage<CloseSessionResponse>): CloseSessionResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        if (value !== undefined)
+            reflectionMergePartial<CloseSessionResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: CloseSessionResponse): CloseSessionResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: CloseSessionResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.CloseSessionResponse
+ */
+export const CloseSessionResponse = new CloseSessionResponse$Type();
 /**
  * @generated ServiceType for protobuf service headcount.v1.CaptureService
  */
@@ -774,5 +873,6 @@ export const CaptureService = new ServiceType("headcount.v1.CaptureService", [
     { name: "OpenSession", options: {}, I: OpenSessionRequest, O: OpenSessionResponse },
     { name: "UploadFrame", options: {}, I: UploadFrameRequest, O: UploadFrameResponse },
     { name: "WatchAcks", serverStreaming: true, options: {}, I: WatchAcksRequest, O: WatchAcksResponse },
-    { name: "StreamFrames", serverStreaming: true, clientStreaming: true, options: {}, I: StreamFramesRequest, O: StreamFramesResponse }
+    { name: "StreamFrames", serverStreaming: true, clientStreaming: true, options: {}, I: StreamFramesRequest, O: StreamFramesResponse },
+    { name: "CloseSession", options: {}, I: CloseSessionRequest, O: CloseSessionResponse }
 ]);
