@@ -122,7 +122,4 @@ async function main(): Promise<void> {
   await fail(`stopped: ${describeExit(first.child, first.exit)}`, first.exit.code || 1);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`headcount: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+main().catch((err: unknown) => fail(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 1));
