@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { watchCheckoutData } from "./support/checkout-data-guard.ts";
 import { repoRoot } from "./support/paths.ts";
 
 /**
@@ -48,9 +50,21 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ")}${skips.length ? ` without ${skips.join(" ")}` : ""}`);
   process.exit(1);
 }
+// Tests never touch the checkout's own data (what `npm start` left in server/data): anything that
+// falls back to a default data directory (a sender without --token, a server without
+// HEADCOUNT_DATA_DIR) gets an empty one of this run, and a run that wrote there fails.
+const runData = mkdtempSync(join(tmpdir(), "headcount-test-run-"));
+const checkoutData = watchCheckoutData();
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-timeout=600000", ...files], {
   cwd: repoRoot,
   stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HEADCOUNT_DATA_DIR: join(runData, "data"), HEADCOUNT_MODEL_CACHE_DIR: join(runData, "models") },
 });
+rmSync(runData, { recursive: true, force: true });
+const appeared = checkoutData.appeared();
+if (appeared.length > 0) {
+  console.error(`\nThe tests wrote into the checkout's own data: ${appeared.join(", ")}. Every test must use its own temporary data directory.`);
+  console.error("(A server started with npm start while the tests ran writes there too: then run them again.)");
+  process.exit(1);
+}
 process.exit(result.status ?? 1);
