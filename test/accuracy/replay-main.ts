@@ -6,24 +6,32 @@
  *   node --import tsx test/accuracy/replay-main.ts vtest --fps 5
  *   node --import tsx test/accuracy/replay-main.ts --tracker '{"stitchMs":5000}'
  *
- * `--tracker` overrides fields of the IoU tracker's configuration, to try a
- * value before changing a default; `--json` prints the results as JSON.
+ * `--tracker` and `--counter` override fields of the IoU tracker's and the
+ * people counter's configuration, to try a value before changing a default;
+ * `--json` prints the results as JSON.
  */
 import { parseArgs } from "node:util";
+import { createPeopleCounter, type PeopleCounterConfig } from "../../server/src/count/people-counter.ts";
 import { createIouTracker, type IouTrackerConfig } from "../../server/src/track/iou-tracker.ts";
+import type { Line } from "../../server/src/count/count-types.ts";
 import { clips, type ClipName } from "./recorded-detections.ts";
 import { replayClip, serverTracking, type ReplayResult } from "./replay.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { fps: { type: "string" }, tracker: { type: "string" }, json: { type: "boolean", default: false } },
+  options: { fps: { type: "string" }, tracker: { type: "string" }, counter: { type: "string" }, json: { type: "boolean", default: false } },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(clips);
 for (const name of names) if (!(name in clips)) throw new Error(`unknown clip ${name}: use one of ${Object.keys(clips).join(", ")}`);
 const rates = values.fps ? [Number(values.fps)] : [10, 5];
 const base = serverTracking();
-const overrides = values.tracker ? (JSON.parse(values.tracker) as Partial<IouTrackerConfig>) : undefined;
-const tracking = overrides ? { ...base, createTracker: () => createIouTracker(overrides) } : base;
+const trackerConfig = values.tracker ? (JSON.parse(values.tracker) as Partial<IouTrackerConfig>) : undefined;
+const counterConfig = values.counter ? (JSON.parse(values.counter) as PeopleCounterConfig) : undefined;
+const tracking = {
+  createTracker: trackerConfig ? () => createIouTracker(trackerConfig) : base.createTracker,
+  // Counts every crossing, as the server does by default.
+  createCounter: counterConfig ? (line: Line | null) => createPeopleCounter({ everyCrossing: true, ...counterConfig, line }) : base.createCounter,
+};
 
 const results: ReplayResult[] = names.flatMap((name) => rates.map((fps) => replayClip(name as ClipName, fps, tracking)));
 if (values.json) {
