@@ -11,7 +11,7 @@
  *   node --import tsx test/accuracy/record-detections.ts vtest 10
  *
  * writes `test/fixtures/detections/vtest-10fps.json`. Run it again after any
- * change to the decoder, the detector, its model or the appearance cue.
+ * change to the decoder, the detector, its settings or its model.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -56,8 +56,7 @@ async function record(clip: ClipName, fps: number): Promise<void> {
       `Recorded by test/accuracy/record-detections.ts: frames made by the CLI sender's ffmpeg source (fps ${fps}, width ${CLI_WIDTH}, quality ${CLI_QSCALE}), ` +
       `analysed as frame.worker.ts does (decode shrunk to ${detector.inputSize?.width ?? "full"} px, ${detector.name}, ` +
       `score >= ${config.scoreThreshold}, at most ${config.maxPeople} people, tiling ${config.tiling ? "on" : "off"}). ` +
-      "Each frame is a list of [x, y, width, height, score] in normalized frame coordinates (4 decimals, score 3), " +
-      "followed by the box's appearance descriptor when the worker computes one.",
+      "Each frame is a list of [x, y, width, height, score] in normalized frame coordinates (4 decimals, score 3).",
   };
   const path = detectionsPath(clip, fps);
   // One frame per line: small diffs when a recording changes.
