@@ -8,12 +8,16 @@
  * to a horizon) for fast movers whose boxes no longer overlap; (3) low-score
  * detections are matched to the tracks left over, by IoU only; (4) high-score
  * detections still unmatched are stitched to confirmed tracks unseen for a
- * while if near their path (`track-stitching.ts`); (5) the rest start
- * tentative tracks, unless they duplicate a matched box.
+ * while if near their path (`track-stitching.ts`); (5) a tentative track
+ * reaching `minHits` is confirmed, unless it was born away from the frame's
+ * edges near where a confirmed track vanished: then it revives that track
+ * (`track-revival.ts`); (6) the rest start tentative tracks, unless they
+ * duplicate a matched box.
  *
  * A confirmed track unmatched for `maxAgeMs` leaves stages 1-3 and is lost,
  * unless it vanished inside the frame: then it stays (still listed, with its
- * misses growing, so the counter keeps its line side) for `stitchMs` more.
+ * misses growing, so the counter keeps its line side) for `stitchMs` or
+ * `reviveMs` more, whichever is longer.
  *
  * Matching is greedy on a sorted cost list, not Hungarian: the detector reports
  * at most ~10 people, the gates leave few ambiguous pairs, and with IoU costs
@@ -164,6 +168,8 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         const o = states[old]!;
         Object.assign(o, { box: s.box, score: s.score, hits: o.hits + s.hits, misses: 0, lastMatchMs: s.lastMatchMs, velocity: s.velocity });
         merged[t] = true;
+        // Taken: a second newborn in this frame cannot revive it too.
+        trackOf[old] = trackOf[t]!;
         assignments.forEach((id, d) => {
           if (id === s.id) assignments[d] = o.id;
         });
