@@ -54,8 +54,8 @@ function maxReceiveBytes(config: ServerConfig): number {
   return config.limits.maxFrameBytes + 64 * 1024;
 }
 
-/** The tracker and counter of a camera, as configured. */
-function defaultTracking(config: ServerConfig): TrackingFactory {
+/** The tracker and counter of a camera, as configured (also what the accuracy replay runs). */
+export function defaultTracking(config: ServerConfig): TrackingFactory {
   const everyCrossing = config.crossings === "every";
   return {
     createTracker: () => createIouTracker(),
