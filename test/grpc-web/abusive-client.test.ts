@@ -1,0 +1,177 @@
+/**
+ * One client's refused and abandoned calls must not end anybody else's
+ * streams (issue 11, item 16). Before, every browser's calls shared one HTTP/2
+ * session to the native server, and about 1,000 upstream resets in a burst made
+ * grpc-js (nghttp2's rapid-reset guard) end that session with
+ * GOAWAY(INTERNAL_ERROR), so every WatchAcks and WatchCounts died with it.
+ */
+import assert from "node:assert/strict";
+import http from "node:http";
+import net from "node:net";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { WatchAcksRequest } from "@headcount/proto/capture";
+import { CaptureServiceClient } from "@headcount/proto/capture-client";
+import { CountServiceClient } from "@headcount/proto/count-client";
+import { GrpcWebFetchTransport } from "@protobuf-ts/grpcweb-transport";
+import sharp from "sharp";
+import { autoCredentials, TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
+import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { dataFrame } from "./grpc-web-harness.ts";
+
+let t: TestServer;
+let jpegs: Buffer[];
+
+before(async () => {
+  t = await startTestServer({ detector: "none" });
+  jpegs = await Promise.all(
+    [40, 120, 200].map((shade) => sharp({ create: { width: 320, height: 240, channels: 3, background: { r: shade, g: 90, b: 60 } } }).jpeg().toBuffer()),
+  );
+});
+after(() => t.stop());
+
+const BINARY_HEADERS = { "content-type": "application/grpc-web+proto", "x-grpc-web": "1" };
+/** A request body whose only frame carries the trailer flag: malformed for a request. */
+const TRAILER_FLAGGED = Buffer.from([0x80, 0, 0, 0, 0]);
+
+/** What the well-behaved clients saw. */
+interface Outcome {
+  uploads: number;
+  acks: number;
+  missingAcks: number;
+  errors: string[];
+}
+
+/**
+ * `sessions` capture pages as the browser runs them (OpenSession, WatchAcks,
+ * one UploadFrame per frame at `fps`) plus one count page (WatchCounts), all
+ * through gRPC-Web, until `stop` resolves; then every upload must have its ack.
+ */
+async function wellBehaved(sessions: number, fps: number, stop: Promise<void>): Promise<Outcome> {
+  const transport = new GrpcWebFetchTransport({ baseUrl: t.grpcWebUrl, format: "binary", interceptors: [autoCredentials(TEST_CAPTURE_TOKEN)] });
+  const capture = new CaptureServiceClient(transport);
+  const count = new CountServiceClient(transport);
+  const outcome: Outcome = { uploads: 0, acks: 0, missingAcks: 0, errors: [] };
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+
+  const counts = new AbortController();
+  const countsCall = count.watchCounts({}, { abort: counts.signal });
+  const countsDone = countsCall.status.then(
+    () => outcome.errors.push("WatchCounts ended by itself"),
+    (error: Error) => !counts.signal.aborted && outcome.errors.push(`WatchCounts: ${error.message}`),
+  );
+
+  const runSession = async (s: number): Promise<void> => {
+    const { response: opened } = await capture.openSession({ cameraId: `polite-${s}`, cameraName: "" });
+    const meta = { "x-session-id": opened.sessionId };
+    const abort = new AbortController();
+    const waiting = new Set<number>();
+    const watch = capture.watchAcks({ sessionId: opened.sessionId, resumeAfterSeq: 0 }, { meta, abort: abort.signal });
+    watch.responses.onMessage(({ ack }) => {
+      if (ack && waiting.delete(ack.seq)) outcome.acks++;
+    });
+    const watchDone = watch.status.then(
+      () => outcome.errors.push(`session ${s}: WatchAcks ended by itself`),
+      (error: Error) => !abort.signal.aborted && outcome.errors.push(`session ${s}: WatchAcks: ${error.message}`),
+    );
+    await watch.headers;
+    const uploads: Promise<unknown>[] = [];
+    const start = Date.now() + (s * 1000) / fps / sessions;
+    for (let seq = 1; !stopped; seq++) {
+      await sleep(Math.max(0, start + (seq * 1000) / fps - Date.now()));
+      waiting.add(seq);
+      outcome.uploads++;
+      const frame = { seq, capturedAtMs: Date.now(), jpeg: jpegs[seq % jpegs.length]!, width: 320, height: 240 };
+      uploads.push(capture.uploadFrame({ sessionId: opened.sessionId, frame }, { meta }).response.catch((error: Error) => outcome.errors.push(`session ${s}: UploadFrame ${seq}: ${error.message}`)));
+    }
+    await Promise.all(uploads);
+    const end = Date.now() + 10_000;
+    while (waiting.size > 0 && Date.now() < end && outcome.errors.length === 0) await sleep(20);
+    outcome.missingAcks += waiting.size;
+    abort.abort();
+    await watchDone;
+  };
+  await Promise.all(Array.from({ length: sessions }, (_, s) => runSession(s)));
+  counts.abort();
+  await countsDone;
+  return outcome;
+}
+
+/** One request on `agent`; resolves with the HTTP status (0 when the connection was closed under it). */
+function post(agent: http.Agent, path: string, body: Buffer, headers: Record<string, string> = {}): Promise<number> {
+  const { port } = new URL(t.grpcWebUrl);
+  return new Promise((resolve) => {
+    const req = http.request({ host: "127.0.0.1", port, path, method: "POST", agent, headers: { ...BINARY_HEADERS, ...headers, "content-length": body.length } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", () => resolve(0));
+    });
+    req.on("error", () => resolve(0));
+    req.end(body);
+  });
+}
+
+/**
+ * Opens a call, waits until its answer has begun (the upstream call is open),
+ * then drops the connection, as a client that gives up would.
+ */
+function openAndDrop(path: string, body: Buffer, headers: Record<string, string>): Promise<void> {
+  const { port } = new URL(t.grpcWebUrl);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), "127.0.0.1");
+    const head = Object.entries({ ...BINARY_HEADERS, ...headers, host: `127.0.0.1:${port}`, "content-length": String(body.length) })
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join("");
+    socket.write(`POST ${path} HTTP/1.1\r\n${head}\r\n`);
+    socket.write(body);
+    socket.once("data", () => socket.destroy());
+    socket.on("error", () => {});
+    socket.on("close", () => resolve());
+    socket.setTimeout(5_000, () => socket.destroy());
+  });
+}
+
+test("5,000 abusive calls from one client end no other client's stream and lose no ack", { timeout: 180_000 }, async () => {
+  const { response: target } = await t.native.capture.openSession({ cameraId: "abuser", cameraName: "" });
+  const watchAcksBody = dataFrame(WatchAcksRequest.toBinary({ sessionId: target.sessionId, resumeAfterSeq: 0 }));
+  let abuseDone!: () => void;
+  const stop = new Promise<void>((resolve) => (abuseDone = resolve));
+  const polite = wellBehaved(8, 10, stop);
+  await sleep(1_000); // every polite stream is open and acking
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<net.Socket>();
+  agent.on("free", (socket: net.Socket) => sockets.add(socket));
+  let calls = 0;
+  let refusedAsMalformed = 0;
+  const deadline = Date.now() + 120_000;
+  await Promise.all([
+    // 3,900 unauthenticated uploads whose only frame is trailer-flagged, one after another on a keep-alive connection...
+    (async () => {
+      for (let i = 0; i < 3_900 && Date.now() < deadline; i++, calls++) {
+        if ((await post(agent, "/headcount.v1.CaptureService/UploadFrame", TRAILER_FLAGGED)) === 200) refusedAsMalformed++;
+      }
+    })(),
+    // ...and 1,100 calls opened and dropped, 10 at a time.
+    (async () => {
+      for (let i = 0; i < 1_100 && Date.now() < deadline; i += 10) {
+        const auth = { authorization: `Bearer ${target.sessionToken}` };
+        await Promise.all(Array.from({ length: 10 }, () => openAndDrop("/headcount.v1.CaptureService/WatchAcks", watchAcksBody, auth)));
+        calls += 10;
+      }
+    })(),
+  ]);
+  agent.destroy();
+  abuseDone();
+  const outcome = await polite;
+
+  assert.equal(calls, 5_000, "every abusive call was made within the time bound");
+  assert.deepEqual(outcome.errors, [], "no polite stream or upload failed");
+  assert.equal(outcome.missingAcks, 0, "every polite upload was acked");
+  assert.ok(outcome.uploads >= 8 * 10, `the polite sessions kept uploading (${outcome.uploads} frames)`);
+  assert.equal(outcome.acks, outcome.uploads);
+  // The abusive keep-alive connection was answered, then cut off and had to reconnect, again and again.
+  assert.ok(refusedAsMalformed >= 100, `malformed calls were answered (${refusedAsMalformed})`);
+  assert.ok(sockets.size > 1, `the abusive connection was closed (${sockets.size} connections used)`);
+});
