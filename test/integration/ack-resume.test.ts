@@ -75,7 +75,8 @@ describe("WatchAcks resume", () => {
         assert.equal(await page.upload(1), "OK");
         assert.equal(server.acked, 2);
         assert.equal(server.watcherCount, 0, "ack 1 was published while the page had no stream");
-        await until(() => page.acks.length >= 2, "ack 1 after the page resumed", 8_000);
+        await until(() => server.watcherCount === 1, "the page watching again", 8_000);
+        await until(() => page.acks.length >= 2, "ack 1 after the page resumed", 3_000);
         assert.deepEqual(
           page.acks.map((a) => [a.seq, a.status]),
           [
@@ -88,4 +89,40 @@ describe("WatchAcks resume", () => {
       }
     });
   }
+});
+
+describe("WatchAcks cursors on the wire", () => {
+  test("each ack carries its cursor in the order sent; resume_after_cursor replays exactly the missed ones, resume_after_seq still works", async () => {
+    const { capture } = t.web();
+    const { response: opened } = await capture.openSession({ cameraId: "cursor-wire", cameraName: "" });
+    const meta = { "x-session-id": opened.sessionId };
+    const upload = (seq: number) => rpcCode(capture.uploadFrame({ sessionId: opened.sessionId, frame: { seq, capturedAtMs: Date.now(), jpeg, width: 64, height: 48 } }, { meta }).response);
+    const server = t.server.sessions.find(opened.sessionId)!;
+    for (const seq of [4, 2, 5]) {
+      assert.equal(await upload(seq), "OK");
+      await until(() => server.acked === [4, 2, 5].indexOf(seq) + 1, `ack ${seq}`);
+    }
+    let marker = 100;
+    /** The first three acks as a stream opened with `resume` replays them, as [seq, cursor]. */
+    const replayed = async (resume: { resumeAfterSeq: number; resumeAfterCursor?: number }) => {
+      const abort = new AbortController();
+      const seen: [number, number][] = [];
+      const call = capture.watchAcks({ sessionId: opened.sessionId, ...resume }, { meta, abort: abort.signal });
+      call.responses.onMessage((m) => seen.push([m.ack!.seq, m.cursor]));
+      await call.headers;
+      await until(() => server.watcherCount === 1, "the stream open");
+      // Replayed acks are queued as the stream opens; one new ack marks the end of the replay.
+      const mark = ++marker;
+      assert.equal(await upload(mark), "OK");
+      await until(() => seen.some(([seq]) => seq === mark), "the marker ack");
+      abort.abort();
+      await call.status.catch(() => undefined);
+      await until(() => server.watcherCount === 0, "the stream closed");
+      return seen.filter(([, cursor]) => cursor <= 3);
+    };
+    assert.deepEqual(await replayed({ resumeAfterSeq: 0, resumeAfterCursor: 0 }), [[4, 1], [2, 2], [5, 3]]);
+    assert.deepEqual(await replayed({ resumeAfterSeq: 0, resumeAfterCursor: 1 }), [[2, 2], [5, 3]]);
+    // An old client resumes above a seq: ack 2 (sent after ack 4) is skipped, as before.
+    assert.deepEqual(await replayed({ resumeAfterSeq: 4 }), [[5, 3]]);
+  });
 });
