@@ -22,6 +22,7 @@ import { CaptureService } from "./rpc/capture-service.ts";
 import { CountService } from "./rpc/count-service.ts";
 import { DomainError } from "./rpc/errors.ts";
 import { adaptServiceWithStatus } from "./rpc/grpc-adapter.ts";
+import { metadataLimit } from "./rpc/metadata-limit.ts";
 import { SessionRegistry } from "./session/session-registry.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
@@ -128,6 +129,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     "grpc.max_receive_message_length": maxReceiveBytes(config),
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
+    // Envoy's default cap on request headers (60 KiB); Node alone lets 64 KiB through.
+    interceptors: [metadataLimit()],
   });
   grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store, access, onFrameReceived: metrics.frameReceived }), log));
   grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, store, access, (id) => sessions.find(id)), log));
@@ -165,6 +168,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
         allowedOrigins: config.corsOrigins,
         // The same cap as the native port's, so both transports accept the frames OpenSession advertises.
         maxRequestBytes: maxReceiveBytes(config),
+        streamIdleTimeoutMs: config.grpcWebIdleTimeoutMs,
         logger: log,
       });
       const server = grpcWeb;

@@ -34,6 +34,7 @@ const envSchema = z
     HEADCOUNT_GRPC_PORT: port.default(50051),
     HEADCOUNT_GRPC_WEB_PORT: port.default(8080),
     HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),
+    HEADCOUNT_GRPC_WEB_IDLE_TIMEOUT_MS: wholeNumber(1, 86_400_000, " (1 day)").default(60_000),
     HEADCOUNT_CORS_ORIGINS: z.string().transform(parseOrigins).default("*"),
     HEADCOUNT_METRICS_PORT: port.default(9464),
     HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
@@ -112,6 +113,8 @@ export interface ServerConfig {
   readonly grpcPort: number;
   /** Built-in gRPC-Web endpoint port, or null when switched off (Envoy in front). */
   readonly grpcWebPort: number | null;
+  /** The built-in gRPC-Web endpoint ends a call on which nothing moves for this long (Envoy's stream_idle_timeout). */
+  readonly grpcWebIdleTimeoutMs: number;
   /** Prometheus metrics port (GET /metrics), or null when switched off. */
   readonly metricsPort: number | null;
   /** Address the metrics port binds to (loopback unless an operator opens it). */
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: unbracketed(e.HEADCOUNT_HOST),
     grpcPort: e.HEADCOUNT_GRPC_PORT,
     grpcWebPort: e.HEADCOUNT_GRPC_WEB === "on" ? e.HEADCOUNT_GRPC_WEB_PORT : null,
+    grpcWebIdleTimeoutMs: e.HEADCOUNT_GRPC_WEB_IDLE_TIMEOUT_MS,
     metricsPort: e.HEADCOUNT_METRICS === "on" ? e.HEADCOUNT_METRICS_PORT : null,
     metricsHost: unbracketed(e.HEADCOUNT_METRICS_HOST),
     access: {

@@ -44,7 +44,7 @@ const log = { warn: () => {}, error: () => {} };
 
 function session(id: string, acks: FrameAck[]): CaptureSession {
   const s = new CaptureSession(id, `cam-${id}`, 0, 100, { maxFps: 1000, maxBytesPerSecond: 1e9 });
-  s.watch(0, { ack: (a) => acks.push(a), end: () => {} });
+  s.watch({ afterCursor: 0 }, { ack: (a) => acks.push(a), end: () => {} });
   return s;
 }
 

@@ -74,12 +74,13 @@ export class CaptureService implements ICaptureService {
     // Headers now, not with the first ack: the page learns at once that its stream is open.
     context.sendResponseHeaders({ "x-session-id": session.id });
     const writer = new BoundedStreamWriter(responses, ACK_OUTBOX);
-    const { replay, stop } = session.watch(request.resumeAfterSeq, {
-      ack: (ack) => writer.push({ ack }),
+    const from = request.resumeAfterCursor === undefined ? { afterSeq: request.resumeAfterSeq } : { afterCursor: request.resumeAfterCursor };
+    const { replay, stop } = session.watch(from, {
+      ack: (ack, cursor) => writer.push({ ack, cursor }),
       end: (reason) => writer.end(reason),
     });
     try {
-      for (const ack of replay) writer.push({ ack });
+      for (const { ack, cursor } of replay) writer.push({ ack, cursor });
       await writer.run(cancelSignalOf(context));
     } finally {
       stop();
@@ -114,7 +115,7 @@ export class CaptureService implements ICaptureService {
           await this.deps.access.authorizeCapture(context.headers, m.open.cameraId);
           const opened = await this.open(m.open);
           session = this.deps.sessions.get(opened.sessionId);
-          stop = session.watch(0, { ack: (ack) => writer.push({ message: { oneofKind: "ack", ack } }), end: (r) => writer.end(r) }).stop;
+          stop = session.watch({ afterCursor: 0 }, { ack: (ack) => writer.push({ message: { oneofKind: "ack", ack } }), end: (r) => writer.end(r) }).stop;
           writer.push({ message: { oneofKind: "session", session: opened } });
         } else if (m.oneofKind === "frame") {
           try {

@@ -69,7 +69,9 @@ const session = (id: string): OpenSessionResponse => ({
   limits: { maxFrameBytes: 1_000_000, maxFps: 15, maxInFlight: 2, maxPixels: 2_000_000, maxBytesPerSecond: 8_000_000 },
 });
 
-const ack = (seq: number): WatchAcksResponse => ({
+/** An ack as the server sends it: `cursor` is its place in the order the server sent the session's acks. */
+const ack = (seq: number, cursor = seq): WatchAcksResponse => ({
+  cursor,
   ack: {
     seq,
     status: FrameStatus.PROCESSED,
@@ -152,7 +154,7 @@ describe("SessionLink", () => {
       assert.deepEqual(t.server.opens, [{ cameraId: "cam-test", cameraName: "Test" }]);
       assert.match(String(t.server.openMeta[0]?.["x-session-id"]), /^[A-Za-z0-9_-]{24}$/, "proposes a session id");
       assert.equal(t.server.openMeta[0]?.["authorization"], "Bearer pairing-token-0123456789");
-      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 0 });
+      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 0, resumeAfterCursor: 0 });
       assert.deepEqual(t.server.watch.meta, { "x-session-id": "s1", authorization: "Bearer token-of-s1" });
       t.server.watch.stream.notifyMessage(ack(1));
       t.server.watch.stream.notifyMessage(ack(2));
@@ -166,13 +168,14 @@ describe("SessionLink", () => {
   it("after a lost stream, backs off, resumes after the last ack, and is live again only on evidence", async () => {
     await scenario([session("s1")], async (t) => {
       await until(() => t.server.watches.length === 1, "the first watch");
-      t.server.watch.stream.notifyMessage(ack(5));
+      // Ack 5 was the first one the server sent on this session (cursor 1).
+      t.server.watch.stream.notifyMessage(ack(5, 1));
       await until(() => t.acks.length === 1, "an ack");
       t.server.watch.stream.notifyError(new RpcError("Failed to fetch", "INTERNAL"));
       await until(() => t.server.watches.length === 2, "the second watch");
       assert.ok(t.states.some((s) => s.state === "reconnecting" && s.waiting), "waited with a countdown");
       assert.match(t.errors[0] ?? "", /Lost the ack stream: the server cannot be reached/);
-      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 5 });
+      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 5, resumeAfterCursor: 1 });
       assert.equal(t.server.opens.length, 1, "the session was kept");
       // The new call alone is no proof: still reconnecting, but frames may go out to prove it.
       assert.equal(t.lastState(), "reconnecting");

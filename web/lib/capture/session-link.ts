@@ -1,8 +1,10 @@
 /**
  * The capture page's link to the server: OpenSession, then a WatchAcks stream
  * kept open for as long as the page captures. When the stream fails or ends
- * it waits with backoff and resumes after the last acked seq; a NOT_FOUND
- * means the server forgot the session (it restarted), so a new one is opened.
+ * it waits with backoff and resumes after the last ack it received (the
+ * server's cursor: acks leave in completion order, so "after the highest
+ * seq" could skip one); a NOT_FOUND means the server forgot the session (it
+ * restarted), so a new one is opened.
  *
  * "live" needs evidence that the server answers on the session: a successful
  * OpenSession, an ack, or an upload the owner reports through
@@ -94,6 +96,8 @@ export class SessionLink {
   #watchAbort: AbortController | null = null;
   #currentRun: AbortSignal | null = null;
   #lastAckedSeq = 0;
+  /** The cursor of the last ack received on the current session (0: none yet). */
+  #ackCursor = 0;
   #waiting = false;
   #confirmed = false;
   /** Set after a NOT_FOUND was answered by reopening at once; cleared by the next ack. */
@@ -124,7 +128,7 @@ export class SessionLink {
     if (session === this.#session && !this.#waiting) this.#markLive();
   }
 
-  /** The highest seq acked so far (page lifetime); WatchAcks resumes after it. */
+  /** The highest seq acked so far (page lifetime); a server without ack cursors resumes after it. */
   get lastAckedSeq(): number {
     return this.#lastAckedSeq;
   }
@@ -215,6 +219,7 @@ export class SessionLink {
       );
       if (signal.aborted) return false;
       this.#session = { id: opened.sessionId, token: opened.sessionToken, limits: opened.limits ?? null, line: opened.line ?? null };
+      this.#ackCursor = 0;
       this.#events.opened(this.#session);
       return true;
     } catch (error) {
@@ -242,12 +247,13 @@ export class SessionLink {
     this.#watchAbort = watch;
     try {
       const call = this.#client.watchAcks(
-        { sessionId: session.id, resumeAfterSeq: this.#lastAckedSeq },
+        { sessionId: session.id, resumeAfterSeq: this.#lastAckedSeq, resumeAfterCursor: this.#ackCursor },
         callOptions(session.id, watch.signal, session.token),
       );
       for await (const message of call.responses) {
         if (!message.ack) continue;
         this.#lastAckedSeq = Math.max(this.#lastAckedSeq, message.ack.seq);
+        this.#ackCursor = Math.max(this.#ackCursor, message.cursor);
         this.#backoff.reset();
         this.#reopenedAtOnce = false;
         this.#markLive();

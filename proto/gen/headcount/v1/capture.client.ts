@@ -48,8 +48,9 @@ export interface ICaptureServiceClient {
      */
     uploadFrame(input: UploadFrameRequest, options?: RpcOptions): UnaryCall<UploadFrameRequest, UploadFrameResponse>;
     /**
-     * Streams one ack per uploaded frame of a session, starting after
-     * resume_after_seq (acks still held by the server are replayed).
+     * Streams one ack per uploaded frame of a session. Acks still held by the
+     * server that the client has not received are replayed first: those after
+     * resume_after_cursor when it is set, else those above resume_after_seq.
      *
      * @generated from protobuf rpc: WatchAcks
      */
@@ -107,8 +108,9 @@ export class CaptureServiceClient implements ICaptureServiceClient, ServiceInfo 
         return stackIntercept<UploadFrameRequest, UploadFrameResponse>("unary", this._transport, method, opt, input);
     }
     /**
-     * Streams one ack per uploaded frame of a session, starting after
-     * resume_after_seq (acks still held by the server are replayed).
+     * Streams one ack per uploaded frame of a session. Acks still held by the
+     * server that the client has not received are replayed first: those after
+     * resume_after_cursor when it is set, else those above resume_after_seq.
      *
      * @generated from protobuf rpc: WatchAcks
      */

@@ -43,8 +43,9 @@ export interface ICaptureService<T = ServerCallContext> {
      */
     uploadFrame(request: UploadFrameRequest, context: T): Promise<UploadFrameResponse>;
     /**
-     * Streams one ack per uploaded frame of a session, starting after
-     * resume_after_seq (acks still held by the server are replayed).
+     * Streams one ack per uploaded frame of a session. Acks still held by the
+     * server that the client has not received are replayed first: those after
+     * resume_after_cursor when it is set, else those above resume_after_seq.
      *
      * @generated from protobuf rpc: WatchAcks
      */

@@ -138,11 +138,22 @@ export interface WatchAcksRequest {
      */
     sessionId: string;
     /**
-     * Replay held acks with a seq above this one, then stream new acks.
+     * Replay held acks with a seq above this one, then stream new acks. Acks
+     * leave in completion order, not seq order (a late frame is acked after
+     * newer ones), so this can skip an ack the client never received: new
+     * clients send resume_after_cursor instead, which takes precedence.
      *
      * @generated from protobuf field: uint32 resume_after_seq = 2
      */
     resumeAfterSeq: number;
+    /**
+     * Replay the held acks sent after the ack with this cursor (the `cursor` of
+     * the last WatchAcksResponse received for this session; 0 before the first
+     * one), in the order the server sent them, then stream new acks.
+     *
+     * @generated from protobuf field: optional uint32 resume_after_cursor = 3
+     */
+    resumeAfterCursor?: number;
 }
 /**
  * @generated from protobuf message headcount.v1.WatchAcksResponse
@@ -152,6 +163,13 @@ export interface WatchAcksResponse {
      * @generated from protobuf field: headcount.v1.FrameAck ack = 1
      */
     ack?: FrameAck;
+    /**
+     * The ack's place among its session's acks in the order the server sent
+     * them: 1, 2, 3, ... Pass the last one received as resume_after_cursor.
+     *
+     * @generated from protobuf field: uint32 cursor = 2
+     */
+    cursor: number;
 }
 /**
  * @generated from protobuf message headcount.v1.StreamFramesRequest
@@ -565,7 +583,8 @@ class WatchAcksRequest$Type extends MessageType<WatchAcksRequest> {
     constructor() {
         super("headcount.v1.WatchAcksRequest", [
             { no: 1, name: "session_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "resume_after_seq", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
+            { no: 2, name: "resume_after_seq", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 3, name: "resume_after_cursor", kind: "scalar", opt: true, T: 13 /*ScalarType.UINT32*/ }
         ]);
     }
     create(value?: PartialMessage<WatchAcksRequest>): WatchAcksRequest {
@@ -587,6 +606,9 @@ class WatchAcksRequest$Type extends MessageType<WatchAcksRequest> {
                 case /* uint32 resume_after_seq */ 2:
                     message.resumeAfterSeq = reader.uint32();
                     break;
+                case /* optional uint32 resume_after_cursor */ 3:
+                    message.resumeAfterCursor = reader.uint32();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -605,6 +627,9 @@ class WatchAcksRequest$Type extends MessageType<WatchAcksRequest> {
         /* uint32 resume_after_seq = 2; */
         if (message.resumeAfterSeq !== 0)
             writer.tag(2, WireType.Varint).uint32(message.resumeAfterSeq);
+        /* optional uint32 resume_after_cursor = 3; */
+        if (message.resumeAfterCursor !== undefined)
+            writer.tag(3, WireType.Varint).uint32(message.resumeAfterCursor);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -619,11 +644,13 @@ export const WatchAcksRequest = new WatchAcksRequest$Type();
 class WatchAcksResponse$Type extends MessageType<WatchAcksResponse> {
     constructor() {
         super("headcount.v1.WatchAcksResponse", [
-            { no: 1, name: "ack", kind: "message", T: () => FrameAck }
+            { no: 1, name: "ack", kind: "message", T: () => FrameAck },
+            { no: 2, name: "cursor", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
         ]);
     }
     create(value?: PartialMessage<WatchAcksResponse>): WatchAcksResponse {
         const message = globalThis.Object.create((this.messagePrototype!));
+        message.cursor = 0;
         if (value !== undefined)
             reflectionMergePartial<WatchAcksResponse>(this, message, value);
         return message;
@@ -635,6 +662,9 @@ class WatchAcksResponse$Type extends MessageType<WatchAcksResponse> {
             switch (fieldNo) {
                 case /* headcount.v1.FrameAck ack */ 1:
                     message.ack = FrameAck.internalBinaryRead(reader, reader.uint32(), options, message.ack);
+                    break;
+                case /* uint32 cursor */ 2:
+                    message.cursor = reader.uint32();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -651,6 +681,9 @@ class WatchAcksResponse$Type extends MessageType<WatchAcksResponse> {
         /* headcount.v1.FrameAck ack = 1; */
         if (message.ack)
             FrameAck.internalBinaryWrite(message.ack, writer.tag(1, WireType.LengthDelimited).fork(), options).join();
+        /* uint32 cursor = 2; */
+        if (message.cursor !== 0)
+            writer.tag(2, WireType.Varint).uint32(message.cursor);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
