@@ -46,7 +46,7 @@ for (const transport of ["native", "grpc-web"] as const) {
       const { capture, access } = clients();
       const none = await failure(capture.openSession({ cameraId: "door", cameraName: "" }).response);
       assert.equal(none.code, "UNAUTHENTICATED");
-      assert.match(none.message, /not paired.*Pair a camera/);
+      assert.match(none.message, /not paired.*Pair a device.*Make pairing link/);
       assert.equal((await failure(capture.openSession({ cameraId: "door", cameraName: "" }, bearer("hp_madeupmadeupmadeupmadeup")).response)).code, "UNAUTHENTICATED");
       const { token } = await access.pairCamera({ cameraId: "door", cameraName: "Door" }).response;
       const other = await failure(capture.openSession({ cameraId: "hall", cameraName: "" }, bearer(token)).response);

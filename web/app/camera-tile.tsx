@@ -2,8 +2,9 @@
  * One camera on the count board. Test hooks: `data-testid="camera-tile"` with
  * `data-camera-id`, and inside it `tile-in-view`, `tile-entered`,
  * `tile-exited`, `tile-crossed-in`, `tile-crossed-out` (integers),
- * `tile-online` (online | offline), `tile-fps` (one decimal),
- * `tile-latency` (ms, integer), `tile-last-seen` (text),
+ * `tile-online` (online | offline | unknown: the server cannot be reached), `tile-stale`
+ * (only while unknown), `data-stale` on the tile, `tile-fps` (one decimal, "-" unless online),
+ * `tile-latency` (ms, integer; "-" unless online with a measurement), `tile-last-seen` (text),
  * `tile-entered-today`, `tile-exited-today` (integers since local midnight,
  * "-" while loading, "?" when they could not be loaded), `tile-since-reset`
  * (only after a reset; `data-reset-at-ms`), `tile-manage` (link to the camera page).
@@ -25,10 +26,15 @@ export interface CameraTileProps {
   readonly today?: TodayFigures | undefined;
   /** False on the camera's own page (no link to itself). */
   readonly showManage?: boolean;
+  /**
+   * True while the page cannot reach the server: the figures are the last
+   * known ones, so the tile is greyed, says so, and claims nothing live.
+   */
+  readonly stale?: boolean;
 }
 
 /** A tile: name, online badge, people in view (big), counts, rate, latency and last seen. */
-export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, today, showManage = true }: CameraTileProps) {
+export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, today, showManage = true, stale = false }: CameraTileProps) {
   const counts = camera.counts;
   // Server clock when a snapshot gave it (no skew between devices), else the page's clock.
   const ageMs =
@@ -37,21 +43,28 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, today, s
       : serverTimeMs !== null && receivedAtMs !== null
         ? serverTimeMs - camera.lastSeenAtMs + (nowMs - receivedAtMs)
         : nowMs - camera.lastSeenAtMs;
-  const online = camera.online ? "online" : "offline";
+  // Unknown is not online: while the server is unreachable nobody knows whether the camera still sends.
+  const online = stale ? "unknown" : camera.online ? "online" : "offline";
+  const live = online === "online";
   const pairHref = `/capture?${new URLSearchParams({ camera: camera.cameraId, name: camera.name }).toString()}`;
   return (
-    <li className={`tile tile-${online}`} data-testid="camera-tile" data-camera-id={camera.cameraId}>
+    <li className={`tile tile-${online}${stale ? " tile-stale" : ""}`} data-testid="camera-tile" data-camera-id={camera.cameraId} data-stale={stale}>
       <div className="tile-head">
         <h2 title={camera.cameraId}>{camera.name || camera.cameraId}</h2>
-        <span className={`badge ${online}`} data-testid="tile-online">
+        <span className={`badge ${online}`} data-testid="tile-online" title={stale ? "The server cannot be reached: these are the last known figures" : undefined}>
           {online}
         </span>
       </div>
+      {stale ? (
+        <p className="small muted" data-testid="tile-stale">
+          Last known figures; the server cannot be reached.
+        </p>
+      ) : null}
       <div className="tile-big">
         <span className="tile-big-number" data-testid="tile-in-view">
           {counts?.inView ?? 0}
         </span>
-        <span className="muted">in view</span>
+        <span className="muted">{stale ? "last known in view" : "in view"}</span>
       </div>
       <dl className="tile-counts">
         <Figure label="entered" testId="tile-entered" value={counts?.entered ?? 0} />
@@ -69,8 +82,8 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, today, s
         <Figure label="left today" testId="tile-exited-today" value={today ? (today.ok ? today.exited : "?") : "-"} />
       </dl>
       <dl className="tile-health">
-        <Figure label="fps" testId="tile-fps" value={formatRate(camera.ackedFps)} />
-        <Figure label="latency ms" testId="tile-latency" value={formatMs(camera.latencyMs)} />
+        <Figure label="fps" testId="tile-fps" value={live ? formatRate(camera.ackedFps) : "-"} />
+        <Figure label="latency ms" testId="tile-latency" value={live && camera.latencyMs > 0 ? formatMs(camera.latencyMs) : "-"} />
         <div>
           <dt>last seen</dt>
           <dd data-testid="tile-last-seen" title={camera.lastSeenAtMs > 0 ? new Date(camera.lastSeenAtMs).toLocaleString() : undefined}>

@@ -28,11 +28,20 @@ export interface OpenSessionRequest {
      */
     cameraId: string;
     /**
-     * A display name for the count page; empty keeps the stored one.
+     * Renames the camera: send it only when the user typed a new name on the
+     * capture device; empty (the usual case) keeps the stored name, which the
+     * count page's Manage may have changed.
      *
      * @generated from protobuf field: string camera_name = 2
      */
     cameraName: string;
+    /**
+     * The name of a camera this call creates (e.g. from a pairing link or a
+     * kiosk URL); ignored when the camera exists, so it never undoes a rename.
+     *
+     * @generated from protobuf field: string new_camera_name = 3
+     */
+    newCameraName: string;
 }
 /**
  * @generated from protobuf message headcount.v1.OpenSessionResponse
@@ -66,6 +75,13 @@ export interface OpenSessionResponse {
      * @generated from protobuf field: string session_token = 5
      */
     sessionToken: string;
+    /**
+     * The camera's stored display name (after any rename this call made): the
+     * server's name is the truth, the capture page shows it.
+     *
+     * @generated from protobuf field: string camera_name = 6
+     */
+    cameraName: string;
 }
 /**
  * One captured frame.
@@ -231,13 +247,15 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
     constructor() {
         super("headcount.v1.OpenSessionRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "new_camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionRequest>): OpenSessionRequest {
         const message = globalThis.Object.create((this.messagePrototype!));
         message.cameraId = "";
         message.cameraName = "";
+        message.newCameraName = "";
         if (value !== undefined)
             reflectionMergePartial<OpenSessionRequest>(this, message, value);
         return message;
@@ -252,6 +270,9 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
                     break;
                 case /* string camera_name */ 2:
                     message.cameraName = reader.string();
+                    break;
+                case /* string new_camera_name */ 3:
+                    message.newCameraName = reader.string();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -271,6 +292,9 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
         /* string camera_name = 2; */
         if (message.cameraName !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.cameraName);
+        /* string new_camera_name = 3; */
+        if (message.newCameraName !== "")
+            writer.tag(3, WireType.LengthDelimited).string(message.newCameraName);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -289,7 +313,8 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
             { no: 2, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
             { no: 3, name: "limits", kind: "message", T: () => SessionLimits },
             { no: 4, name: "line", kind: "message", T: () => CountingLine },
-            { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 6, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionResponse>): OpenSessionResponse {
@@ -297,6 +322,7 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         message.sessionId = "";
         message.cameraId = "";
         message.sessionToken = "";
+        message.cameraName = "";
         if (value !== undefined)
             reflectionMergePartial<OpenSessionResponse>(this, message, value);
         return message;
@@ -320,6 +346,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
                     break;
                 case /* string session_token */ 5:
                     message.sessionToken = reader.string();
+                    break;
+                case /* string camera_name */ 6:
+                    message.cameraName = reader.string();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -348,6 +377,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         /* string session_token = 5; */
         if (message.sessionToken !== "")
             writer.tag(5, WireType.LengthDelimited).string(message.sessionToken);
+        /* string camera_name = 6; */
+        if (message.cameraName !== "")
+            writer.tag(6, WireType.LengthDelimited).string(message.cameraName);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
