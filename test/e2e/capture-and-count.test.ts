@@ -10,6 +10,7 @@ import { oneByOneVideo, screenshotDir } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { startWebApp, type WebApp } from "../support/web-app.ts";
 import { waitFor } from "../support/waiting.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 
 /** Shape of the capture page's test record (see web/app/capture/capture-client.tsx). */
@@ -43,6 +44,29 @@ after(async () => {
   await ts?.stop();
 });
 
+/**
+ * Makes the page report itself hidden or visible, as when another tab comes in
+ * front (headless Chromium keeps every page visible), and fires the event.
+ */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}
+
+/** True when the preview's overlay canvas has no painted pixel. */
+async function overlayBlank(page: Page): Promise<boolean> {
+  return page.getByTestId("preview-overlay").evaluate((canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    if (c.width === 0 || c.height === 0) return true;
+    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return false;
+    return true;
+  });
+}
+
 async function record(page: Page): Promise<CaptureRecord> {
   return page.evaluate(() => (window as unknown as { __headcountCapture: CaptureRecord }).__headcountCapture);
 }
@@ -66,6 +90,23 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   await waitFor("the entry on the count page", async () => Number(await tile.getByTestId("tile-entered").textContent()) >= 1, 10_000);
   await capture.screenshot({ path: join(shots, "capture-page.png") });
   await board.screenshot({ path: join(shots, "count-page-live.png") });
+  // What the overlay and the flow figures mean is on the page; no Front/Back on a camera that faces nowhere.
+  assert.match(await capture.getByTestId("overlay-legend").innerText(), /tracked person.*not yet confirmed/s);
+  assert.match(await capture.getByTestId("stat-flow-note").innerText(), /normal/);
+  assert.match(await capture.getByTestId("stat-running").innerText(), /^Running at/);
+  assert.equal(await capture.getByTestId("setting-facing-back").count(), 0, "no Front/Back for a desktop camera");
+
+  // Hidden page (another tab in front): capture pauses and says so, instead of piling up dropped frames.
+  const sentNow = async () => (await record(capture)).sentSeqs.length + (await record(capture)).droppedClientSeqs.length;
+  await setHidden(capture, true);
+  await waitFor("the paused notice", async () => (await capture.getByTestId("capture-paused").count()) === 1, 5_000);
+  const pausedAt = await sentNow();
+  await sleep(1_500);
+  // At most the frame that was being encoded when the page was hidden.
+  assert.ok((await sentNow()) - pausedAt <= 1, `frames kept coming while hidden: ${(await sentNow()) - pausedAt}`);
+  assert.match(await capture.getByTestId("stat-running").innerText(), /^Paused/);
+  await setHidden(capture, false);
+  await waitFor("capture to resume when visible", async () => (await capture.getByTestId("capture-paused").count()) === 0 && (await sentNow()) > pausedAt + 3, 10_000);
 
   await capture.getByTestId("capture-stop").click();
   // Settled: every sent frame acked, and a frame still being encoded at Stop (a busy machine
@@ -77,6 +118,15 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   };
   // If it never settles, the assertions below say which seq is missing.
   await waitFor("the last acks after stop", async () => settled(await record(capture)), 15_000).catch(() => undefined);
+  // After Stop the dark preview shows no boxes (acks still arriving while draining draw none), and nothing claims to run.
+  await waitFor("an empty overlay after Stop", async () => overlayBlank(capture), 5_000);
+  assert.match(await capture.getByTestId("stat-running").innerText(), /^Stopped/);
+  assert.equal(await capture.getByTestId("camera-name-pending").count(), 0);
+  // A 390 px phone: nothing wider than the screen (the ack table scrolls inside its own box).
+  await capture.setViewportSize({ width: 390, height: 844 });
+  await waitFor("the page to fit a 390 px phone", async () => capture.evaluate(() => document.documentElement.scrollWidth <= 390), 5_000);
+  await capture.screenshot({ path: join(shots, "capture-page-phone.png"), fullPage: true });
+  await capture.setViewportSize({ width: 1280, height: 900 });
   const r = await record(capture);
   // At least a few seconds of frames (fewer when the machine is busy; the count is not a speed test).
   assert.ok(r.acks.length >= 15, `acked frames: ${r.acks.length}`);

@@ -78,7 +78,8 @@ async function main(): Promise<void> {
   const summary = await sendFrames(source, {
     target: values.server,
     cameraId,
-    cameraName: values.name || cameraId,
+    // Only a given --name renames the camera; without one the stored name stays.
+    cameraName: values.name ?? "",
     token: values.token || process.env.HEADCOUNT_CAPTURE_TOKEN || localToken(values.server),
     pace,
     window,
