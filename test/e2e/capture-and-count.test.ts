@@ -49,22 +49,24 @@ after(async () => {
  * front (headless Chromium keeps every page visible), and fires the event.
  */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate((h) => {
-    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
-    Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+  // A string, so the test runner's transform adds no helpers the page does not have.
+  await page.evaluate(`(() => {
+    const h = ${hidden};
+    Object.defineProperty(document, "visibilityState", { configurable: true, get() { return h ? "hidden" : "visible"; } });
+    Object.defineProperty(document, "hidden", { configurable: true, get() { return h; } });
     document.dispatchEvent(new Event("visibilitychange"));
-  }, hidden);
+  })()`);
 }
 
 /** True when the preview's overlay canvas has no painted pixel. */
 async function overlayBlank(page: Page): Promise<boolean> {
-  return page.getByTestId("preview-overlay").evaluate((canvas) => {
-    const c = canvas as HTMLCanvasElement;
-    if (c.width === 0 || c.height === 0) return true;
-    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+  return page.evaluate(`(() => {
+    const c = document.querySelector('[data-testid="preview-overlay"]');
+    if (!c || c.width === 0 || c.height === 0) return true;
+    const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
     for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return false;
     return true;
-  });
+  })()`);
 }
 
 async function record(page: Page): Promise<CaptureRecord> {
@@ -102,8 +104,8 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   await waitFor("the paused notice", async () => (await capture.getByTestId("capture-paused").count()) === 1, 5_000);
   const pausedAt = await sentNow();
   await sleep(1_500);
-  // At most the frame that was being encoded when the page was hidden.
-  assert.ok((await sentNow()) - pausedAt <= 1, `frames kept coming while hidden: ${(await sentNow()) - pausedAt}`);
+  // At most the frames being encoded when the page was hidden (the upload window, 2); 10 fps would give 15.
+  assert.ok((await sentNow()) - pausedAt <= 2, `frames kept coming while hidden: ${(await sentNow()) - pausedAt}`);
   assert.match(await capture.getByTestId("stat-running").innerText(), /^Paused/);
   await setHidden(capture, false);
   await waitFor("capture to resume when visible", async () => (await capture.getByTestId("capture-paused").count()) === 0 && (await sentNow()) > pausedAt + 3, 10_000);

@@ -46,8 +46,8 @@ export function AckTable({ rows }: AckTableProps) {
                 >
                   <td>{row.seq}</td>
                   <td title={row.detail || undefined}>
-                    {row.status.replace("_", " ")}
-                    {row.detail ? <span className="muted small"> ({row.detail})</span> : null}
+                    {row.status === "dropped_stale" ? "skipped" : row.status.replace("_", " ")}
+                    {row.detail ? <span className="ack-detail muted small"> ({row.detail})</span> : null}
                   </td>
                   <td>{row.latencyMs}</td>
                   <td>{row.sentWidth ? `${row.sentWidth}×${row.sentHeight}` : "?"}</td>

@@ -93,7 +93,7 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
       <div className="preview" style={{ aspectRatio: String(ratio), width: `min(100%, calc(var(--preview-max-height) * ${ratio}))` }}>
         <video ref={videoRef} className="preview-video" muted playsInline autoPlay data-testid="preview-video" />
         {!view.running ? (
-          <p className="preview-idle">{view.state === "error" ? "Camera unavailable" : "Camera off. Press Start."}</p>
+          <p className="preview-idle">{view.refusal ? "Camera off: pair this device first." : view.state === "error" ? "Camera unavailable" : "Camera off. Press Start."}</p>
         ) : null}
         <canvas
           ref={canvasRef}
