@@ -107,7 +107,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
       );
       void status.then(() => wakeWindow());
       try {
-        await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName, newCameraName: "" } } });
+        await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName } } });
         const first = await Promise.race([session, status.then((err) => Promise.reject(err ?? new Error("the stream ended before the session opened")))]);
         s.sessionId = first.sessionId;
         return { call, status, sessionToken: first.sessionToken };

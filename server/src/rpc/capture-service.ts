@@ -140,7 +140,7 @@ export class CaptureService implements ICaptureService {
       // A typed name renames; a link's name only names a camera that is new.
       stored = name
         ? await store.upsertCamera(session.cameraId, name, now)
-        : await store.ensureCamera(session.cameraId, request.newCameraName.trim().slice(0, 80), now);
+        : await store.ensureCamera(session.cameraId, (request.newCameraName ?? "").trim().slice(0, 80), now);
       cameras.load(stored);
       await store.openSession(session.id, session.cameraId, now);
     } catch (err) {

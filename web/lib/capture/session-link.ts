@@ -216,7 +216,7 @@ export class SessionLink {
         token: opened.sessionToken,
         limits: opened.limits ?? null,
         line: opened.line ?? null,
-        cameraName: opened.cameraName,
+        cameraName: opened.cameraName ?? "",
       };
       this.#events.opened(this.#session);
       return true;

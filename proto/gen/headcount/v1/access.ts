@@ -84,9 +84,9 @@ export interface PairCameraRequest {
      * token for that camera. False pairs one more device with camera_id,
      * creating it if it is new.
      *
-     * @generated from protobuf field: bool new_camera = 3
+     * @generated from protobuf field: optional bool new_camera = 3
      */
-    newCamera: boolean;
+    newCamera?: boolean;
 }
 /**
  * @generated from protobuf message headcount.v1.PairCameraResponse
@@ -325,14 +325,13 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
         super("headcount.v1.PairCameraRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
             { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 3, name: "new_camera", kind: "scalar", T: 8 /*ScalarType.BOOL*/ }
+            { no: 3, name: "new_camera", kind: "scalar", opt: true, T: 8 /*ScalarType.BOOL*/ }
         ]);
     }
     create(value?: PartialMessage<PairCameraRequest>): PairCameraRequest {
         const message = globalThis.Object.create((this.messagePrototype!));
         message.cameraId = "";
         message.cameraName = "";
-        message.newCamera = false;
         if (value !== undefined)
             reflectionMergePartial<PairCameraRequest>(this, message, value);
         return message;
@@ -348,7 +347,7 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
                 case /* string camera_name */ 2:
                     message.cameraName = reader.string();
                     break;
-                case /* bool new_camera */ 3:
+                case /* optional bool new_camera */ 3:
                     message.newCamera = reader.bool();
                     break;
                 default:
@@ -369,8 +368,8 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
         /* string camera_name = 2; */
         if (message.cameraName !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.cameraName);
-        /* bool new_camera = 3; */
-        if (message.newCamera !== false)
+        /* optional bool new_camera = 3; */
+        if (message.newCamera !== undefined)
             writer.tag(3, WireType.Varint).bool(message.newCamera);
         let u = options.writeUnknownFields;
         if (u !== false)

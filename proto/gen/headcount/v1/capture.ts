@@ -39,9 +39,9 @@ export interface OpenSessionRequest {
      * The name of a camera this call creates (e.g. from a pairing link or a
      * kiosk URL); ignored when the camera exists, so it never undoes a rename.
      *
-     * @generated from protobuf field: string new_camera_name = 3
+     * @generated from protobuf field: optional string new_camera_name = 3
      */
-    newCameraName: string;
+    newCameraName?: string;
 }
 /**
  * @generated from protobuf message headcount.v1.OpenSessionResponse
@@ -79,9 +79,9 @@ export interface OpenSessionResponse {
      * The camera's stored display name (after any rename this call made): the
      * server's name is the truth, the capture page shows it.
      *
-     * @generated from protobuf field: string camera_name = 6
+     * @generated from protobuf field: optional string camera_name = 6
      */
-    cameraName: string;
+    cameraName?: string;
 }
 /**
  * One captured frame.
@@ -248,14 +248,13 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
         super("headcount.v1.OpenSessionRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
             { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 3, name: "new_camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 3, name: "new_camera_name", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionRequest>): OpenSessionRequest {
         const message = globalThis.Object.create((this.messagePrototype!));
         message.cameraId = "";
         message.cameraName = "";
-        message.newCameraName = "";
         if (value !== undefined)
             reflectionMergePartial<OpenSessionRequest>(this, message, value);
         return message;
@@ -271,7 +270,7 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
                 case /* string camera_name */ 2:
                     message.cameraName = reader.string();
                     break;
-                case /* string new_camera_name */ 3:
+                case /* optional string new_camera_name */ 3:
                     message.newCameraName = reader.string();
                     break;
                 default:
@@ -292,8 +291,8 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
         /* string camera_name = 2; */
         if (message.cameraName !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.cameraName);
-        /* string new_camera_name = 3; */
-        if (message.newCameraName !== "")
+        /* optional string new_camera_name = 3; */
+        if (message.newCameraName !== undefined)
             writer.tag(3, WireType.LengthDelimited).string(message.newCameraName);
         let u = options.writeUnknownFields;
         if (u !== false)
@@ -314,7 +313,7 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
             { no: 3, name: "limits", kind: "message", T: () => SessionLimits },
             { no: 4, name: "line", kind: "message", T: () => CountingLine },
             { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 6, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 6, name: "camera_name", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionResponse>): OpenSessionResponse {
@@ -322,7 +321,6 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         message.sessionId = "";
         message.cameraId = "";
         message.sessionToken = "";
-        message.cameraName = "";
         if (value !== undefined)
             reflectionMergePartial<OpenSessionResponse>(this, message, value);
         return message;
@@ -347,7 +345,7 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
                 case /* string session_token */ 5:
                     message.sessionToken = reader.string();
                     break;
-                case /* string camera_name */ 6:
+                case /* optional string camera_name */ 6:
                     message.cameraName = reader.string();
                     break;
                 default:
@@ -377,8 +375,8 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         /* string session_token = 5; */
         if (message.sessionToken !== "")
             writer.tag(5, WireType.LengthDelimited).string(message.sessionToken);
-        /* string camera_name = 6; */
-        if (message.cameraName !== "")
+        /* optional string camera_name = 6; */
+        if (message.cameraName !== undefined)
             writer.tag(6, WireType.LengthDelimited).string(message.cameraName);
         let u = options.writeUnknownFields;
         if (u !== false)
