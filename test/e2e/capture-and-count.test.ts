@@ -165,6 +165,10 @@ test("the count page charts the entry, lists it in the event log, and its CSV do
   await board.goto(web.url);
   const chart = board.getByTestId("chart");
   await waitFor("the chart to draw the entry", async () => (await chart.getAttribute("data-state")) === "ready" && Number(await chart.getAttribute("data-points")) >= 1, 20_000);
+  // Off the chart, its legend names the series without "time: - entered: -" placeholders.
+  const legend = await board.locator('[data-testid="chart"] .u-legend').innerText();
+  assert.match(legend, /entered/);
+  assert.doesNotMatch(legend, /:|-/, `legend: ${legend}`);
   const rows = board.locator('[data-testid="event-row"][data-camera-id="e2e-door"]');
   await waitFor("the entry in the event log", async () => (await rows.count()) >= 1, 20_000);
   assert.ok(Number(await board.getByTestId("tile-entered-today").first().textContent()) >= 1, "entered today");
