@@ -128,6 +128,8 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   await capture.setViewportSize({ width: 390, height: 844 });
   await waitFor("the page to fit a 390 px phone", async () => capture.evaluate(() => document.documentElement.scrollWidth <= 390), 5_000);
   await capture.screenshot({ path: join(shots, "capture-page-phone.png"), fullPage: true });
+  const ackTableFits = await capture.evaluate(`(() => { const t = document.querySelector(".table-scroll"); return t.scrollWidth <= t.clientWidth + 1; })()`);
+  assert.ok(ackTableFits, "the ack table's columns fit the phone's width");
   await capture.setViewportSize({ width: 1280, height: 900 });
   const r = await record(capture);
   // At least a few seconds of frames (fewer when the machine is busy; the count is not a speed test).

@@ -26,7 +26,7 @@ export function AckTable({ rows }: AckTableProps) {
                 <th>decoded</th>
                 <th>KB</th>
                 <th>people</th>
-                <th title="queued / decode / detect / total, ms">server ms q/dec/det/total</th>
+                <th title="queued / decode / detect / total, ms">server ms</th>
               </tr>
             </thead>
             <tbody>
