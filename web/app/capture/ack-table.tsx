@@ -55,9 +55,15 @@ export function AckTable({ rows }: AckTableProps) {
                   <td>{(row.jpegBytes / 1024).toFixed(1)}</td>
                   <td>{row.people}</td>
                   <td>
-                    {row.timings
-                      ? [row.timings.queuedMs, row.timings.decodeMs, row.timings.detectMs, row.timings.totalMs].map(formatMs).join(" / ")
-                      : "-"}
+                    {row.timings ? (
+                      <>
+                        {/* The breakdown is hidden on phones, where the total fits. */}
+                        <span className="ack-breakdown">{[row.timings.queuedMs, row.timings.decodeMs, row.timings.detectMs].map(formatMs).join(" / ")} / </span>
+                        {formatMs(row.timings.totalMs)}
+                      </>
+                    ) : (
+                      "-"
+                    )}
                   </td>
                 </tr>
               ))}
