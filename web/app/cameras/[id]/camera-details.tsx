@@ -85,6 +85,7 @@ function LiveDetails({ feed, history, cameraId }: { readonly feed: CountsFeed; r
                 receivedAtMs={view.receivedAtMs}
                 today={today.get(camera.cameraId)}
                 showManage={false}
+                stale={view.state !== "live"}
               />
             </ul>
             {history ? <CameraManagePanel history={history} camera={camera} /> : null}
