@@ -43,4 +43,6 @@ test("in view adds only sessions that reported recently: a page restarted (its o
   r.attachSession("door", "new", 2_000);
   assert.equal(r.applyFrame("door", "new", 3, null, 2_500).inView, 10, "both report within 3 s: two devices filming as one camera add up");
   assert.equal(r.applyFrame("door", "new", 3, null, 4_100).inView, 3, "the old session has been silent for over 3 s");
+  assert.equal(r.list(4_100)[0]?.totals.inView, 3);
+  assert.equal(r.list(7_200)[0]?.totals.inView, 0, "the count page's in view as of now: nobody reports anyone");
 });

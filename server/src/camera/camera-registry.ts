@@ -205,7 +205,8 @@ function view(c: CameraState, nowMs: number): CameraView {
     cameraId: c.cameraId,
     name: c.name,
     online: c.inViewBySession.size > 0 && nowMs - Math.max(c.lastSeenAtMs, c.attachedAtMs) < STALE_MS,
-    totals: { ...c.totals },
+    // People in view as of now: a device that stopped sending no longer shows its last people.
+    totals: { ...c.totals, inView: sumFresh(c.inViewBySession, nowMs) },
     ackedFps: recent.length / (WINDOW_MS / 1000),
     latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
     lastSeenAtMs: c.lastSeenAtMs,
