@@ -15,7 +15,7 @@ they are, --fps apart. Exits 1 when no frame could be read.
 Options:
   --server HOST:PORT   native gRPC address (default 127.0.0.1:50051)
   --camera ID          camera id (default cli-<hostname-free random>)
-  --name NAME          camera display name
+  --name NAME          rename the camera to NAME (default: keep its stored name)
   --token TOKEN        the camera's pairing token (from a pairing link's token=) or the
                        server's shared capture token; default: $HEADCOUNT_CAPTURE_TOKEN, else,
                        for a server on this machine, its local token file
