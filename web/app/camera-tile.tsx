@@ -7,9 +7,10 @@
  * `tile-crossed-in-today`, `tile-crossed-out-today` (since local midnight;
  * both columns come from the same server snapshot, so a camera whose counts
  * all fall today shows the same numbers in both), `tile-since-reset` (only after a
- * reset; `data-reset-at-ms`), `tile-online` (online | offline), `tile-fps`
- * (one decimal), `tile-latency` (ms, integer), `tile-last-seen` (text),
- * `tile-manage` (link to the camera page).
+ * reset; `data-reset-at-ms`), `tile-online` (online | offline | unknown: the server
+ * cannot be reached), `tile-stale` (only while unknown), `data-stale` on the tile,
+ * `tile-fps` (one decimal, "-" unless online), `tile-latency` (ms, integer; "-" unless
+ * online with a measurement), `tile-last-seen` (text), `tile-manage` (link to the camera page).
  */
 
 import Link from "next/link";
@@ -25,10 +26,15 @@ export interface CameraTileProps {
   readonly receivedAtMs: number | null;
   /** False on the camera's own page (no link to itself). */
   readonly showManage?: boolean;
+  /**
+   * True while the page cannot reach the server: the figures are the last
+   * known ones, so the tile is greyed, says so, and claims nothing live.
+   */
+  readonly stale?: boolean;
 }
 
 /** A tile: name, online badge, people in view (big), counts, rate, latency and last seen. */
-export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, showManage = true }: CameraTileProps) {
+export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, showManage = true, stale = false }: CameraTileProps) {
   const counts = camera.counts;
   const today = camera.today;
   // Server clock when a snapshot gave it (no skew between devices), else the page's clock.
@@ -38,21 +44,28 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, showMana
       : serverTimeMs !== null && receivedAtMs !== null
         ? serverTimeMs - camera.lastSeenAtMs + (nowMs - receivedAtMs)
         : nowMs - camera.lastSeenAtMs;
-  const online = camera.online ? "online" : "offline";
+  // Unknown is not online: while the server is unreachable nobody knows whether the camera still sends.
+  const online = stale ? "unknown" : camera.online ? "online" : "offline";
+  const live = online === "online";
   const pairHref = `/capture?${new URLSearchParams({ camera: camera.cameraId, name: camera.name }).toString()}`;
   return (
-    <li className={`tile tile-${online}`} data-testid="camera-tile" data-camera-id={camera.cameraId}>
+    <li className={`tile tile-${online}${stale ? " tile-stale" : ""}`} data-testid="camera-tile" data-camera-id={camera.cameraId} data-stale={stale}>
       <div className="tile-head">
         <h2 title={camera.cameraId}>{camera.name || camera.cameraId}</h2>
-        <span className={`badge ${online}`} data-testid="tile-online">
+        <span className={`badge ${online}`} data-testid="tile-online" title={stale ? "The server cannot be reached: these are the last known figures" : undefined}>
           {online}
         </span>
       </div>
+      {stale ? (
+        <p className="small muted" data-testid="tile-stale">
+          Last known figures; the server cannot be reached.
+        </p>
+      ) : null}
       <div className="tile-big">
         <span className="tile-big-number" data-testid="tile-in-view">
           {counts?.inView ?? 0}
         </span>
-        <span className="muted">in view</span>
+        <span className="muted">{stale ? "last known in view" : "in view"}</span>
       </div>
       <table className="tile-counts" data-testid="tile-counts">
         <thead>
@@ -79,8 +92,8 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, showMana
         </p>
       ) : null}
       <dl className="tile-health">
-        <Figure label="fps" testId="tile-fps" value={formatRate(camera.ackedFps)} />
-        <Figure label="latency ms" testId="tile-latency" value={formatMs(camera.latencyMs)} />
+        <Figure label="fps" testId="tile-fps" value={live ? formatRate(camera.ackedFps) : "-"} />
+        <Figure label="latency ms" testId="tile-latency" value={live && camera.latencyMs > 0 ? formatMs(camera.latencyMs) : "-"} />
         <div>
           <dt>last seen</dt>
           <dd data-testid="tile-last-seen" title={camera.lastSeenAtMs > 0 ? new Date(camera.lastSeenAtMs).toLocaleString() : undefined}>

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { Camera } from "@headcount/proto/count";
-import { generateCameraId } from "@/lib/capture/camera-identity";
+import { generateCameraId, normalizeCameraName } from "@/lib/capture/camera-identity";
 import type { HistoryClient } from "@/lib/count/history-client";
 import { pairingUrl, shortLinkText } from "@/lib/count/pairing-link";
 
@@ -13,6 +13,13 @@ export interface PairPanelProps {
   readonly history: HistoryClient | null;
 }
 
+/** A pairing link made on this page, and the camera it is for. */
+interface IssuedLink {
+  readonly cameraId: string;
+  readonly name: string;
+  readonly url: string;
+}
+
 /** "" in the camera select means a new camera. */
 const NEW_CAMERA = "";
 
@@ -20,10 +27,13 @@ const NEW_CAMERA = "";
  * Pairing a device: "Make pairing link" asks the server for a new pairing
  * token (PairCamera) and shows a QR code and a link that open the capture
  * page bound to a new camera (a fresh `cam-` id) or an existing one, with the
- * token that lets it capture. Test hooks: `pair-camera` (select; "" = new),
+ * token that lets it capture. A link for a new camera always creates a camera
+ * with a fresh id; afterwards the form offers the next new camera (new id,
+ * empty name), so nothing is renamed or merged unless the user chose an
+ * existing camera. Test hooks: `pair-camera` (select; "" = new),
  * `pair-name` (input, new camera only), `pair-new-id` (button), `pair-create`
  * (button), `pair-qr` (img, `data-url` = the encoded link), `pair-link`
- * (<a> with the link), `pair-error`.
+ * (<a> with the link), `pair-link-camera` (its caption, `data-camera-id`), `pair-error`.
  */
 export function PairPanel({ cameras, history }: PairPanelProps) {
   const [target, setTarget] = useState(NEW_CAMERA);
@@ -33,31 +43,37 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
   const [origin, setOrigin] = useState<string | null>(null);
   const [qr, setQr] = useState<{ readonly url: string; readonly image: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [issued, setIssued] = useState<{ readonly key: string; readonly url: string } | null>(null);
+  // The last link made; it stays shown (captioned with its camera) while the form moves on.
+  const [issued, setIssued] = useState<IssuedLink | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     setNewId(generateCameraId());
     setOrigin(window.location.origin);
   }, []);
 
-  const existing = target === NEW_CAMERA ? undefined : cameras.find((camera) => camera.cameraId === target);
-  const cameraId = existing?.cameraId ?? (target === NEW_CAMERA ? newId : null);
+  const isNew = target === NEW_CAMERA;
+  const existing = isNew ? undefined : cameras.find((camera) => camera.cameraId === target);
+  const cameraId = existing?.cameraId ?? (isNew ? newId : null);
   const name = existing ? existing.name : newName;
-  // A link is for one camera and name; changing either asks for a new one.
-  const key = `${cameraId ?? ""}\n${name}`;
-  const url = issued && issued.key === key ? issued.url : null;
+  const url = issued?.url ?? null;
 
   const makeLink = async (): Promise<void> => {
     if (!history || !origin || !cameraId) return;
     setBusy(true);
-    const result = await history.pair(cameraId, name);
+    // A new camera is created, never renamed: the server refuses an id that exists (ALREADY_EXISTS).
+    const result = await history.pair(cameraId, name, isNew);
     setBusy(false);
     if (!result.ok) {
       setError(result.message);
       return;
     }
     setError(null);
-    setIssued({ key, url: pairingUrl(origin, cameraId, name, result.value) });
+    setIssued({ cameraId, name: normalizeCameraName(name), url: pairingUrl(origin, cameraId, name, result.value) });
+    if (isNew) {
+      // The id is taken now: the next new camera gets a fresh one, and an empty name to type.
+      setNewId(generateCameraId());
+      setNewName("");
+    }
   };
 
   useEffect(() => {
@@ -119,13 +135,16 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
           ) : null}
           <p>
             <button type="button" className="button primary" data-testid="pair-create" disabled={!history || !cameraId || busy} onClick={() => void makeLink()}>
-              {busy ? "Making link…" : url ? "Make another link" : "Make pairing link"}
+              {busy ? "Making link…" : isNew ? "Make pairing link" : `Make another link for ${name || target}`}
             </button>
           </p>
-          {url ? (
+          {issued ? (
             <p className="pair-link">
-              <a href={url} data-testid="pair-link">
-                {shortLinkText(url)}
+              <span className="muted small" data-testid="pair-link-camera" data-camera-id={issued.cameraId}>
+                Link for {issued.name || issued.cameraId} ({issued.cameraId}):
+              </span>{" "}
+              <a href={issued.url} data-testid="pair-link">
+                {shortLinkText(issued.url)}
               </a>
             </p>
           ) : null}

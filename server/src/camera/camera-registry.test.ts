@@ -33,3 +33,16 @@ test("last seen starts from the stored value after a restart, follows the acks, 
   r.load({ ...stored, lastSeenAtMs: 9_000 });
   assert.equal(lastSeen(), 21_000);
 });
+
+test("in view adds only sessions that reported recently: a page restarted (its old session still open) does not add its last people to the new session's", () => {
+  const r = new CameraRegistry();
+  r.load(stored);
+  r.attachSession("door", "old", 0);
+  assert.equal(r.applyFrame("door", "old", 7, null, [], 1_000).inView, 7);
+  // Stop and Start: a new session; the old one lingers until the idle timeout, silent.
+  r.attachSession("door", "new", 2_000);
+  assert.equal(r.applyFrame("door", "new", 3, null, [], 2_500).inView, 10, "both report within 3 s: two devices filming as one camera add up");
+  assert.equal(r.applyFrame("door", "new", 3, null, [], 4_100).inView, 3, "the old session has been silent for over 3 s");
+  assert.equal(r.list(4_100)[0]?.totals.inView, 3);
+  assert.equal(r.list(7_200)[0]?.totals.inView, 0, "the count page's in view as of now: nobody reports anyone");
+});

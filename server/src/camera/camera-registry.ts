@@ -18,12 +18,18 @@ export interface CameraView {
   readonly today: PeriodTotals;
 }
 
+/** A session's people in view, and when it last reported them. */
+interface SessionInView {
+  readonly inView: number;
+  readonly atMs: number;
+}
+
 interface CameraState {
   readonly cameraId: string;
   name: string;
-  /** entered/exited/crossings accumulate; inView is the sum over live sessions. */
+  /** entered/exited/crossings accumulate; inView is the sum over sessions that reported recently. */
   totals: CountTotals;
-  readonly inViewBySession: Map<string, number>;
+  readonly inViewBySession: Map<string, SessionInView>;
   line: Line | null;
   resetAtMs: number | null;
   lastSeenAtMs: number;
@@ -42,6 +48,13 @@ const WINDOW_MS = 5_000;
  * count page should not claim it is still sending. (The page sends at least 1 fps.)
  */
 const STALE_MS = 10_000;
+/**
+ * A session with no processed frame for this long no longer adds its people
+ * to the camera's in view. A page that was stopped or restarted leaves its old
+ * session open until the idle timeout; its last people must not be added to
+ * the new session's (that showed 10 in view with 3 people drawn).
+ */
+const IN_VIEW_FRESH_MS = 3_000;
 /** A camera's latest frame is refreshed at most this often (a copy, in memory only). */
 const FRAME_REFRESH_MS = 1_000;
 
@@ -103,7 +116,7 @@ export class CameraRegistry {
   /** Marks a session of the camera live (online while any is and acks keep coming). */
   attachSession(cameraId: string, sessionId: string, nowMs = Date.now()): void {
     const cam = this.require(cameraId);
-    cam.inViewBySession.set(sessionId, 0);
+    cam.inViewBySession.set(sessionId, { inView: 0, atMs: nowMs });
     cam.attachedAtMs = nowMs;
     this.emit(cameraId);
   }
@@ -112,7 +125,7 @@ export class CameraRegistry {
   detachSession(cameraId: string, sessionId: string): void {
     const cam = this.cameras.get(cameraId);
     if (!cam || !cam.inViewBySession.delete(sessionId)) return;
-    cam.totals = { ...cam.totals, inView: sum(cam.inViewBySession) };
+    cam.totals = { ...cam.totals, inView: sumFresh(cam.inViewBySession, Date.now()) };
     this.emit(cameraId);
   }
 
@@ -121,12 +134,12 @@ export class CameraRegistry {
    * it counted something, the totals the store returned after storing its
    * `events`. Returns the camera's totals after the frame (what its ack reports).
    */
-  applyFrame(cameraId: string, sessionId: string, inView: number, stored: StoredTotals | null, events: readonly NewEvent[] = []): CountTotals {
+  applyFrame(cameraId: string, sessionId: string, inView: number, stored: StoredTotals | null, events: readonly NewEvent[] = [], nowMs = Date.now()): CountTotals {
     const cam = this.require(cameraId);
-    if (cam.inViewBySession.has(sessionId)) cam.inViewBySession.set(sessionId, inView);
+    if (cam.inViewBySession.has(sessionId)) cam.inViewBySession.set(sessionId, { inView, atMs: nowMs });
     const before = cam.totals;
-    cam.totals = { ...(stored ?? before), inView: sum(cam.inViewBySession) };
-    if (stored) cam.minutes.record(events, Date.now());
+    cam.totals = { ...(stored ?? before), inView: sumFresh(cam.inViewBySession, nowMs) };
+    if (stored) cam.minutes.record(events, nowMs);
     if (stored || cam.totals.inView !== before.inView) this.emit(cameraId);
     return { ...cam.totals };
   }
@@ -201,9 +214,10 @@ export class CameraRegistry {
   }
 }
 
-function sum(m: Map<string, number>): number {
+/** People in view over the sessions that reported within {@link IN_VIEW_FRESH_MS} of `nowMs`. */
+function sumFresh(m: Map<string, SessionInView>, nowMs: number): number {
   let n = 0;
-  for (const v of m.values()) n += v;
+  for (const v of m.values()) if (nowMs - v.atMs <= IN_VIEW_FRESH_MS) n += v.inView;
   return n;
 }
 
@@ -214,7 +228,8 @@ function view(c: CameraState, nowMs: number, dayStartMs: number): CameraView {
     cameraId: c.cameraId,
     name: c.name,
     online: c.inViewBySession.size > 0 && nowMs - Math.max(c.lastSeenAtMs, c.attachedAtMs) < STALE_MS,
-    totals: { ...c.totals },
+    // People in view as of now: a device that stopped sending no longer shows its last people.
+    totals: { ...c.totals, inView: sumFresh(c.inViewBySession, nowMs) },
     ackedFps: recent.length / (WINDOW_MS / 1000),
     latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
     lastSeenAtMs: c.lastSeenAtMs,

@@ -14,7 +14,7 @@ they are, --fps apart.
 Options:
   --server HOST:PORT   native gRPC address (default 127.0.0.1:50051)
   --camera ID          camera id (default cli-<random>)
-  --name NAME          camera display name
+  --name NAME          rename the camera to NAME (default: keep its stored name)
   --token TOKEN        the camera's pairing token (from a pairing link's token=) or the
                        server's shared capture token; default: $HEADCOUNT_CAPTURE_TOKEN, else,
                        for a server on this machine, the capture-token file in its data
@@ -93,7 +93,8 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
     help: false,
     server: values.server,
     cameraId,
-    cameraName: values.name || cameraId,
+    // Only a given --name renames the camera; without one the stored name stays.
+    cameraName: values.name,
     token: values.token,
     kind,
     inputs: positionals,

@@ -22,7 +22,7 @@ import type { ServerConfig } from "../config.ts";
 import type { FramePipeline } from "../pipeline/frame-pipeline.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { SessionRegistry } from "../session/session-registry.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, StoredCamera } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
 import { toProtoLine } from "./proto-mapping.ts";
 import { DomainError, ensure } from "./errors.ts";
@@ -148,8 +148,13 @@ export class CaptureService implements ICaptureService {
     const name = request.cameraName.trim().slice(0, 80);
     const now = Date.now();
     const session = sessions.open(request.cameraId, now, proposedId);
+    let stored: StoredCamera;
     try {
-      cameras.load(await store.upsertCamera(session.cameraId, name, now));
+      // A typed name renames; a link's name only names a camera that is new.
+      stored = name
+        ? await store.upsertCamera(session.cameraId, name, now)
+        : await store.ensureCamera(session.cameraId, (request.newCameraName ?? "").trim().slice(0, 80), now);
+      cameras.load(stored);
       await store.openSession(session.id, session.cameraId, now);
     } catch (err) {
       sessions.close(session, new DomainError("UNAVAILABLE", "the session could not be recorded"));
@@ -169,6 +174,7 @@ export class CaptureService implements ICaptureService {
       },
       line: line ? toProtoLine(line) : undefined,
       sessionToken: session.token,
+      cameraName: stored.name,
     };
   }
 

@@ -36,6 +36,14 @@ async function allEvents(store: SqliteStore, pageSize: number, cameraId?: string
   return out;
 }
 
+test("ensureCamera names only a camera it creates, and never renames one that exists", async (t) => {
+  const store = openIn(t, tempDir(t));
+  assert.equal((await store.ensureCamera("door", "Front door", 1_000)).name, "Front door");
+  const again = await store.ensureCamera("door", "Back door", 2_000);
+  assert.deepEqual([again.name, again.createdAtMs], ["Front door", 1_000]);
+  assert.equal((await store.ensureCamera("hall", "", 3_000)).name, "hall", "unnamed: its id");
+});
+
 test("cameras: created on first sight, renamed, given a line and listed by name", async (t) => {
   const store = openIn(t, tempDir(t));
   assert.deepEqual(await store.upsertCamera("cam-b", "", 1_000), {

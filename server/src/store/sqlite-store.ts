@@ -86,6 +86,15 @@ export class SqliteStore implements Store {
     return toCamera(row!);
   }
 
+  async ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera> {
+    checkId(cameraId, "camera id");
+    const row = this.db.transaction(() => {
+      this.sql.insertCamera.run(cameraId, nameIfNew || cameraId, nowMs);
+      return this.sql.cameraById.get(cameraId);
+    }).immediate();
+    return toCamera(row!);
+  }
+
   async renameCamera(cameraId: string, name: string): Promise<StoredCamera> {
     if (!name.trim()) throw new DomainError("INVALID_ARGUMENT", "a camera name must not be empty");
     return toCamera(this.found(this.sql.rename.get(name, cameraId), cameraId));

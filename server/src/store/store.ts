@@ -173,6 +173,8 @@ export interface SessionQuery {
 export interface Store {
   /** Creates the camera on first sight; renames it when `name` is not empty. */
   upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera>;
+  /** Creates the camera named `nameIfNew` (its id when empty) on first sight; never renames one that exists. */
+  ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera>;
   /** Renames a known camera (`name` must not be empty). */
   renameCamera(cameraId: string, name: string): Promise<StoredCamera>;
   /** Sets, or clears with null, a known camera's counting line. */

@@ -16,7 +16,8 @@
 
 import type { ICaptureServiceClient } from "@headcount/proto/capture-client";
 import type { CountingLine, FrameAck, SessionLimits } from "@headcount/proto/types";
-import { describeFailure, toCallFailure } from "../rpc-errors.ts";
+import { describeFailure, isRefusal, toCallFailure } from "../rpc-errors.ts";
+import type { CallFailure } from "../rpc-errors.ts";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
 import { UNARY_DEADLINE_MS, callOptions, withDeadline } from "../transport.ts";
 
@@ -27,6 +28,8 @@ export interface OpenedSession {
   readonly token: string;
   readonly limits: SessionLimits | null;
   readonly line: CountingLine | null;
+  /** The camera's name as the server stores it (the truth the page shows). */
+  readonly cameraName: string;
 }
 
 /** The link's state, a subset of the page's connection state. */
@@ -42,12 +45,17 @@ export interface SessionLinkEvents {
   error(message: string): void;
   /** Something the user may want to know that is not an error. */
   notice(message: string): void;
+  /** The server refused this device's credential (UNAUTHENTICATED, PERMISSION_DENIED): final, the link stops. */
+  refused(failure: CallFailure): void;
 }
 
-/** Who this device is, read at each OpenSession (the name may have been edited). */
+/** Who this device is, read at each OpenSession (OpenSessionRequest's fields). */
 export interface LinkIdentity {
   readonly cameraId: string;
+  /** A name the user typed on this page (renames the camera); empty keeps the server's name. */
   readonly cameraName: string;
+  /** The name for a camera this call creates (a link's or the page's remembered name); never renames. */
+  readonly newCameraName: string;
 }
 
 /** The calls the link makes (the generated client, or a scripted fake in tests; a fake may leave out closeSession). */
@@ -102,6 +110,8 @@ export class SessionLink {
   #confirmed = false;
   /** Set after a NOT_FOUND was answered by reopening at once; cleared by the next ack. */
   #reopenedAtOnce = false;
+  /** Set when OpenSession refused the credential; the run ends. */
+  #refused = false;
 
   /** Creates an idle link. */
   constructor(options: SessionLinkOptions) {
@@ -167,12 +177,14 @@ export class SessionLink {
     // A Stop quickly followed by Start can leave the old run finishing while the new one begins.
     this.#currentRun = signal;
     this.#session = null;
+    this.#refused = false;
     try {
       while (!signal.aborted) {
         if (!this.#session) {
           this.#emit(wasLive ? "reconnecting" : "connecting", null);
           if (!(await this.#open(signal))) {
-            if (signal.aborted) return;
+            // A refused credential is final: retrying cannot cure it, only pairing can.
+            if (signal.aborted || this.#refused) return;
             await this.#wait(signal);
             continue;
           }
@@ -218,23 +230,32 @@ export class SessionLink {
         (callSignal) => this.#client.openSession(this.#identity(), callOptions(proposed, callSignal, this.#captureToken)).response,
       );
       if (signal.aborted) return false;
-      this.#session = { id: opened.sessionId, token: opened.sessionToken, limits: opened.limits ?? null, line: opened.line ?? null };
+      this.#session = {
+        id: opened.sessionId,
+        token: opened.sessionToken,
+        limits: opened.limits ?? null,
+        line: opened.line ?? null,
+        cameraName: opened.cameraName ?? "",
+      };
       this.#ackCursor = 0;
       this.#events.opened(this.#session);
       return true;
     } catch (error) {
       if (signal.aborted) return false;
       const failure = toCallFailure(error);
+      if (isRefusal(failure)) {
+        this.#refused = true;
+        this.#events.refused(failure);
+        return false;
+      }
       this.#events.error(
         failure.network
           ? `Cannot reach the headcount server at ${this.#baseUrl} (${failure.message}). Is it running, and is this address reachable from this device?`
-          : failure.code === "UNAUTHENTICATED" || failure.code === "PERMISSION_DENIED"
-            ? `This device may not capture yet: ${failure.message} ${this.#captureToken ? "" : "(this page was opened without a pairing link)"}`.trim()
-            : `Could not open a capture session at ${this.#baseUrl}: ${describeFailure(failure)}${
-                failure.code === "NOT_FOUND" || failure.code === "UNIMPLEMENTED"
-                  ? " (is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint?)"
-                  : ""
-              }`,
+          : `Could not open a capture session at ${this.#baseUrl}: ${describeFailure(failure)}${
+              failure.code === "NOT_FOUND" || failure.code === "UNIMPLEMENTED"
+                ? " (is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint?)"
+                : ""
+            }`,
       );
       return false;
     }

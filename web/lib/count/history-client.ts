@@ -68,9 +68,13 @@ export class HistoryClient {
     this.#access = new AccessServiceClient(transport);
   }
 
-  /** PairCamera: a new pairing token for a camera (created when new). */
-  pair(cameraId: string, cameraName: string): Promise<CallResult<string>> {
-    return this.#call("pair", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#access.pairCamera({ cameraId, cameraName }, options).response).token);
+  /**
+   * PairCamera: a new pairing token. `newCamera` creates the camera named
+   * `cameraName` (ALREADY_EXISTS if the id is taken); otherwise the existing
+   * camera gets one more token and keeps its name.
+   */
+  pair(cameraId: string, cameraName: string, newCamera: boolean): Promise<CallResult<string>> {
+    return this.#call("pair", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#access.pairCamera({ cameraId, cameraName, newCamera }, options).response).token);
   }
 
   /** RevokePairings: every pairing link of the camera stops working for new sessions. */

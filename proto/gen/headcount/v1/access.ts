@@ -72,11 +72,21 @@ export interface PairCameraRequest {
      */
     cameraId: string;
     /**
-     * A display name for a new camera; empty keeps the stored one.
+     * The name of a camera this call creates. Never renames: an existing
+     * camera keeps its name (CountService.RenameCamera renames).
      *
      * @generated from protobuf field: string camera_name = 2
      */
     cameraName: string;
+    /**
+     * True when the caller means a camera that does not exist yet: then an
+     * existing camera_id fails with ALREADY_EXISTS instead of issuing another
+     * token for that camera. False pairs one more device with camera_id,
+     * creating it if it is new.
+     *
+     * @generated from protobuf field: optional bool new_camera = 3
+     */
+    newCamera?: boolean;
 }
 /**
  * @generated from protobuf message headcount.v1.PairCameraResponse
@@ -314,7 +324,8 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
     constructor() {
         super("headcount.v1.PairCameraRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "new_camera", kind: "scalar", opt: true, T: 8 /*ScalarType.BOOL*/ }
         ]);
     }
     create(value?: PartialMessage<PairCameraRequest>): PairCameraRequest {
@@ -336,6 +347,9 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
                 case /* string camera_name */ 2:
                     message.cameraName = reader.string();
                     break;
+                case /* optional bool new_camera */ 3:
+                    message.newCamera = reader.bool();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -354,6 +368,9 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
         /* string camera_name = 2; */
         if (message.cameraName !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.cameraName);
+        /* optional bool new_camera = 3; */
+        if (message.newCamera !== undefined)
+            writer.tag(3, WireType.Varint).bool(message.newCamera);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);

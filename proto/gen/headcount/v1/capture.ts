@@ -28,11 +28,20 @@ export interface OpenSessionRequest {
      */
     cameraId: string;
     /**
-     * A display name for the count page; empty keeps the stored one.
+     * Renames the camera: send it only when the user typed a new name on the
+     * capture device; empty (the usual case) keeps the stored name, which the
+     * count page's Manage may have changed.
      *
      * @generated from protobuf field: string camera_name = 2
      */
     cameraName: string;
+    /**
+     * The name of a camera this call creates (e.g. from a pairing link or a
+     * kiosk URL); ignored when the camera exists, so it never undoes a rename.
+     *
+     * @generated from protobuf field: optional string new_camera_name = 3
+     */
+    newCameraName?: string;
 }
 /**
  * @generated from protobuf message headcount.v1.OpenSessionResponse
@@ -66,6 +75,13 @@ export interface OpenSessionResponse {
      * @generated from protobuf field: string session_token = 5
      */
     sessionToken: string;
+    /**
+     * The camera's stored display name (after any rename this call made): the
+     * server's name is the truth, the capture page shows it.
+     *
+     * @generated from protobuf field: optional string camera_name = 6
+     */
+    cameraName?: string;
 }
 /**
  * One captured frame.
@@ -263,7 +279,8 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
     constructor() {
         super("headcount.v1.OpenSessionRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "new_camera_name", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionRequest>): OpenSessionRequest {
@@ -285,6 +302,9 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
                 case /* string camera_name */ 2:
                     message.cameraName = reader.string();
                     break;
+                case /* optional string new_camera_name */ 3:
+                    message.newCameraName = reader.string();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -303,6 +323,9 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
         /* string camera_name = 2; */
         if (message.cameraName !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.cameraName);
+        /* optional string new_camera_name = 3; */
+        if (message.newCameraName !== undefined)
+            writer.tag(3, WireType.LengthDelimited).string(message.newCameraName);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -321,7 +344,8 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
             { no: 2, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
             { no: 3, name: "limits", kind: "message", T: () => SessionLimits },
             { no: 4, name: "line", kind: "message", T: () => CountingLine },
-            { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 6, name: "camera_name", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionResponse>): OpenSessionResponse {
@@ -353,6 +377,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
                 case /* string session_token */ 5:
                     message.sessionToken = reader.string();
                     break;
+                case /* optional string camera_name */ 6:
+                    message.cameraName = reader.string();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -380,6 +407,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         /* string session_token = 5; */
         if (message.sessionToken !== "")
             writer.tag(5, WireType.LengthDelimited).string(message.sessionToken);
+        /* optional string camera_name = 6; */
+        if (message.cameraName !== undefined)
+            writer.tag(6, WireType.LengthDelimited).string(message.cameraName);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);

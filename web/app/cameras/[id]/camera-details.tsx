@@ -82,6 +82,7 @@ function LiveDetails({ feed, history, cameraId }: { readonly feed: CountsFeed; r
                 serverTimeMs={view.serverTimeMs}
                 receivedAtMs={view.receivedAtMs}
                 showManage={false}
+                stale={view.state !== "live"}
               />
             </ul>
             {history ? <CameraManagePanel history={history} camera={camera} /> : null}
