@@ -121,13 +121,14 @@ test("MQTT: across a broker restart no QoS 1 event is lost, counting goes on mea
   try {
     const { ts, topicPrefix, discoveryPrefix } = await serverPublishingTo(broker.url);
     // A persistent session (clean: false): the broker keeps what arrives for it while it is away, also across its restart.
-    const sub = await subscribe(broker.url, [`${topicPrefix}/+/event`], { clean: false, clientId: `headcount-test-sub-${topicPrefix}` });
+    const node = `${topicPrefix}_hall`;
+    const configTopic = `${discoveryPrefix}/sensor/${node}/in_view/config`;
+    const sub = await subscribe(broker.url, [`${topicPrefix}/+/event`, configTopic], { clean: false, clientId: `headcount-test-sub-${topicPrefix}` });
     const enteredSeen = () => new Set(sub.on(`${topicPrefix}/hall/event`).map((p) => JSON.parse(p).totals.entered as number));
     try {
       assert.deepEqual(await sendFrames(ts, "hall", 3), [1, 2, 3]);
       await until(() => enteredSeen().size === 3, "the first three events");
-      const node = `${topicPrefix}_hall`;
-      const configTopic = `${discoveryPrefix}/sensor/${node}/in_view/config`;
+      await until(() => sub.on(configTopic).length > 0, "the discovery document");
       // Gone from the broker (an empty retained message deletes it): only a republish on reconnect brings it back.
       await sub.client.publishAsync(configTopic, "", { qos: 1, retain: true });
 

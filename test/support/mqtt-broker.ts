@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { connectAsync, type IClientOptions, type MqttClient } from "mqtt";
@@ -77,7 +77,9 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "headcount-mosquitto-"));
   const conf = join(dir, "mosquitto.conf");
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence true", `persistence_location ${dir}/`, "log_dest none", ""].join("\n"));
+  // `user`: started as root, mosquitto would switch to the mosquitto user, who cannot write its persistence here.
+  const lines = [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence true", `persistence_location ${dir}/`, `user ${userInfo().username}`, "log_dest none", ""];
+  writeFileSync(conf, lines.join("\n"));
   let child: ChildProcess | null = null;
   const start = async () => {
     const proc = spawn(MOSQUITTO, ["-c", conf], { stdio: "ignore" });
