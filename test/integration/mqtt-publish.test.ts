@@ -18,8 +18,13 @@ before(async () => {
 
 const servers: TestServer[] = [];
 after(async () => {
-  for (const s of servers) await s.stop();
+  for (const s of [...servers]) await stopServer(s);
 });
+
+async function stopServer(ts: TestServer): Promise<void> {
+  servers.splice(servers.indexOf(ts), 1);
+  await ts.stop();
+}
 
 /** A test server whose every processed frame counts one entry, publishing to `url`. */
 async function serverPublishingTo(url: string, settings: Partial<MqttSettings> = {}): Promise<{ ts: TestServer; topicPrefix: string; discoveryPrefix: string }> {
@@ -71,7 +76,8 @@ test("MQTT: discovery documents, retained state, one QoS 1 event per counted ent
     const late = await subscribe(SHARED_BROKER_URL, [`${topicPrefix}/#`, `${discoveryPrefix}/#`]);
     try {
       const stateTopic = `${topicPrefix}/door/state`;
-      await until(() => late.on(stateTopic).length > 0 && late.on(`${topicPrefix}/status`).length > 0, "retained state and server status");
+      // The event goes out at once; the state within the coalescing interval (250 ms).
+      await until(() => late.on(stateTopic).some((p) => JSON.parse(p).entered === 0) && late.on(`${topicPrefix}/status`).length > 0, "retained state after the reset, and server status");
       const state = JSON.parse(late.on(stateTopic).at(-1)!);
       assert.equal(state.camera_id, "door");
       assert.equal(state.name, "Front door");
@@ -93,8 +99,20 @@ test("MQTT: discovery documents, retained state, one QoS 1 event per counted ent
       assert.deepEqual(config.availability.map((a: { topic: string }) => a.topic), [`${topicPrefix}/status`, `${topicPrefix}/door/availability`]);
       assert.equal(config.device.name, "Front door");
       assert.deepEqual(config.device.identifiers, [node]);
+      // Once settled, the state and the discovery documents are what the broker retains.
+      const settled = await subscribe(SHARED_BROKER_URL, [stateTopic, configTopic]);
+      await until(() => settled.messages.length >= 2, "retained messages for a new subscriber");
+      assert.ok(settled.messages.every((m) => m.retain), JSON.stringify(settled.messages.map((m) => [m.topic, m.retain])));
+      await settled.close();
       const sensors = late.messages.filter((m) => m.topic.startsWith(`${discoveryPrefix}/sensor/${node}/`)).map((m) => m.topic.split("/")[3]);
       assert.deepEqual([...new Set(sensors)].sort(), ["crossed_in", "crossed_out", "entered", "exited", "in_view"]);
+
+      // Stopping says so (retained), then the test removes what it left on the shared broker.
+      await stopServer(ts);
+      await until(() => late.on(`${topicPrefix}/status`).at(-1) === "offline" && late.on(`${topicPrefix}/door/availability`).at(-1) === "offline", "offline on stop");
+      for (const topic of new Set(late.messages.filter((m) => !m.topic.endsWith("/event")).map((m) => m.topic))) {
+        await late.client.publishAsync(topic, "", { qos: 1, retain: true });
+      }
     } finally {
       await late.close();
     }
