@@ -59,6 +59,8 @@ export function createMqttCountPublisher(options: MqttPublisherOptions): CountPu
     will: { topic: topics.serverStatus, payload: Buffer.from(OFFLINE), qos: 1, retain: true },
     clean: true,
     reconnectPeriod: options.reconnectMs ?? 2_000,
+    // Keep trying after a refusal too (a broker starting up may refuse users until its auth backend is ready).
+    reconnectOnConnackError: true,
     connectTimeout: 10_000,
     // Nothing may queue inside MQTT.js beyond what the outbox hands it.
     queueQoSZero: false,
@@ -108,7 +110,7 @@ export function createMqttCountPublisher(options: MqttPublisherOptions): CountPu
     // MQTT.js retries every reconnect period: say it once per outage.
     if (outage) return;
     outage = true;
-    log.warn({ broker, err: err.message }, "MQTT broker unreachable; counting goes on, events wait (bounded) and state is sent on reconnect");
+    log.warn({ broker, err: err.message }, "MQTT broker unreachable or refusing; counting goes on, events wait (bounded) and state is sent on reconnect");
   });
   client.on("offline", () => {
     if (!outage) log.warn({ broker }, "MQTT broker connection lost; reconnecting");
@@ -121,7 +123,12 @@ export function createMqttCountPublisher(options: MqttPublisherOptions): CountPu
       flushTimer ??= setTimeout(flushDirty, Math.max(0, lastFlush + minIntervalMs - Date.now()));
     },
     eventsStored(cameraId, sessionId, events, result) {
-      for (const doc of eventDocuments(cameraId, sessionId, events, result)) outbox.addEvent(topics.event(cameraId), JSON.stringify(doc));
+      try {
+        for (const doc of eventDocuments(cameraId, sessionId, events, result)) outbox.addEvent(topics.event(cameraId), JSON.stringify(doc));
+      } catch (err) {
+        // Called from the store's append: a failure here must not look like a failed store.
+        log.warn({ err, cameraId }, "could not queue count events for MQTT");
+      }
     },
     async close() {
       clearInterval(sweep);
