@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Writable } from "node:stream";
 import { after, before, test } from "node:test";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import { extractJpegFrames } from "../support/footage-frames.ts";
@@ -9,6 +10,7 @@ import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { freePort } from "../support/web-app.ts";
 import { until } from "../support/waiting.ts";
 import type { MqttSettings } from "../../server/src/config.ts";
+import { createLogger, type Logger } from "../../server/src/logger.ts";
 
 let jpeg: Buffer;
 before(async () => {
@@ -27,10 +29,10 @@ async function stopServer(ts: TestServer): Promise<void> {
 }
 
 /** A test server whose every processed frame counts one entry, publishing to `url`. */
-async function serverPublishingTo(url: string, settings: Partial<MqttSettings> = {}): Promise<{ ts: TestServer; topicPrefix: string; discoveryPrefix: string }> {
+async function serverPublishingTo(url: string, settings: Partial<MqttSettings> = {}, log?: Logger): Promise<{ ts: TestServer; topicPrefix: string; discoveryPrefix: string }> {
   const prefixes = privatePrefixes();
   const mqtt: MqttSettings = { url, username: undefined, password: undefined, caFile: undefined, maxQueued: 1000, ...prefixes, ...settings };
-  const ts = await startTestServer({ config: { mqtt }, deps: { tracking: everyFrameCountsAnEntry() } });
+  const ts = await startTestServer({ config: { mqtt }, deps: { tracking: everyFrameCountsAnEntry() }, log });
   servers.push(ts);
   return { ts, topicPrefix: mqtt.topicPrefix, discoveryPrefix: mqtt.discoveryPrefix ?? "" };
 }
@@ -123,7 +125,15 @@ test("MQTT: discovery documents, retained state, one QoS 1 event per counted ent
 
 test("MQTT: with the broker unreachable, counting goes on, acks keep flowing and events beyond the bound are dropped and counted", async () => {
   const closedPort = await freePort();
-  const { ts } = await serverPublishingTo(`mqtt://127.0.0.1:${closedPort}`, { maxQueued: 5 });
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const password = "mqtt-test-password-never-logged";
+  const { ts } = await serverPublishingTo(`mqtt://127.0.0.1:${closedPort}`, { maxQueued: 5, username: "hc", password }, createLogger("debug", sink));
   const frames = 20;
   const entered = await sendFrames(ts, "yard", frames);
   assert.deepEqual(entered, Array.from({ length: frames }, (_, i) => i + 1), "every frame counted and acked");
@@ -132,6 +142,8 @@ test("MQTT: with the broker unreachable, counting goes on, acks keep flowing and
   const dropped = Number(/^headcount_mqtt_events_dropped_total (\d+)/m.exec(metrics)?.[1]);
   assert.equal(dropped, frames - 10);
   assert.match(metrics, /^headcount_mqtt_connected 0$/m);
+  assert.equal(lines.filter((l) => l.includes("MQTT broker unreachable")).length, 1, "said once per outage, not per retry");
+  assert.ok(!lines.some((l) => l.includes(password)), "the password is never logged");
 });
 
 test("MQTT: across a broker restart no QoS 1 event is lost, counting goes on meanwhile, and retained messages are sent again", async () => {
