@@ -76,7 +76,6 @@ export function createMqttCountPublisher(options: MqttPublisherOptions): CountPu
 
   /** Sets the retained topics of the cameras in `only` (or all) from the registry. */
   const flush = (only?: ReadonlySet<string>) => {
-    flushTimer = undefined;
     lastFlush = Date.now();
     for (const view of cameras.list(lastFlush)) {
       if (only && !only.has(view.cameraId)) continue;
@@ -89,6 +88,7 @@ export function createMqttCountPublisher(options: MqttPublisherOptions): CountPu
     }
   };
   const flushDirty = () => {
+    flushTimer = undefined;
     const ids = new Set(dirty);
     dirty.clear();
     flush(ids);
