@@ -13,6 +13,8 @@ import { hostPort } from "./host-port.ts";
 import { createMetricsServer } from "./metrics/metrics-server.ts";
 import { createServerMetrics } from "./metrics/server-metrics.ts";
 import type { Logger } from "./logger.ts";
+import { noCountPublisher, storeTellingPublisher, type CountPublisher } from "./mqtt/count-publisher.ts";
+import { createMqttCountPublisher } from "./mqtt/mqtt-count-publisher.ts";
 import { FramePipeline } from "./pipeline/frame-pipeline.ts";
 import type { TrackingFactory } from "./pipeline/session-tracking.ts";
 import type { DetectorSpec } from "./pipeline/messages.ts";
@@ -109,7 +111,20 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     onlineCameras: () => cameras.list(Date.now()).filter((c) => c.online).length,
     workers: () => pool.stats(),
   });
-  const pipeline = new FramePipeline(pool, cameras, store, deps.tracking ?? defaultTracking(config), log, metrics);
+  // Counts also go out over MQTT when configured: state from the registry's changes, events from the store's appends.
+  const publisher: CountPublisher = config.mqtt
+    ? createMqttCountPublisher({
+        settings: config.mqtt,
+        cameras,
+        log,
+        metrics: { eventsDropped: metrics.mqttEventsDropped, connected: metrics.mqttConnected },
+      })
+    : noCountPublisher;
+  if (config.mqtt) log.info({ broker: config.mqtt.url, topicPrefix: config.mqtt.topicPrefix, discoveryPrefix: config.mqtt.discoveryPrefix }, "publishing counts over MQTT");
+  cameras.onChange((cameraId) => publisher.cameraChanged(cameraId));
+  // Every path that appends events (the pipeline's counts, the count page's resets) goes through this one.
+  const publishingStore = storeTellingPublisher(store, publisher);
+  const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics);
   const sessions = new SessionRegistry({
     maxSessions: config.limits.maxSessions,
     ackHistory: config.ackHistory,
@@ -133,7 +148,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     interceptors: [metadataLimit()],
   });
   grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store, access, onFrameReceived: metrics.frameReceived }), log));
-  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, store, access, (id) => sessions.find(id)), log));
+  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, publishingStore, access, (id) => sessions.find(id)), log));
   grpcServer.addService(...adaptServiceWithStatus(AccessServiceInfo, new AccessService(access, cameras, store), log));
 
   let grpcWeb: ReturnType<typeof createGrpcWebProxy> | undefined;
@@ -201,6 +216,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
       // Exits of the sessions just closed are stored before the store closes.
       await pipeline.finished();
       await pool.close();
+      await publisher.close();
       await store.close();
     },
   };

@@ -91,3 +91,37 @@ test("CORS origins must be origins a browser can send; IPv6 hosts may come in br
   assert.equal(loadConfig({ HEADCOUNT_HOST: "[::1]" }).host, "::1");
   assert.equal(loadConfig({ HEADCOUNT_METRICS_HOST: "[::1]" }).metricsHost, "::1");
 });
+
+test("MQTT: off unless HEADCOUNT_MQTT_URL is set; URL, prefixes and TLS checked; credentials never echoed", () => {
+  assert.equal(loadConfig({}).mqtt, null);
+  const c = loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://192.168.1.10:1883", HEADCOUNT_MQTT_USERNAME: "hc", HEADCOUNT_MQTT_PASSWORD: "s3cret pass" });
+  assert.deepEqual(c.mqtt, {
+    url: "mqtt://192.168.1.10:1883",
+    username: "hc",
+    password: "s3cret pass",
+    caFile: undefined,
+    topicPrefix: "headcount",
+    discoveryPrefix: "homeassistant",
+    maxQueued: 1000,
+  });
+  const tls = loadConfig({ HEADCOUNT_MQTT_URL: "mqtts://broker.example:8883", HEADCOUNT_MQTT_CA_FILE: "/etc/ca.pem", HEADCOUNT_MQTT_TOPIC_PREFIX: "home/counts", HEADCOUNT_MQTT_DISCOVERY: "off" });
+  assert.equal(tls.mqtt?.caFile, "/etc/ca.pem");
+  assert.equal(tls.mqtt?.topicPrefix, "home/counts");
+  assert.equal(tls.mqtt?.discoveryPrefix, null);
+
+  for (const url of ["http://broker:1883", "broker:1883", "mqtt://broker:1883/path", "mqtt://"]) {
+    assert.throws(() => loadConfig({ HEADCOUNT_MQTT_URL: url }), /HEADCOUNT_MQTT_URL: must be a broker address|without a path/, url);
+  }
+  assert.throws(
+    () => loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://hc:hunter22@broker:1883" }),
+    (e: Error) => /HEADCOUNT_MQTT_USERNAME and HEADCOUNT_MQTT_PASSWORD/.test(e.message) && !e.message.includes("hunter22"),
+  );
+  assert.throws(
+    () => loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://broker", HEADCOUNT_MQTT_PASSWORD: "hunter22" }),
+    (e: Error) => /HEADCOUNT_MQTT_PASSWORD: needs HEADCOUNT_MQTT_USERNAME/.test(e.message) && !e.message.includes("hunter22"),
+  );
+  assert.throws(() => loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://broker", HEADCOUNT_MQTT_CA_FILE: "/etc/ca.pem" }), /HEADCOUNT_MQTT_CA_FILE: is for a TLS broker/);
+  for (const prefix of ["counts/#", "a//b", "/headcount", "headcount/", "a+b", "with space"]) {
+    assert.throws(() => loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://broker", HEADCOUNT_MQTT_TOPIC_PREFIX: prefix }), /HEADCOUNT_MQTT_TOPIC_PREFIX: must be topic levels/, prefix);
+  }
+});

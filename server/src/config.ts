@@ -21,6 +21,12 @@ function decimalNumber(min: number, max: number) {
 }
 
 const port = wholeNumber(0, 65535);
+/** An MQTT topic prefix: one or more levels of letters, digits, _ . -, separated by / (no wildcards, no empty level). */
+const topicPrefix = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be topic levels of letters, digits, _ . - separated by / (like headcount or home/headcount)");
+
 /** The largest value a uint32 field of the contract (SessionLimits) can carry. */
 const UINT32_MAX = 4_294_967_295;
 
@@ -61,6 +67,14 @@ const envSchema = z
     HEADCOUNT_ACK_HISTORY: wholeNumber(1, 10_000).default(300),
     HEADCOUNT_SESSION_IDLE_MS: wholeNumber(1, 7 * 86_400_000, " (7 days)").default(60_000),
     HEADCOUNT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    HEADCOUNT_MQTT_URL: z.string().transform(parseMqttUrl).optional(),
+    HEADCOUNT_MQTT_USERNAME: z.string().max(1024).optional(),
+    HEADCOUNT_MQTT_PASSWORD: z.string().max(1024).optional(),
+    HEADCOUNT_MQTT_CA_FILE: z.string().optional(),
+    HEADCOUNT_MQTT_TOPIC_PREFIX: topicPrefix.default("headcount"),
+    HEADCOUNT_MQTT_DISCOVERY: z.enum(["on", "off"]).default("on"),
+    HEADCOUNT_MQTT_DISCOVERY_PREFIX: topicPrefix.default("homeassistant"),
+    HEADCOUNT_MQTT_MAX_QUEUED: wholeNumber(1, 100_000).default(1000),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -72,7 +86,34 @@ const envSchema = z
         message: `must be at least HEADCOUNT_MAX_FRAME_BYTES (${e.HEADCOUNT_MAX_FRAME_BYTES}), or frames of the largest allowed size could never be sent`,
       });
     }
+    if (e.HEADCOUNT_MQTT_PASSWORD !== undefined && e.HEADCOUNT_MQTT_USERNAME === undefined) {
+      ctx.addIssue({ code: "custom", path: ["HEADCOUNT_MQTT_PASSWORD"], message: "needs HEADCOUNT_MQTT_USERNAME too" });
+    }
+    if (e.HEADCOUNT_MQTT_CA_FILE !== undefined && !e.HEADCOUNT_MQTT_URL?.startsWith("mqtts:")) {
+      ctx.addIssue({ code: "custom", path: ["HEADCOUNT_MQTT_CA_FILE"], message: "is for a TLS broker: set HEADCOUNT_MQTT_URL to mqtts://host:8883" });
+    }
   });
+
+/**
+ * HEADCOUNT_MQTT_URL: mqtt://host[:port] or mqtts://host[:port]. Credentials
+ * have their own settings, so the URL can appear in messages and logs.
+ */
+function parseMqttUrl(value: string, ctx: z.RefinementCtx): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== "mqtt:" && url.protocol !== "mqtts:") || !url.hostname) {
+    ctx.addIssue({ code: "custom", message: "must be a broker address like mqtt://192.168.1.10:1883 or mqtts://broker.example:8883" });
+  } else if (url.username || url.password) {
+    ctx.addIssue({ code: "custom", message: "must not hold a user or password: use HEADCOUNT_MQTT_USERNAME and HEADCOUNT_MQTT_PASSWORD" });
+  } else if ((url.pathname !== "" && url.pathname !== "/") || url.search || url.hash) {
+    ctx.addIssue({ code: "custom", message: "must be just scheme://host[:port], without a path or query" });
+  }
+  return url ? `${url.protocol}//${url.host}` : value;
+}
 
 /**
  * HEADCOUNT_CORS_ORIGINS: "*", or a comma-separated list of origins as
@@ -150,13 +191,34 @@ export interface ServerConfig {
   /** A session with no upload and no watcher for this long is closed. */
   readonly sessionIdleMs: number;
   readonly logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Publishing counts to an MQTT broker (Home Assistant), or null when HEADCOUNT_MQTT_URL is unset. */
+  readonly mqtt: MqttSettings | null;
+}
+
+/** How the server publishes counts over MQTT (see server/src/mqtt/). */
+export interface MqttSettings {
+  /** mqtt://host:port or mqtts://host:port, without credentials. */
+  readonly url: string;
+  readonly username: string | undefined;
+  /** Never logged. */
+  readonly password: string | undefined;
+  /** A PEM file of the CA that signed an mqtts broker's certificate (else the system's CAs). */
+  readonly caFile: string | undefined;
+  /** Topics are `<topicPrefix>/<camera>/...`. */
+  readonly topicPrefix: string;
+  /** Home Assistant's discovery prefix, or null when discovery is off. */
+  readonly discoveryPrefix: string | null;
+  /** Count events waiting for the broker before the oldest are dropped. */
+  readonly maxQueued: number;
 }
 
 /** Settings whose values never appear in an error message or a log. */
-const SECRET_SETTINGS = new Set(["HEADCOUNT_CAPTURE_TOKEN", "HEADCOUNT_VIEWER_PASSWORD"]);
+const SECRET_SETTINGS = new Set(["HEADCOUNT_CAPTURE_TOKEN", "HEADCOUNT_VIEWER_PASSWORD", "HEADCOUNT_MQTT_PASSWORD"]);
 
 function shown(name: string, value: string | undefined): string {
-  return SECRET_SETTINGS.has(name) ? `a value of ${value?.length ?? 0} characters, not shown` : JSON.stringify(value);
+  if (SECRET_SETTINGS.has(name)) return `a value of ${value?.length ?? 0} characters, not shown`;
+  // A rejected broker URL may carry a password: never echo what stands before an @.
+  return JSON.stringify(name === "HEADCOUNT_MQTT_URL" ? value?.replace(/\/\/[^/]*@/, "//<credentials not shown>@") : value);
 }
 
 /** Thrown for a bad configuration; the message lists every problem. */
@@ -221,6 +283,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ackHistory: e.HEADCOUNT_ACK_HISTORY,
     sessionIdleMs: e.HEADCOUNT_SESSION_IDLE_MS,
     logLevel: e.HEADCOUNT_LOG_LEVEL,
+    mqtt: e.HEADCOUNT_MQTT_URL
+      ? {
+          url: e.HEADCOUNT_MQTT_URL,
+          username: e.HEADCOUNT_MQTT_USERNAME,
+          password: e.HEADCOUNT_MQTT_PASSWORD,
+          caFile: e.HEADCOUNT_MQTT_CA_FILE,
+          topicPrefix: e.HEADCOUNT_MQTT_TOPIC_PREFIX,
+          discoveryPrefix: e.HEADCOUNT_MQTT_DISCOVERY === "on" ? e.HEADCOUNT_MQTT_DISCOVERY_PREFIX : null,
+          maxQueued: e.HEADCOUNT_MQTT_MAX_QUEUED,
+        }
+      : null,
     ...overrides,
   };
 }
