@@ -34,11 +34,11 @@ function startLink(cameraId: string) {
   const link = new SessionLink({
     client,
     baseUrl: t.grpcWebUrl,
-    identity: () => ({ cameraId, cameraName: "" }),
+    identity: () => ({ cameraId, cameraName: "", newCameraName: "" }),
     captureToken: TEST_CAPTURE_TOKEN,
     // The report: the page reconnects 1 s after its stream broke.
     backoff: new ReconnectBackoff({ minMs: 1_000, maxMs: 1_000, jitter: 0 }),
-    events: { state: () => {}, opened: (s) => (session = s), ack: (a) => acks.push(a), error: () => {}, notice: () => {} },
+    events: { state: () => {}, opened: (s) => (session = s), ack: (a) => acks.push(a), error: () => {}, notice: () => {}, refused: () => {} },
   });
   const stop = new AbortController();
   const running = link.run(stop.signal);

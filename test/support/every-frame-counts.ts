@@ -20,6 +20,8 @@ export function everyFrameCountsAnEntry(): TrackingFactory {
           return { totals: { ...totals }, events: [{ kind: "entry", trackId: ++trackId, timeMs: update.timeMs }] };
         },
         setLine: () => {},
+        // Its "entries" are frames, not people: nobody is left in view to close.
+        close: () => ({ totals: { ...totals }, events: [] }),
       };
     },
   };
