@@ -8,7 +8,10 @@ test("defaults: the embedded stack on the usual ports", () => {
   assert.equal(c.grpcPort, 50051);
   assert.equal(c.grpcWebPort, 8080);
   assert.equal(c.detector, "mediapipe");
-  assert.equal(c.corsOrigins, "*");
+  assert.equal(c.corsOrigins, null, "the web app's own origins, worked out at start");
+  assert.equal(c.lanHttpsPort, 8443);
+  assert.equal(c.webUpstream, "http://127.0.0.1:3000");
+  assert.equal(c.publicUrl, undefined);
   assert.ok(c.workers >= 1);
 });
 
@@ -90,4 +93,14 @@ test("CORS origins must be origins a browser can send; IPv6 hosts may come in br
   assert.deepEqual(loadConfig({ HEADCOUNT_CORS_ORIGINS: "https://Count.example:443/, http://192.168.1.20:3000" }).corsOrigins, ["https://count.example", "http://192.168.1.20:3000"]);
   assert.equal(loadConfig({ HEADCOUNT_HOST: "[::1]" }).host, "::1");
   assert.equal(loadConfig({ HEADCOUNT_METRICS_HOST: "[::1]" }).metricsHost, "::1");
+});
+
+test("the LAN https origin: a port or off; the web upstream and public URL are origins", () => {
+  assert.equal(loadConfig({ HEADCOUNT_LAN_HTTPS_PORT: "off" }).lanHttpsPort, null);
+  assert.equal(loadConfig({ HEADCOUNT_LAN_HTTPS_PORT: "9443" }).lanHttpsPort, 9443);
+  assert.throws(() => loadConfig({ HEADCOUNT_LAN_HTTPS_PORT: "on" }), /HEADCOUNT_LAN_HTTPS_PORT: must be a port number from 0 to 65535, or off/);
+  assert.equal(loadConfig({ HEADCOUNT_PUBLIC_URL: "https://Headcount.lan:8443/" }).publicUrl, "https://headcount.lan:8443");
+  assert.throws(() => loadConfig({ HEADCOUNT_PUBLIC_URL: "headcount.lan" }), /HEADCOUNT_PUBLIC_URL: must be an origin/);
+  assert.throws(() => loadConfig({ HEADCOUNT_WEB_UPSTREAM: "https://127.0.0.1:3000" }), /HEADCOUNT_WEB_UPSTREAM: must be an http origin/);
+  assert.equal(loadConfig({ HEADCOUNT_CORS_ORIGINS: "*" }).corsOrigins, "*");
 });

@@ -20,7 +20,8 @@ function newestMtime(dir: string): number {
 /** Builds the Next app unless a build newer than every source file exists. */
 export function ensureWebBuild(): void {
   const buildId = join(webDir, ".next/BUILD_ID");
-  const sources = Math.max(newestMtime(join(webDir, "app")), newestMtime(join(webDir, "lib")), newestMtime(join(webDir, "components")), newestMtime(join(repoRoot, "proto/gen")));
+  const files = ["proxy.ts", "next.config.ts"].map((name) => (existsSync(join(webDir, name)) ? statSync(join(webDir, name)).mtimeMs : 0));
+  const sources = Math.max(newestMtime(join(webDir, "app")), newestMtime(join(webDir, "lib")), newestMtime(join(webDir, "components")), newestMtime(join(repoRoot, "proto/gen")), ...files);
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   execFileSync("npm", ["run", "build", "-w", "@headcount/web"], { cwd: repoRoot, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 }
@@ -43,10 +44,14 @@ export interface WebApp {
   stop(): Promise<void>;
 }
 
-/** Starts `next start` on 127.0.0.1 with the given gRPC-Web URL and waits until it answers. */
-export async function startWebApp(grpcWebUrl: string): Promise<WebApp> {
+/**
+ * Starts `next start` on 127.0.0.1 with the given gRPC-Web URL and waits
+ * until it answers. `port`: one picked beforehand, so the server can be told
+ * the web app's origin (its CORS default) before the app starts.
+ */
+export async function startWebApp(grpcWebUrl: string, options: { readonly port?: number } = {}): Promise<WebApp> {
   ensureWebBuild();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(join(repoRoot, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: webDir,
     env: { ...process.env, HEADCOUNT_GRPC_WEB_URL: grpcWebUrl, NEXT_TELEMETRY_DISABLED: "1" },

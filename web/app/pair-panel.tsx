@@ -13,6 +13,12 @@ export interface PairPanelProps {
   readonly history: HistoryClient | null;
 }
 
+/** True when the link's host is this device itself (localhost, 127.x, ::1): useless on a phone. */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\./.test(host);
+}
+
 /** "" in the camera select means a new camera. */
 const NEW_CAMERA = "";
 
@@ -33,7 +39,7 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
   const [origin, setOrigin] = useState<string | null>(null);
   const [qr, setQr] = useState<{ readonly url: string; readonly image: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [issued, setIssued] = useState<{ readonly key: string; readonly url: string } | null>(null);
+  const [issued, setIssued] = useState<{ readonly key: string; readonly url: string; readonly caCertUrl: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     setNewId(generateCameraId());
@@ -57,7 +63,9 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
       return;
     }
     setError(null);
-    setIssued({ key, url: pairingUrl(origin, cameraId, name, result.value) });
+    // The server knows the address other devices reach (its LAN https origin or a public URL); this page's may be localhost.
+    const base = result.value.deviceBaseUrl || origin;
+    setIssued({ key, url: pairingUrl(base, cameraId, name, result.value.token), caCertUrl: result.value.caCertificateUrl });
   };
 
   useEffect(() => {
@@ -127,6 +135,21 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
               <a href={url} data-testid="pair-link">
                 {shortLinkText(url)}
               </a>
+            </p>
+          ) : null}
+          {url && isLoopbackUrl(url) ? (
+            <p className="alert" data-testid="pair-localhost">
+              This link works on this computer only: it points at {new URL(url).host}, which on a phone is the phone itself. Open the count page through this
+              machine&apos;s network address, or start the server with HEADCOUNT_PUBLIC_URL set to an address other devices reach.
+            </p>
+          ) : null}
+          {url && issued?.caCertUrl ? (
+            <p className="muted small" data-testid="pair-ca">
+              The link is https with this server&apos;s own certificate. On the phone, install{" "}
+              <a href={issued.caCertUrl} data-testid="pair-ca-link">
+                the server&apos;s certificate (ca.crt)
+              </a>{" "}
+              once to trust it, or accept the browser&apos;s warning when the link opens.
             </p>
           ) : null}
           {error ? (

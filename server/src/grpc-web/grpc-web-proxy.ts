@@ -38,20 +38,34 @@ interface ProxyContext {
   logger: GrpcWebLogger;
 }
 
-/**
- * Creates the gRPC-Web endpoint as an `http.Server` that is not yet
- * listening; the caller calls `listen`. Closing the server also closes the
- * upstream HTTP/2 session.
- */
-export function createGrpcWebProxy(options: GrpcWebProxyOptions): http.Server {
+/** The endpoint's request handler, for a server that also serves other paths (the LAN https origin). */
+export interface GrpcWebHandler {
+  /** Answers one gRPC-Web request (or its CORS preflight). */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Closes the upstream HTTP/2 session(s). */
+  close(): void;
+}
+
+/** Creates the gRPC-Web request handler; {@link createGrpcWebProxy} serves it alone on its own port. */
+export function createGrpcWebHandler(options: GrpcWebProxyOptions): GrpcWebHandler {
   const context: ProxyContext = {
     cors: createCorsPolicy(options),
     logger: options.logger ?? silentLogger,
     sessions: createUpstreamSessions(options.upstream, options.logger ?? silentLogger),
     maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
   };
-  const server = http.createServer((req, res) => handleRequest(req, res, context));
-  server.on("close", () => context.sessions.close());
+  return { handle: (req, res) => handleRequest(req, res, context), close: () => context.sessions.close() };
+}
+
+/**
+ * Creates the gRPC-Web endpoint as an `http.Server` that is not yet
+ * listening; the caller calls `listen`. Closing the server also closes the
+ * upstream HTTP/2 session.
+ */
+export function createGrpcWebProxy(options: GrpcWebProxyOptions): http.Server {
+  const handler = createGrpcWebHandler(options);
+  const server = http.createServer(handler.handle);
+  server.on("close", () => handler.close());
   return server;
 }
 

@@ -4,6 +4,7 @@
  * shows a readable message.
  */
 
+import type { PairCameraResponse } from "@headcount/proto/access";
 import { AccessServiceClient } from "@headcount/proto/access-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
 import type {
@@ -68,9 +69,9 @@ export class HistoryClient {
     this.#access = new AccessServiceClient(transport);
   }
 
-  /** PairCamera: a new pairing token for a camera (created when new). */
-  pair(cameraId: string, cameraName: string): Promise<CallResult<string>> {
-    return this.#call("pair", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#access.pairCamera({ cameraId, cameraName }, options).response).token);
+  /** PairCamera: a new pairing token for a camera (created when new), and where other devices reach the server. */
+  pair(cameraId: string, cameraName: string): Promise<CallResult<PairCameraResponse>> {
+    return this.#call("pair", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#access.pairCamera({ cameraId, cameraName }, options).response));
   }
 
   /** RevokePairings: every pairing link of the camera stops working for new sessions. */
