@@ -14,11 +14,11 @@ export function proxy(request: NextRequest): NextResponse {
   let response: NextResponse;
   const token = pathname === "/capture" ? searchParams.get("token") : null;
   if (token !== null) {
-    const query = new URLSearchParams(searchParams);
-    query.delete("token");
-    const rest = query.toString();
-    // A relative Location: correct behind any proxy, whatever Host and scheme it forwards.
-    response = new NextResponse(null, { status: 303, headers: { location: `/capture${rest ? `?${rest}` : ""}#${new URLSearchParams({ token }).toString()}` } });
+    const target = request.nextUrl.clone();
+    target.searchParams.delete("token");
+    target.hash = new URLSearchParams({ token }).toString();
+    // Next.js sends a same-origin redirect as a relative Location: right behind any proxy.
+    response = NextResponse.redirect(target, 303);
   } else {
     response = NextResponse.next();
   }
