@@ -103,4 +103,5 @@ test("the LAN https origin: a port or off; the web upstream and public URL are o
   assert.throws(() => loadConfig({ HEADCOUNT_PUBLIC_URL: "headcount.lan" }), /HEADCOUNT_PUBLIC_URL: must be an origin/);
   assert.throws(() => loadConfig({ HEADCOUNT_WEB_UPSTREAM: "https://127.0.0.1:3000" }), /HEADCOUNT_WEB_UPSTREAM: must be an http origin/);
   assert.equal(loadConfig({ HEADCOUNT_CORS_ORIGINS: "*" }).corsOrigins, "*");
+  assert.equal(loadConfig({ PORT: "3100" }).webUpstream, "http://127.0.0.1:3100", "npm start's PORT is the web app's");
 });

@@ -37,7 +37,7 @@ const envSchema = z
     HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_CORS_ORIGINS: z.string().transform(parseOrigins).optional(),
     HEADCOUNT_LAN_HTTPS_PORT: z.string().regex(/^(off|\d+)$/, PORT_OR_OFF).transform((v) => (v === "off" ? v : Number(v))).pipe(z.union([z.literal("off"), z.number().int().max(65535, PORT_OR_OFF)])).default(8443),
-    HEADCOUNT_WEB_UPSTREAM: z.string().transform(parseUpstream).default("http://127.0.0.1:3000"),
+    HEADCOUNT_WEB_UPSTREAM: z.string().transform(parseUpstream).optional(),
     HEADCOUNT_PUBLIC_URL: z.string().transform(parsePublicUrl).optional(),
     HEADCOUNT_METRICS_PORT: port.default(9464),
     HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
@@ -221,7 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     corsOrigins: e.HEADCOUNT_CORS_ORIGINS ?? null,
     lanHttpsPort: e.HEADCOUNT_LAN_HTTPS_PORT === "off" ? null : e.HEADCOUNT_LAN_HTTPS_PORT,
-    webUpstream: e.HEADCOUNT_WEB_UPSTREAM,
+    // `npm start` gives the web app and the server the same environment: PORT is the web app's.
+    webUpstream: e.HEADCOUNT_WEB_UPSTREAM ?? `http://127.0.0.1:${/^\d{1,5}$/.test(env.PORT ?? "") ? env.PORT : 3000}`,
     publicUrl: e.HEADCOUNT_PUBLIC_URL,
     detector: e.HEADCOUNT_DETECTOR,
     modelPath: e.HEADCOUNT_MODEL,
