@@ -29,7 +29,10 @@ const NEW_CAMERA = "";
  * token that lets it capture. Test hooks: `pair-camera` (select; "" = new),
  * `pair-name` (input, new camera only), `pair-new-id` (button), `pair-create`
  * (button), `pair-qr` (img, `data-url` = the encoded link), `pair-link`
- * (<a> with the link), `pair-error`.
+ * (<a> with the link), `pair-localhost` (the link works on this machine only),
+ * `pair-ca-link` (<a> to the server's CA certificate), `pair-error`. The link
+ * carries the address the server says other devices reach (its LAN https
+ * origin or HEADCOUNT_PUBLIC_URL), else this page's own origin.
  */
 export function PairPanel({ cameras, history }: PairPanelProps) {
   const [target, setTarget] = useState(NEW_CAMERA);
