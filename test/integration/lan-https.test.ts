@@ -106,3 +106,23 @@ test("HEADCOUNT_CORS_ORIGINS=* allows any origin, only when set, with a warning 
     await ts.stop();
   }
 });
+
+test("without the openssl command the server still starts, without the LAN https origin, and says why", async () => {
+  const lines: string[] = [];
+  const log = createLogger("info", new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+  const path = process.env.PATH;
+  process.env.PATH = "/nonexistent";
+  let ts: TestServer | undefined;
+  try {
+    ts = await startTestServer({ config: { lanHttpsPort: 0 }, log });
+  } finally {
+    process.env.PATH = path;
+  }
+  try {
+    assert.equal(ts.httpsPort, null);
+    assert.ok(lines.some((l) => /"level":40/.test(l) && /the openssl command is not installed.*LAN https origin is off/.test(l)), lines.join(""));
+    assert.equal((await ts.web().access.pairCamera({ cameraId: "door", cameraName: "" }).response).deviceBaseUrl, "");
+  } finally {
+    await ts.stop();
+  }
+});

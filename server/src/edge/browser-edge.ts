@@ -15,7 +15,7 @@ import { createGrpcWebHandler, type GrpcWebHandler } from "../grpc-web/grpc-web-
 import { hostPort } from "../host-port.ts";
 import type { Logger } from "../logger.ts";
 import { ensureLanCertificates } from "./local-ca.ts";
-import { deviceLinks, isLoopbackHost, machineAddresses, ownOrigins, type DeviceLinks } from "./machine-addresses.ts";
+import { deviceLinks, isLoopbackHost, machineAddresses, ownOrigins, type DeviceLinks, type MachineAddresses } from "./machine-addresses.ts";
 import { createWebAppForwarder } from "./web-app-forwarder.ts";
 
 /** The path gRPC-Web calls of our services start with (Envoy routes the same prefix). */
@@ -66,6 +66,16 @@ function serveCaCert(req: IncomingMessage, res: ServerResponse, caCert: string):
   res.end(req.method === "HEAD" ? undefined : caCert);
 }
 
+/** The certificates, or null (logged) when they cannot be made: the rest of the server still starts. */
+function lanCertificates(dataDir: string, addresses: MachineAddresses, log: Logger): ReturnType<typeof ensureLanCertificates> | null {
+  try {
+    return ensureLanCertificates(dataDir, [...addresses.names, ...addresses.ips], `headcount local CA (${hostname()})`);
+  } catch (err) {
+    log.warn(`${err instanceof Error ? err.message : String(err)}; the LAN https origin is off (phones cannot capture), set HEADCOUNT_LAN_HTTPS_PORT=off to silence this`);
+    return null;
+  }
+}
+
 const isCaRequest = (req: IncomingMessage): boolean => (req.method === "GET" || req.method === "HEAD") && req.url?.split("?")[0] === CA_CERT_PATH;
 
 /**
@@ -86,8 +96,8 @@ export async function startBrowserEdge(options: BrowserEdgeOptions): Promise<Bro
   let httpsServer: https.Server | undefined;
   let httpsPort: number | null = null;
   const forwarder = createWebAppForwarder(config.webUpstream, log);
-  if (config.lanHttpsPort !== null) {
-    const certs = ensureLanCertificates(config.dataDir, [...addresses.names, ...addresses.ips], `headcount local CA (${hostname()})`);
+  const certs = config.lanHttpsPort === null ? null : lanCertificates(config.dataDir, addresses, log);
+  if (config.lanHttpsPort !== null && certs) {
     if (certs.renewal) log.info({ reason: certs.renewal, names: certs.altNames, newCa: certs.created.ca }, "LAN https certificate issued");
     caCert = certs.caCert;
     const ca = certs.caCert;
