@@ -8,7 +8,8 @@ import { writeLocalCaptureToken } from "./access/local-capture-token.ts";
 import { CameraRegistry } from "./camera/camera-registry.ts";
 import type { ServerConfig } from "./config.ts";
 import { createPeopleCounter } from "./count/people-counter.ts";
-import { createGrpcWebProxy } from "./grpc-web/grpc-web-proxy.ts";
+import { startBrowserEdge, type BrowserEdge } from "./edge/browser-edge.ts";
+import type { DeviceLinks } from "./edge/machine-addresses.ts";
 import { hostPort } from "./host-port.ts";
 import { createMetricsServer } from "./metrics/metrics-server.ts";
 import { createServerMetrics } from "./metrics/server-metrics.ts";
@@ -42,7 +43,7 @@ export interface ServerDeps {
 /** A built, not yet listening, headcount server. */
 export interface HeadcountServer {
   /** Binds the ports (0 picks free ones) and resolves with the ones bound. */
-  listen(): Promise<{ grpcPort: number; grpcWebPort: number | null; metricsPort: number | null }>;
+  listen(): Promise<{ grpcPort: number; grpcWebPort: number | null; httpsPort: number | null; metricsPort: number | null }>;
   /** Ends every session and stream, then closes ports and workers. */
   stop(): Promise<void>;
   readonly sessions: SessionRegistry;
@@ -149,9 +150,10 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   });
   grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store, access, onFrameReceived: metrics.frameReceived }), log));
   grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, publishingStore, access, (id) => sessions.find(id)), log));
-  grpcServer.addService(...adaptServiceWithStatus(AccessServiceInfo, new AccessService(access, cameras, store), log));
+  let edge: BrowserEdge | undefined;
+  const noLinks: DeviceLinks = { baseUrl: "", caCertUrl: "" };
+  grpcServer.addService(...adaptServiceWithStatus(AccessServiceInfo, new AccessService(access, cameras, store, () => edge?.links ?? noLinks), log));
 
-  let grpcWeb: ReturnType<typeof createGrpcWebProxy> | undefined;
   const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry);
 
   return {
@@ -176,36 +178,15 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
         metricsPort = (metricsServer.address() as AddressInfo).port;
         log.info({ host: config.metricsHost, port: metricsPort }, "metrics listening (GET /metrics)");
       }
-      if (config.grpcWebPort === null) return { grpcPort, grpcWebPort: null, metricsPort };
-      const upstreamHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-      grpcWeb = createGrpcWebProxy({
-        upstream: `http://${hostPort(upstreamHost, grpcPort)}`,
-        allowedOrigins: config.corsOrigins,
-        // The same cap as the native port's, so both transports accept the frames OpenSession advertises.
-        maxRequestBytes: maxReceiveBytes(config),
-        streamIdleTimeoutMs: config.grpcWebIdleTimeoutMs,
-        logger: log,
-      });
-      const server = grpcWeb;
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(config.grpcWebPort!, config.host, () => resolve());
-      });
-      const grpcWebPort = (server.address() as AddressInfo).port;
-      log.info({ host: config.host, port: grpcWebPort }, "gRPC-Web endpoint listening");
-      return { grpcPort, grpcWebPort, metricsPort };
+      // The same cap as the native port's, so both transports accept the frames OpenSession advertises.
+      edge = await startBrowserEdge({ config, grpcPort, maxRequestBytes: maxReceiveBytes(config), log });
+      return { grpcPort, grpcWebPort: edge.grpcWebPort, httpsPort: edge.httpsPort, metricsPort };
     },
     async stop() {
       clearInterval(sweeper);
       metricsServer?.close();
       sessions.closeAll(new DomainError("UNAVAILABLE", "the server is stopping"));
-      if (grpcWeb) {
-        const server = grpcWeb;
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-      }
+      await edge?.close();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => grpcServer.forceShutdown(), 2_000);
         grpcServer.tryShutdown(() => {

@@ -27,6 +27,7 @@ const topicPrefix = z
   .max(200)
   .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be topic levels of letters, digits, _ . - separated by / (like headcount or home/headcount)");
 
+const PORT_OR_OFF = "must be a port number from 0 to 65535, or off";
 /** The largest value a uint32 field of the contract (SessionLimits) can carry. */
 const UINT32_MAX = 4_294_967_295;
 
@@ -41,7 +42,10 @@ const envSchema = z
     HEADCOUNT_GRPC_WEB_PORT: port.default(8080),
     HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_GRPC_WEB_IDLE_TIMEOUT_MS: wholeNumber(1, 86_400_000, " (1 day)").default(60_000),
-    HEADCOUNT_CORS_ORIGINS: z.string().transform(parseOrigins).default("*"),
+    HEADCOUNT_CORS_ORIGINS: z.string().transform(parseOrigins).optional(),
+    HEADCOUNT_LAN_HTTPS_PORT: z.string().regex(/^(off|\d+)$/, PORT_OR_OFF).transform((v) => (v === "off" ? v : Number(v))).pipe(z.union([z.literal("off"), z.number().int().max(65535, PORT_OR_OFF)])).default(8443),
+    HEADCOUNT_WEB_UPSTREAM: z.string().transform(parseUpstream).optional(),
+    HEADCOUNT_PUBLIC_URL: z.string().transform(parsePublicUrl).optional(),
     HEADCOUNT_METRICS_PORT: port.default(9464),
     HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
@@ -134,6 +138,20 @@ function parseOrigins(value: string, ctx: z.RefinementCtx): "*" | string[] {
   return origins;
 }
 
+/** HEADCOUNT_WEB_UPSTREAM: where the Next app listens, an http origin. */
+function parseUpstream(value: string, ctx: z.RefinementCtx): string {
+  const origin = normalizeOrigin(value);
+  if (origin === null || !origin.startsWith("http:")) ctx.addIssue({ code: "custom", message: "must be an http origin like http://127.0.0.1:3000" });
+  return origin ?? value;
+}
+
+/** HEADCOUNT_PUBLIC_URL: the origin other devices open, e.g. https://headcount.lan:8443. */
+function parsePublicUrl(value: string, ctx: z.RefinementCtx): string {
+  const origin = normalizeOrigin(value);
+  if (origin === null) ctx.addIssue({ code: "custom", message: "must be an origin like https://headcount.lan:8443 (no path)" });
+  return origin ?? value;
+}
+
 /** The origin as a browser sends it (lower-case, no default port), or null for anything else. */
 function normalizeOrigin(entry: string): string | null {
   let url: URL;
@@ -162,8 +180,14 @@ export interface ServerConfig {
   readonly metricsHost: string;
   /** Who may capture and watch (see server/src/access/). */
   readonly access: AccessSettings;
-  /** Origins allowed to call the gRPC-Web endpoint; "*" allows any. */
-  readonly corsOrigins: readonly string[] | "*";
+  /** Origins allowed to call the gRPC-Web endpoint; "*" allows any; null: the web app's own origins. */
+  readonly corsOrigins: readonly string[] | "*" | null;
+  /** Port of the LAN https origin (pages and gRPC-Web, see server/src/edge/), or null when off. */
+  readonly lanHttpsPort: number | null;
+  /** The Next app the LAN https origin forwards pages to (an http origin). */
+  readonly webUpstream: string;
+  /** The origin other devices open (pairing links), when it is not this machine's LAN address. */
+  readonly publicUrl: string | undefined;
   readonly detector: "mediapipe" | "none";
   readonly modelPath: string | undefined;
   readonly modelCacheDir: string;
@@ -261,7 +285,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       viewerPassword: e.HEADCOUNT_VIEWER_PASSWORD,
       viewerTokenTtlMs: Math.round(e.HEADCOUNT_VIEWER_SIGN_IN_DAYS * 86_400_000),
     },
-    corsOrigins: e.HEADCOUNT_CORS_ORIGINS,
+    corsOrigins: e.HEADCOUNT_CORS_ORIGINS ?? null,
+    lanHttpsPort: e.HEADCOUNT_LAN_HTTPS_PORT === "off" ? null : e.HEADCOUNT_LAN_HTTPS_PORT,
+    // `npm start` gives the web app and the server the same environment: PORT is the web app's.
+    webUpstream: e.HEADCOUNT_WEB_UPSTREAM ?? `http://127.0.0.1:${/^\d{1,5}$/.test(env.PORT ?? "") ? env.PORT : 3000}`,
+    publicUrl: e.HEADCOUNT_PUBLIC_URL,
     detector: e.HEADCOUNT_DETECTOR,
     modelPath: e.HEADCOUNT_MODEL,
     modelCacheDir: e.HEADCOUNT_MODEL_CACHE_DIR,

@@ -143,6 +143,7 @@ test("the server's environment is valid for its own schema: gRPC-Web off, data i
   const env = environment(server);
   const config = loadConfig(env);
   assert.equal(config.grpcWebPort, null, "Envoy does gRPC-Web");
+  assert.equal(config.lanHttpsPort, null, "Envoy serves https; the server's own LAN https origin is off");
   assert.equal(config.host, "0.0.0.0");
   assert.equal(config.dataDir, "/data");
   assert.ok(config.modelCacheDir.startsWith("/data/"), "the model cache lives in the data volume");

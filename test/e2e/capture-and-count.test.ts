@@ -8,7 +8,7 @@ import { launchChromium } from "../support/browser.ts";
 import { fakeCameraArgs, makeY4m } from "../support/fake-camera.ts";
 import { oneByOneVideo, screenshotDir } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
-import { startWebApp, type WebApp } from "../support/web-app.ts";
+import { freePort, startWebApp, type WebApp } from "../support/web-app.ts";
 import { waitFor } from "../support/waiting.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
@@ -34,8 +34,9 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   // Person 1 of the clip walks in at 6.0 s: start the camera at 3 s so they enter after ~3 s.
   const y4m = makeY4m({ video: oneByOneVideo, startS: 3, durationS: 24, width: 640, fps: 10 });
-  ts = await startTestServer({ detector: "mediapipe" });
-  web = await startWebApp(ts.grpcWebUrl);
+  const webPort = await freePort();
+  ts = await startTestServer({ detector: "mediapipe", config: { webUpstream: `http://127.0.0.1:${webPort}` } });
+  web = await startWebApp(ts.grpcWebUrl, { port: webPort });
   browser = await launchChromium(fakeCameraArgs(y4m));
 });
 after(async () => {

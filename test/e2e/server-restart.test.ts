@@ -19,6 +19,7 @@ import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 const dataDir = mkdtempSync(join(tmpdir(), "headcount-kill-"));
 let grpcPort: number;
 let grpcWebPort: number;
+let webPort: number;
 let server: ServerProcess | undefined;
 let web: WebApp;
 let browser: Browser;
@@ -28,8 +29,9 @@ before(async () => {
   const y4m = makeY4m({ video: oneByOneVideo, startS: 3, durationS: 36, width: 640, fps: 10 });
   grpcPort = await freePort();
   grpcWebPort = await freePort();
-  server = await startServerProcess({ grpcPort, grpcWebPort, dataDir });
-  web = await startWebApp(`http://127.0.0.1:${grpcWebPort}`);
+  webPort = await freePort();
+  server = await startServerProcess({ grpcPort, grpcWebPort, dataDir, webPort });
+  web = await startWebApp(`http://127.0.0.1:${grpcWebPort}`, { port: webPort });
   browser = await launchChromium(fakeCameraArgs(y4m));
 });
 after(async () => {
@@ -63,7 +65,7 @@ test("the server is killed (SIGKILL) mid-capture and restarted: the page reconne
   assert.equal(await tile.getByTestId("tile-fps").textContent(), "-");
   assert.equal(await tile.getByTestId("tile-latency").textContent(), "-");
 
-  server = await startServerProcess({ grpcPort, grpcWebPort, dataDir });
+  server = await startServerProcess({ grpcPort, grpcWebPort, dataDir, webPort });
   await waitFor("the page live again", async () => (await page.getByTestId("capture-state").textContent()) === "live", 30_000);
   await waitFor("the tile online again", async () => (await tile.getByTestId("tile-online").textContent()) === "online" && (await tile.getAttribute("data-stale")) === "false", 30_000);
   await board.close();

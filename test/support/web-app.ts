@@ -31,10 +31,14 @@ export interface WebApp {
   stop(): Promise<void>;
 }
 
-/** Starts `next start` on 127.0.0.1 with the given gRPC-Web URL and waits until it answers. */
-export async function startWebApp(grpcWebUrl: string): Promise<WebApp> {
+/**
+ * Starts `next start` on 127.0.0.1 with the given gRPC-Web URL and waits
+ * until it answers. `port`: one picked beforehand, so the server can be told
+ * the web app's origin (its CORS default) before the app starts.
+ */
+export async function startWebApp(grpcWebUrl: string, options: { readonly port?: number } = {}): Promise<WebApp> {
   ensureWebBuild();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(join(repoRoot, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: webDir,
     env: { ...process.env, HEADCOUNT_GRPC_WEB_URL: grpcWebUrl, NEXT_TELEMETRY_DISABLED: "1" },

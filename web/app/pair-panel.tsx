@@ -18,6 +18,13 @@ interface IssuedLink {
   readonly cameraId: string;
   readonly name: string;
   readonly url: string;
+  readonly caCertUrl: string;
+}
+
+/** True when the link's host is this device itself (localhost, 127.x, ::1): useless on a phone. */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\./.test(host);
 }
 
 /** "" in the camera select means a new camera. */
@@ -33,7 +40,11 @@ const NEW_CAMERA = "";
  * existing camera. Test hooks: `pair-camera` (select; "" = new),
  * `pair-name` (input, new camera only), `pair-new-id` (button), `pair-create`
  * (button), `pair-qr` (img, `data-url` = the encoded link), `pair-link`
- * (<a> with the link), `pair-link-camera` (its caption, `data-camera-id`), `pair-error`.
+ * (<a> with the link), `pair-link-camera` (its caption, `data-camera-id`),
+ * `pair-localhost` (the link works on this machine only), `pair-ca-link` (<a> to
+ * the server's CA certificate), `pair-error`. The link carries the address the
+ * server says other devices reach (its LAN https origin or HEADCOUNT_PUBLIC_URL),
+ * else this page's own origin.
  */
 export function PairPanel({ cameras, history }: PairPanelProps) {
   const [target, setTarget] = useState(NEW_CAMERA);
@@ -68,7 +79,9 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
       return;
     }
     setError(null);
-    setIssued({ cameraId, name: normalizeCameraName(name), url: pairingUrl(origin, cameraId, name, result.value) });
+    // The server knows the address other devices reach (its LAN https origin or a public URL); this page's may be localhost.
+    const base = result.value.deviceBaseUrl || origin;
+    setIssued({ cameraId, name: normalizeCameraName(name), url: pairingUrl(base, cameraId, name, result.value.token), caCertUrl: result.value.caCertificateUrl });
     if (isNew) {
       // The id is taken now: the next new camera gets a fresh one, and an empty name to type.
       setNewId(generateCameraId());
@@ -146,6 +159,21 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
               <a href={issued.url} data-testid="pair-link">
                 {shortLinkText(issued.url)}
               </a>
+            </p>
+          ) : null}
+          {url && isLoopbackUrl(url) ? (
+            <p className="alert" data-testid="pair-localhost">
+              This link works on this computer only: it points at {new URL(url).host}, which on a phone is the phone itself. Open the count page through this
+              machine&apos;s network address, or start the server with HEADCOUNT_PUBLIC_URL set to an address other devices reach.
+            </p>
+          ) : null}
+          {url && issued?.caCertUrl ? (
+            <p className="muted small" data-testid="pair-ca">
+              The link is https with this server&apos;s own certificate. On the phone, install{" "}
+              <a href={issued.caCertUrl} data-testid="pair-ca-link">
+                the server&apos;s certificate (ca.crt)
+              </a>{" "}
+              once to trust it, or accept the browser&apos;s warning when the link opens.
             </p>
           ) : null}
           {error ? (

@@ -6,7 +6,7 @@ import { SERVER_PACKAGE_DIR } from "../package-dir.ts";
 export const REPO_ROOT = resolve(SERVER_PACKAGE_DIR, "..");
 
 /** What the web app's production build is made from, relative to the repository root. */
-const WEB_SOURCES = ["web/app", "web/lib", "web/components", "web/next.config.ts", "web/package.json", "web/tsconfig.json", "proto/gen"];
+const WEB_SOURCES = ["web/app", "web/lib", "web/components", "web/next.config.ts", "web/proxy.ts", "web/package.json", "web/tsconfig.json", "proto/gen"];
 
 /** `next build` for the web app, as a command to run (no npm around it). */
 export const WEB_BUILD = {

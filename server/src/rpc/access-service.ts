@@ -12,6 +12,7 @@ import type {
 import type { IAccessService } from "@headcount/proto/access-server";
 import type { AccessControl } from "../access/access-control.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
+import type { DeviceLinks } from "../edge/machine-addresses.ts";
 import { CAMERA_ID_PATTERN } from "../session/session-registry.ts";
 import type { Store } from "../store/store.ts";
 import { DomainError, ensure } from "./errors.ts";
@@ -25,6 +26,8 @@ export class AccessService implements IAccessService {
     private readonly access: AccessControl,
     private readonly cameras: CameraRegistry,
     private readonly store: Store,
+    /** Where other devices reach this server, for pairing links (known once it listens). */
+    private readonly deviceLinks: () => DeviceLinks,
   ) {}
 
   async getAccessPolicy(_request: GetAccessPolicyRequest): Promise<GetAccessPolicyResponse> {
@@ -45,7 +48,8 @@ export class AccessService implements IAccessService {
     }
     // Pairing never renames: only a camera this call creates takes the name (RenameCamera renames).
     this.cameras.load(await this.store.ensureCamera(request.cameraId, request.cameraName.trim().slice(0, 80), now));
-    return { cameraId: request.cameraId, token: await this.access.pair(request.cameraId, now) };
+    const links = this.deviceLinks();
+    return { cameraId: request.cameraId, token: await this.access.pair(request.cameraId, now), deviceBaseUrl: links.baseUrl, caCertificateUrl: links.caCertUrl };
   }
 
   async revokePairings(request: RevokePairingsRequest, context: ServerCallContext): Promise<RevokePairingsResponse> {

@@ -56,6 +56,7 @@ import { CaptureEngine } from "@/lib/capture/capture-engine";
 import { loadSettings, sanitizeSettings, saveSettings } from "@/lib/capture/capture-settings";
 import type { CaptureSettings } from "@/lib/capture/capture-settings";
 import type { Refusal } from "@/lib/capture/capture-view";
+import { takeLinkToken } from "@/lib/count/pairing-link";
 import { resolveGrpcWebUrl } from "@/lib/grpc-web-url";
 import type { GrpcWebSetting } from "@/lib/grpc-web-url";
 import { AckTable } from "./ack-table";
@@ -73,8 +74,6 @@ export interface CaptureClientProps {
   readonly autostart?: boolean;
   /** `?name=` of a pairing link. */
   readonly nameParam: string | undefined;
-  /** `?token=` of a pairing link: the camera's pairing token or the shared capture token. */
-  readonly tokenParam?: string | undefined;
 }
 
 /** A notice (not an error) disappears this long after it was last raised. */
@@ -87,16 +86,16 @@ interface Setup {
 }
 
 /** Builds the engine in the browser (it needs localStorage and `location`) and renders the page. */
-export function CaptureClient({ grpcWeb, cameraParam, nameParam, tokenParam, autostart = false }: CaptureClientProps) {
+export function CaptureClient({ grpcWeb, cameraParam, nameParam, autostart = false }: CaptureClientProps) {
   const [setup, setSetup] = useState<Setup | null>(null);
   useEffect(() => {
     const store = browserStore();
-    const identity = loadCameraIdentity(store, { camera: cameraParam, name: nameParam, token: tokenParam });
-    if (tokenParam) {
+    // The token is read here, in the browser, never rendered by the server (see pairingUrl).
+    const link = takeLinkToken(window.location.href);
+    const identity = loadCameraIdentity(store, { camera: cameraParam, name: nameParam, token: link.token });
+    if (link.token !== undefined) {
       // Remembered now; keep the credential out of the address bar, bookmarks and screenshots.
-      const url = new URL(window.location.href);
-      url.searchParams.delete("token");
-      window.history.replaceState(window.history.state, "", url);
+      window.history.replaceState(window.history.state, "", link.cleanUrl);
     }
     const resolved = resolveGrpcWebUrl(grpcWeb, window.location);
     const engine = new CaptureEngine({
@@ -110,7 +109,7 @@ export function CaptureClient({ grpcWeb, cameraParam, nameParam, tokenParam, aut
     });
     setSetup({ engine, warning: identity.warning, endpoint: resolved.ok ? resolved.url : null });
     return () => engine.stop();
-  }, [grpcWeb, cameraParam, nameParam, tokenParam]);
+  }, [grpcWeb, cameraParam, nameParam]);
   useEffect(() => {
     // After the <video> is attached (this effect runs once the page has rendered with the engine).
     if (autostart && setup) void setup.engine.start();

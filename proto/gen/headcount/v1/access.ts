@@ -103,6 +103,23 @@ export interface PairCameraResponse {
      * @generated from protobuf field: string token = 2
      */
     token: string;
+    /**
+     * Where other devices open this server's pages, for the pairing link: the
+     * configured public URL, else the server's LAN https origin on its LAN
+     * address (https://192.168.1.20:8443). Empty when the server knows no such
+     * address (behind Envoy: the page's own origin is right). A loopback host
+     * (127.0.0.1, localhost) means the link works on the server's machine only.
+     *
+     * @generated from protobuf field: string device_base_url = 3
+     */
+    deviceBaseUrl: string;
+    /**
+     * Where a device downloads the local CA certificate of that https origin
+     * over plain http (http://192.168.1.20:8080/ca.crt); empty when not served.
+     *
+     * @generated from protobuf field: string ca_certificate_url = 4
+     */
+    caCertificateUrl: string;
 }
 /**
  * @generated from protobuf message headcount.v1.RevokePairingsRequest
@@ -386,13 +403,17 @@ class PairCameraResponse$Type extends MessageType<PairCameraResponse> {
     constructor() {
         super("headcount.v1.PairCameraResponse", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "token", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 2, name: "token", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "device_base_url", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 4, name: "ca_certificate_url", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<PairCameraResponse>): PairCameraResponse {
         const message = globalThis.Object.create((this.messagePrototype!));
         message.cameraId = "";
         message.token = "";
+        message.deviceBaseUrl = "";
+        message.caCertificateUrl = "";
         if (value !== undefined)
             reflectionMergePartial<PairCameraResponse>(this, message, value);
         return message;
@@ -407,6 +428,12 @@ class PairCameraResponse$Type extends MessageType<PairCameraResponse> {
                     break;
                 case /* string token */ 2:
                     message.token = reader.string();
+                    break;
+                case /* string device_base_url */ 3:
+                    message.deviceBaseUrl = reader.string();
+                    break;
+                case /* string ca_certificate_url */ 4:
+                    message.caCertificateUrl = reader.string();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -426,6 +453,12 @@ class PairCameraResponse$Type extends MessageType<PairCameraResponse> {
         /* string token = 2; */
         if (message.token !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.token);
+        /* string device_base_url = 3; */
+        if (message.deviceBaseUrl !== "")
+            writer.tag(3, WireType.LengthDelimited).string(message.deviceBaseUrl);
+        /* string ca_certificate_url = 4; */
+        if (message.caCertificateUrl !== "")
+            writer.tag(4, WireType.LengthDelimited).string(message.caCertificateUrl);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
