@@ -5,14 +5,18 @@ import { CaptureService as CaptureServiceInfo } from "@headcount/proto/capture";
 import { CountService as CountServiceInfo } from "@headcount/proto/count";
 import { AccessControl } from "./access/access-control.ts";
 import { writeLocalCaptureToken } from "./access/local-capture-token.ts";
+import { loadCamera } from "./camera/camera-loader.ts";
 import { CameraRegistry } from "./camera/camera-registry.ts";
 import type { ServerConfig } from "./config.ts";
 import { createPeopleCounter } from "./count/people-counter.ts";
-import { createGrpcWebProxy } from "./grpc-web/grpc-web-proxy.ts";
+import { startBrowserEdge, type BrowserEdge } from "./edge/browser-edge.ts";
+import type { DeviceLinks } from "./edge/machine-addresses.ts";
 import { hostPort } from "./host-port.ts";
 import { createMetricsServer } from "./metrics/metrics-server.ts";
 import { createServerMetrics } from "./metrics/server-metrics.ts";
 import type { Logger } from "./logger.ts";
+import { noCountPublisher, storeTellingPublisher, type CountPublisher } from "./mqtt/count-publisher.ts";
+import { createMqttCountPublisher } from "./mqtt/mqtt-count-publisher.ts";
 import { FramePipeline } from "./pipeline/frame-pipeline.ts";
 import type { TrackingFactory } from "./pipeline/session-tracking.ts";
 import type { DetectorSpec } from "./pipeline/messages.ts";
@@ -23,6 +27,7 @@ import { CountService } from "./rpc/count-service.ts";
 import { DomainError } from "./rpc/errors.ts";
 import { adaptServiceWithStatus } from "./rpc/grpc-adapter.ts";
 import { startReplicaSync } from "./replicas/replica-sync.ts";
+import { metadataLimit } from "./rpc/metadata-limit.ts";
 import { SessionRegistry } from "./session/session-registry.ts";
 import { openPostgresStore, redact } from "./store/postgres-store.ts";
 import { openSqliteStore } from "./store/sqlite-store.ts";
@@ -41,7 +46,7 @@ export interface ServerDeps {
 /** A built, not yet listening, headcount server. */
 export interface HeadcountServer {
   /** Binds the ports (0 picks free ones) and resolves with the ones bound. */
-  listen(): Promise<{ grpcPort: number; grpcWebPort: number | null; metricsPort: number | null }>;
+  listen(): Promise<{ grpcPort: number; grpcWebPort: number | null; httpsPort: number | null; metricsPort: number | null }>;
   /** Ends every session and stream, then closes ports and workers. */
   stop(): Promise<void>;
   readonly sessions: SessionRegistry;
@@ -56,8 +61,8 @@ function maxReceiveBytes(config: ServerConfig): number {
   return config.limits.maxFrameBytes + 64 * 1024;
 }
 
-/** The tracker and counter of a camera, as configured. */
-function defaultTracking(config: ServerConfig): TrackingFactory {
+/** The tracker and counter of a camera, as configured (also what the accuracy replay runs). */
+export function defaultTracking(config: ServerConfig): TrackingFactory {
   const everyCrossing = config.crossings === "every";
   return {
     createTracker: () => createIouTracker(),
@@ -91,8 +96,16 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   if (config.access.captureAuth && !config.access.viewerPassword) {
     log.warn("no HEADCOUNT_VIEWER_PASSWORD: anyone who can open the count page can watch counts and pair cameras");
   }
+  // No session is open yet, so every session still open in the SQLite file was cut off (the server was killed).
+  // Not on PostgreSQL: the other replicas' open sessions are live, and nothing yet tells a dead replica's apart.
+  const lost = postgres ? [] : await store.closeLostSessions();
+  if (lost.length > 0) {
+    const exits = lost.reduce((n, s) => n + s.exits, 0);
+    log.warn({ sessions: lost.length, exits }, "closed sessions the last run left open: the people they had in view exit as 'session lost'");
+  }
   const cameras = new CameraRegistry();
-  for (const camera of await store.listCameras()) cameras.load(camera);
+  const startedAtMs = Date.now();
+  for (const camera of await store.listCameras()) await loadCamera(store, cameras, camera, startedAtMs);
   const where = config.databaseUrl ? { database: redact(config.databaseUrl) } : { dataDir: config.dataDir };
   log.info({ ...where, cameras: cameras.list(Date.now()).length }, "history store open");
   // Other replicas' camera changes and live figures (LISTEN/NOTIFY); one server on SQLite needs none.
@@ -103,16 +116,28 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     onlineCameras: () => cameras.list(Date.now()).filter((c) => c.online).length,
     workers: () => pool.stats(),
   });
-  const pipeline = new FramePipeline(pool, cameras, store, deps.tracking ?? defaultTracking(config), log, metrics);
+  // Counts also go out over MQTT when configured: state from the registry's changes, events from the store's appends.
+  const publisher: CountPublisher = config.mqtt
+    ? createMqttCountPublisher({
+        settings: config.mqtt,
+        cameras,
+        log,
+        metrics: { eventsDropped: metrics.mqttEventsDropped, connected: metrics.mqttConnected },
+      })
+    : noCountPublisher;
+  if (config.mqtt) log.info({ broker: config.mqtt.url, topicPrefix: config.mqtt.topicPrefix, discoveryPrefix: config.mqtt.discoveryPrefix }, "publishing counts over MQTT");
+  cameras.onChange((cameraId) => publisher.cameraChanged(cameraId));
+  // Every path that appends events (the pipeline's counts, the count page's resets) goes through this one.
+  const publishingStore = storeTellingPublisher(store, publisher);
+  const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics);
   const sessions = new SessionRegistry({
     maxSessions: config.limits.maxSessions,
     ackHistory: config.ackHistory,
     idleMs: config.sessionIdleMs,
     rate: config.limits,
     onClosed: (session) => {
-      pipeline.release(session);
       cameras.detachSession(session.cameraId, session.id);
-      store.closeSession(session.id, Date.now(), session.acked).catch((err: unknown) => log.error({ err, sessionId: session.id }, "could not record a session's end"));
+      void pipeline.finish(session, Date.now());
       log.info({ sessionId: session.id, cameraId: session.cameraId }, "session closed");
     },
   });
@@ -124,12 +149,15 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     "grpc.max_receive_message_length": maxReceiveBytes(config),
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
+    // Envoy's default cap on request headers (60 KiB); Node alone lets 64 KiB through.
+    interceptors: [metadataLimit()],
   });
   grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store, access, onFrameReceived: metrics.frameReceived }), log));
-  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, store, access, (id) => sessions.find(id)), log));
-  grpcServer.addService(...adaptServiceWithStatus(AccessServiceInfo, new AccessService(access, cameras, store), log));
+  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, publishingStore, access, (id) => sessions.find(id)), log));
+  let edge: BrowserEdge | undefined;
+  const noLinks: DeviceLinks = { baseUrl: "", caCertUrl: "" };
+  grpcServer.addService(...adaptServiceWithStatus(AccessServiceInfo, new AccessService(access, cameras, store, () => edge?.links ?? noLinks), log));
 
-  let grpcWeb: ReturnType<typeof createGrpcWebProxy> | undefined;
   const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry);
 
   return {
@@ -154,35 +182,15 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
         metricsPort = (metricsServer.address() as AddressInfo).port;
         log.info({ host: config.metricsHost, port: metricsPort }, "metrics listening (GET /metrics)");
       }
-      if (config.grpcWebPort === null) return { grpcPort, grpcWebPort: null, metricsPort };
-      const upstreamHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-      grpcWeb = createGrpcWebProxy({
-        upstream: `http://${hostPort(upstreamHost, grpcPort)}`,
-        allowedOrigins: config.corsOrigins,
-        // The same cap as the native port's, so both transports accept the frames OpenSession advertises.
-        maxRequestBytes: maxReceiveBytes(config),
-        logger: log,
-      });
-      const server = grpcWeb;
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(config.grpcWebPort!, config.host, () => resolve());
-      });
-      const grpcWebPort = (server.address() as AddressInfo).port;
-      log.info({ host: config.host, port: grpcWebPort }, "gRPC-Web endpoint listening");
-      return { grpcPort, grpcWebPort, metricsPort };
+      // The same cap as the native port's, so both transports accept the frames OpenSession advertises.
+      edge = await startBrowserEdge({ config, grpcPort, maxRequestBytes: maxReceiveBytes(config), log });
+      return { grpcPort, grpcWebPort: edge.grpcWebPort, httpsPort: edge.httpsPort, metricsPort };
     },
     async stop() {
       clearInterval(sweeper);
       metricsServer?.close();
       sessions.closeAll(new DomainError("UNAVAILABLE", "the server is stopping"));
-      if (grpcWeb) {
-        const server = grpcWeb;
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-      }
+      await edge?.close();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => grpcServer.forceShutdown(), 2_000);
         grpcServer.tryShutdown(() => {
@@ -190,7 +198,10 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
           resolve();
         });
       });
+      // Exits of the sessions just closed are stored before the store closes.
+      await pipeline.finished();
       await pool.close();
+      await publisher.close();
       await replicas?.close();
       await store.close();
     },

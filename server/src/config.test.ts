@@ -8,7 +8,10 @@ test("defaults: the embedded stack on the usual ports", () => {
   assert.equal(c.grpcPort, 50051);
   assert.equal(c.grpcWebPort, 8080);
   assert.equal(c.detector, "mediapipe");
-  assert.equal(c.corsOrigins, "*");
+  assert.equal(c.corsOrigins, null, "the web app's own origins, worked out at start");
+  assert.equal(c.lanHttpsPort, 8443);
+  assert.equal(c.webUpstream, "http://127.0.0.1:3000");
+  assert.equal(c.publicUrl, undefined);
   assert.ok(c.workers >= 1);
 });
 
@@ -105,4 +108,49 @@ test("HEADCOUNT_DATABASE_URL selects PostgreSQL; unset keeps SQLite; a bad one i
       bad,
     );
   }
+});
+
+test("MQTT: off unless HEADCOUNT_MQTT_URL is set; URL, prefixes and TLS checked; credentials never echoed", () => {
+  assert.equal(loadConfig({}).mqtt, null);
+  const c = loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://192.168.1.10:1883", HEADCOUNT_MQTT_USERNAME: "hc", HEADCOUNT_MQTT_PASSWORD: "s3cret pass" });
+  assert.deepEqual(c.mqtt, {
+    url: "mqtt://192.168.1.10:1883",
+    username: "hc",
+    password: "s3cret pass",
+    caFile: undefined,
+    topicPrefix: "headcount",
+    discoveryPrefix: "homeassistant",
+    maxQueued: 1000,
+  });
+  const tls = loadConfig({ HEADCOUNT_MQTT_URL: "mqtts://broker.example:8883", HEADCOUNT_MQTT_CA_FILE: "/etc/ca.pem", HEADCOUNT_MQTT_TOPIC_PREFIX: "home/counts", HEADCOUNT_MQTT_DISCOVERY: "off" });
+  assert.equal(tls.mqtt?.caFile, "/etc/ca.pem");
+  assert.equal(tls.mqtt?.topicPrefix, "home/counts");
+  assert.equal(tls.mqtt?.discoveryPrefix, null);
+
+  for (const url of ["http://broker:1883", "broker:1883", "mqtt://broker:1883/path", "mqtt://"]) {
+    assert.throws(() => loadConfig({ HEADCOUNT_MQTT_URL: url }), /HEADCOUNT_MQTT_URL: must be a broker address|without a path/, url);
+  }
+  assert.throws(
+    () => loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://hc:hunter22@broker:1883" }),
+    (e: Error) => /HEADCOUNT_MQTT_USERNAME and HEADCOUNT_MQTT_PASSWORD/.test(e.message) && !e.message.includes("hunter22"),
+  );
+  assert.throws(
+    () => loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://broker", HEADCOUNT_MQTT_PASSWORD: "hunter22" }),
+    (e: Error) => /HEADCOUNT_MQTT_PASSWORD: needs HEADCOUNT_MQTT_USERNAME/.test(e.message) && !e.message.includes("hunter22"),
+  );
+  assert.throws(() => loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://broker", HEADCOUNT_MQTT_CA_FILE: "/etc/ca.pem" }), /HEADCOUNT_MQTT_CA_FILE: is for a TLS broker/);
+  for (const prefix of ["counts/#", "a//b", "/headcount", "headcount/", "a+b", "with space"]) {
+    assert.throws(() => loadConfig({ HEADCOUNT_MQTT_URL: "mqtt://broker", HEADCOUNT_MQTT_TOPIC_PREFIX: prefix }), /HEADCOUNT_MQTT_TOPIC_PREFIX: must be topic levels/, prefix);
+  }
+});
+
+test("the LAN https origin: a port or off; the web upstream and public URL are origins", () => {
+  assert.equal(loadConfig({ HEADCOUNT_LAN_HTTPS_PORT: "off" }).lanHttpsPort, null);
+  assert.equal(loadConfig({ HEADCOUNT_LAN_HTTPS_PORT: "9443" }).lanHttpsPort, 9443);
+  assert.throws(() => loadConfig({ HEADCOUNT_LAN_HTTPS_PORT: "on" }), /HEADCOUNT_LAN_HTTPS_PORT: must be a port number from 0 to 65535, or off/);
+  assert.equal(loadConfig({ HEADCOUNT_PUBLIC_URL: "https://Headcount.lan:8443/" }).publicUrl, "https://headcount.lan:8443");
+  assert.throws(() => loadConfig({ HEADCOUNT_PUBLIC_URL: "headcount.lan" }), /HEADCOUNT_PUBLIC_URL: must be an origin/);
+  assert.throws(() => loadConfig({ HEADCOUNT_WEB_UPSTREAM: "https://127.0.0.1:3000" }), /HEADCOUNT_WEB_UPSTREAM: must be an http origin/);
+  assert.equal(loadConfig({ HEADCOUNT_CORS_ORIGINS: "*" }).corsOrigins, "*");
+  assert.equal(loadConfig({ PORT: "3100" }).webUpstream, "http://127.0.0.1:3100", "npm start's PORT is the web app's");
 });

@@ -21,6 +21,13 @@ function decimalNumber(min: number, max: number) {
 }
 
 const port = wholeNumber(0, 65535);
+/** An MQTT topic prefix: one or more levels of letters, digits, _ . -, separated by / (no wildcards, no empty level). */
+const topicPrefix = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be topic levels of letters, digits, _ . - separated by / (like headcount or home/headcount)");
+
+const PORT_OR_OFF = "must be a port number from 0 to 65535, or off";
 /** The largest value a uint32 field of the contract (SessionLimits) can carry. */
 const UINT32_MAX = 4_294_967_295;
 
@@ -34,7 +41,11 @@ const envSchema = z
     HEADCOUNT_GRPC_PORT: port.default(50051),
     HEADCOUNT_GRPC_WEB_PORT: port.default(8080),
     HEADCOUNT_GRPC_WEB: z.enum(["on", "off"]).default("on"),
-    HEADCOUNT_CORS_ORIGINS: z.string().transform(parseOrigins).default("*"),
+    HEADCOUNT_GRPC_WEB_IDLE_TIMEOUT_MS: wholeNumber(1, 86_400_000, " (1 day)").default(60_000),
+    HEADCOUNT_CORS_ORIGINS: z.string().transform(parseOrigins).optional(),
+    HEADCOUNT_LAN_HTTPS_PORT: z.string().regex(/^(off|\d+)$/, PORT_OR_OFF).transform((v) => (v === "off" ? v : Number(v))).pipe(z.union([z.literal("off"), z.number().int().max(65535, PORT_OR_OFF)])).default(8443),
+    HEADCOUNT_WEB_UPSTREAM: z.string().transform(parseUpstream).optional(),
+    HEADCOUNT_PUBLIC_URL: z.string().transform(parsePublicUrl).optional(),
     HEADCOUNT_METRICS_PORT: port.default(9464),
     HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
@@ -61,6 +72,14 @@ const envSchema = z
     HEADCOUNT_ACK_HISTORY: wholeNumber(1, 10_000).default(300),
     HEADCOUNT_SESSION_IDLE_MS: wholeNumber(1, 7 * 86_400_000, " (7 days)").default(60_000),
     HEADCOUNT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    HEADCOUNT_MQTT_URL: z.string().transform(parseMqttUrl).optional(),
+    HEADCOUNT_MQTT_USERNAME: z.string().max(1024).optional(),
+    HEADCOUNT_MQTT_PASSWORD: z.string().max(1024).optional(),
+    HEADCOUNT_MQTT_CA_FILE: z.string().optional(),
+    HEADCOUNT_MQTT_TOPIC_PREFIX: topicPrefix.default("headcount"),
+    HEADCOUNT_MQTT_DISCOVERY: z.enum(["on", "off"]).default("on"),
+    HEADCOUNT_MQTT_DISCOVERY_PREFIX: topicPrefix.default("homeassistant"),
+    HEADCOUNT_MQTT_MAX_QUEUED: wholeNumber(1, 100_000).default(1000),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -72,6 +91,12 @@ const envSchema = z
         message: `must be at least HEADCOUNT_MAX_FRAME_BYTES (${e.HEADCOUNT_MAX_FRAME_BYTES}), or frames of the largest allowed size could never be sent`,
       });
     }
+    if (e.HEADCOUNT_MQTT_PASSWORD !== undefined && e.HEADCOUNT_MQTT_USERNAME === undefined) {
+      ctx.addIssue({ code: "custom", path: ["HEADCOUNT_MQTT_PASSWORD"], message: "needs HEADCOUNT_MQTT_USERNAME too" });
+    }
+    if (e.HEADCOUNT_MQTT_CA_FILE !== undefined && !e.HEADCOUNT_MQTT_URL?.startsWith("mqtts:")) {
+      ctx.addIssue({ code: "custom", path: ["HEADCOUNT_MQTT_CA_FILE"], message: "is for a TLS broker: set HEADCOUNT_MQTT_URL to mqtts://host:8883" });
+    }
   });
 
 /** postgres:// or postgresql:// with a host: what HEADCOUNT_DATABASE_URL accepts. */
@@ -82,6 +107,27 @@ function isPostgresUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * HEADCOUNT_MQTT_URL: mqtt://host[:port] or mqtts://host[:port]. Credentials
+ * have their own settings, so the URL can appear in messages and logs.
+ */
+function parseMqttUrl(value: string, ctx: z.RefinementCtx): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== "mqtt:" && url.protocol !== "mqtts:") || !url.hostname) {
+    ctx.addIssue({ code: "custom", message: "must be a broker address like mqtt://192.168.1.10:1883 or mqtts://broker.example:8883" });
+  } else if (url.username || url.password) {
+    ctx.addIssue({ code: "custom", message: "must not hold a user or password: use HEADCOUNT_MQTT_USERNAME and HEADCOUNT_MQTT_PASSWORD" });
+  } else if ((url.pathname !== "" && url.pathname !== "/") || url.search || url.hash) {
+    ctx.addIssue({ code: "custom", message: "must be just scheme://host[:port], without a path or query" });
+  }
+  return url ? `${url.protocol}//${url.host}` : value;
 }
 
 /**
@@ -101,6 +147,20 @@ function parseOrigins(value: string, ctx: z.RefinementCtx): "*" | string[] {
     else ctx.addIssue({ code: "custom", message: `${JSON.stringify(entry)} is not an origin like https://count.example or http://192.168.1.20:3000` });
   }
   return origins;
+}
+
+/** HEADCOUNT_WEB_UPSTREAM: where the Next app listens, an http origin. */
+function parseUpstream(value: string, ctx: z.RefinementCtx): string {
+  const origin = normalizeOrigin(value);
+  if (origin === null || !origin.startsWith("http:")) ctx.addIssue({ code: "custom", message: "must be an http origin like http://127.0.0.1:3000" });
+  return origin ?? value;
+}
+
+/** HEADCOUNT_PUBLIC_URL: the origin other devices open, e.g. https://headcount.lan:8443. */
+function parsePublicUrl(value: string, ctx: z.RefinementCtx): string {
+  const origin = normalizeOrigin(value);
+  if (origin === null) ctx.addIssue({ code: "custom", message: "must be an origin like https://headcount.lan:8443 (no path)" });
+  return origin ?? value;
 }
 
 /** The origin as a browser sends it (lower-case, no default port), or null for anything else. */
@@ -123,14 +183,22 @@ export interface ServerConfig {
   readonly grpcPort: number;
   /** Built-in gRPC-Web endpoint port, or null when switched off (Envoy in front). */
   readonly grpcWebPort: number | null;
+  /** The built-in gRPC-Web endpoint ends a call on which nothing moves for this long (Envoy's stream_idle_timeout). */
+  readonly grpcWebIdleTimeoutMs: number;
   /** Prometheus metrics port (GET /metrics), or null when switched off. */
   readonly metricsPort: number | null;
   /** Address the metrics port binds to (loopback unless an operator opens it). */
   readonly metricsHost: string;
   /** Who may capture and watch (see server/src/access/). */
   readonly access: AccessSettings;
-  /** Origins allowed to call the gRPC-Web endpoint; "*" allows any. */
-  readonly corsOrigins: readonly string[] | "*";
+  /** Origins allowed to call the gRPC-Web endpoint; "*" allows any; null: the web app's own origins. */
+  readonly corsOrigins: readonly string[] | "*" | null;
+  /** Port of the LAN https origin (pages and gRPC-Web, see server/src/edge/), or null when off. */
+  readonly lanHttpsPort: number | null;
+  /** The Next app the LAN https origin forwards pages to (an http origin). */
+  readonly webUpstream: string;
+  /** The origin other devices open (pairing links), when it is not this machine's LAN address. */
+  readonly publicUrl: string | undefined;
   readonly detector: "mediapipe" | "none";
   readonly modelPath: string | undefined;
   readonly modelCacheDir: string;
@@ -160,13 +228,34 @@ export interface ServerConfig {
   /** A session with no upload and no watcher for this long is closed. */
   readonly sessionIdleMs: number;
   readonly logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Publishing counts to an MQTT broker (Home Assistant), or null when HEADCOUNT_MQTT_URL is unset. */
+  readonly mqtt: MqttSettings | null;
+}
+
+/** How the server publishes counts over MQTT (see server/src/mqtt/). */
+export interface MqttSettings {
+  /** mqtt://host:port or mqtts://host:port, without credentials. */
+  readonly url: string;
+  readonly username: string | undefined;
+  /** Never logged. */
+  readonly password: string | undefined;
+  /** A PEM file of the CA that signed an mqtts broker's certificate (else the system's CAs). */
+  readonly caFile: string | undefined;
+  /** Topics are `<topicPrefix>/<camera>/...`. */
+  readonly topicPrefix: string;
+  /** Home Assistant's discovery prefix, or null when discovery is off. */
+  readonly discoveryPrefix: string | null;
+  /** Count events waiting for the broker before the oldest are dropped. */
+  readonly maxQueued: number;
 }
 
 /** Settings whose values never appear in an error message or a log. */
-const SECRET_SETTINGS = new Set(["HEADCOUNT_CAPTURE_TOKEN", "HEADCOUNT_VIEWER_PASSWORD", "HEADCOUNT_DATABASE_URL"]);
+const SECRET_SETTINGS = new Set(["HEADCOUNT_CAPTURE_TOKEN", "HEADCOUNT_VIEWER_PASSWORD", "HEADCOUNT_MQTT_PASSWORD", "HEADCOUNT_DATABASE_URL"]);
 
 function shown(name: string, value: string | undefined): string {
-  return SECRET_SETTINGS.has(name) ? `a value of ${value?.length ?? 0} characters, not shown` : JSON.stringify(value);
+  if (SECRET_SETTINGS.has(name)) return `a value of ${value?.length ?? 0} characters, not shown`;
+  // A rejected broker URL may carry a password: never echo what stands before an @.
+  return JSON.stringify(name === "HEADCOUNT_MQTT_URL" ? value?.replace(/\/\/[^/]*@/, "//<credentials not shown>@") : value);
 }
 
 /** Thrown for a bad configuration; the message lists every problem. */
@@ -200,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: unbracketed(e.HEADCOUNT_HOST),
     grpcPort: e.HEADCOUNT_GRPC_PORT,
     grpcWebPort: e.HEADCOUNT_GRPC_WEB === "on" ? e.HEADCOUNT_GRPC_WEB_PORT : null,
+    grpcWebIdleTimeoutMs: e.HEADCOUNT_GRPC_WEB_IDLE_TIMEOUT_MS,
     metricsPort: e.HEADCOUNT_METRICS === "on" ? e.HEADCOUNT_METRICS_PORT : null,
     metricsHost: unbracketed(e.HEADCOUNT_METRICS_HOST),
     access: {
@@ -208,7 +298,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       viewerPassword: e.HEADCOUNT_VIEWER_PASSWORD,
       viewerTokenTtlMs: Math.round(e.HEADCOUNT_VIEWER_SIGN_IN_DAYS * 86_400_000),
     },
-    corsOrigins: e.HEADCOUNT_CORS_ORIGINS,
+    corsOrigins: e.HEADCOUNT_CORS_ORIGINS ?? null,
+    lanHttpsPort: e.HEADCOUNT_LAN_HTTPS_PORT === "off" ? null : e.HEADCOUNT_LAN_HTTPS_PORT,
+    // `npm start` gives the web app and the server the same environment: PORT is the web app's.
+    webUpstream: e.HEADCOUNT_WEB_UPSTREAM ?? `http://127.0.0.1:${/^\d{1,5}$/.test(env.PORT ?? "") ? env.PORT : 3000}`,
+    publicUrl: e.HEADCOUNT_PUBLIC_URL,
     detector: e.HEADCOUNT_DETECTOR,
     modelPath: e.HEADCOUNT_MODEL,
     modelCacheDir: e.HEADCOUNT_MODEL_CACHE_DIR,
@@ -231,6 +325,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ackHistory: e.HEADCOUNT_ACK_HISTORY,
     sessionIdleMs: e.HEADCOUNT_SESSION_IDLE_MS,
     logLevel: e.HEADCOUNT_LOG_LEVEL,
+    mqtt: e.HEADCOUNT_MQTT_URL
+      ? {
+          url: e.HEADCOUNT_MQTT_URL,
+          username: e.HEADCOUNT_MQTT_USERNAME,
+          password: e.HEADCOUNT_MQTT_PASSWORD,
+          caFile: e.HEADCOUNT_MQTT_CA_FILE,
+          topicPrefix: e.HEADCOUNT_MQTT_TOPIC_PREFIX,
+          discoveryPrefix: e.HEADCOUNT_MQTT_DISCOVERY === "on" ? e.HEADCOUNT_MQTT_DISCOVERY_PREFIX : null,
+          maxQueued: e.HEADCOUNT_MQTT_MAX_QUEUED,
+        }
+      : null,
     ...overrides,
   };
 }

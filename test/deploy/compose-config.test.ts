@@ -143,6 +143,7 @@ test("the server's environment is valid for its own schema: gRPC-Web off, the mo
   const env = environment(server);
   const config = loadConfig(env);
   assert.equal(config.grpcWebPort, null, "Envoy does gRPC-Web");
+  assert.equal(config.lanHttpsPort, null, "Envoy serves https; the server's own LAN https origin is off");
   assert.equal(config.host, "0.0.0.0");
   assert.equal(config.dataDir, "/data");
   const volumes = ((server.volumes as unknown[]) ?? []).map(String);

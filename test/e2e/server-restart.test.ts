@@ -19,6 +19,7 @@ import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 const dataDir = mkdtempSync(join(tmpdir(), "headcount-kill-"));
 let grpcPort: number;
 let grpcWebPort: number;
+let webPort: number;
 let server: ServerProcess | undefined;
 let web: WebApp;
 let browser: Browser;
@@ -28,8 +29,9 @@ before(async () => {
   const y4m = makeY4m({ video: oneByOneVideo, startS: 3, durationS: 36, width: 640, fps: 10 });
   grpcPort = await freePort();
   grpcWebPort = await freePort();
-  server = await startServerProcess({ grpcPort, grpcWebPort, dataDir });
-  web = await startWebApp(`http://127.0.0.1:${grpcWebPort}`);
+  webPort = await freePort();
+  server = await startServerProcess({ grpcPort, grpcWebPort, dataDir, webPort });
+  web = await startWebApp(`http://127.0.0.1:${grpcWebPort}`, { port: webPort });
   browser = await launchChromium(fakeCameraArgs(y4m));
 });
 after(async () => {
@@ -50,11 +52,23 @@ test("the server is killed (SIGKILL) mid-capture and restarted: the page reconne
   await waitFor("person 1 counted in and out", async () => (await number(page, "count-exited")) >= 1, 60_000);
   const beforeKill = { entered: await number(page, "count-entered"), exited: await number(page, "count-exited") };
   assert.deepEqual(beforeKill, { entered: 1, exited: 1 });
+  const board = await browser.newPage();
+  await board.goto(web.url);
+  const tile = board.locator('[data-testid="camera-tile"][data-camera-id="kill-cam"]');
+  await waitFor("the tile online", async () => (await tile.count()) === 1 && (await tile.getByTestId("tile-online").textContent()) === "online", 20_000);
   await server!.kill();
   await waitFor("the page to show the outage", async () => (await page.getByTestId("capture-state").textContent()) === "reconnecting", 15_000);
+  // The count page cannot know: its tile is greyed, says "last known", and claims nothing live.
+  await waitFor("the tile to turn unknown", async () => (await tile.getByTestId("tile-online").textContent()) === "unknown", 20_000);
+  assert.equal(await tile.getAttribute("data-stale"), "true");
+  assert.match((await tile.getByTestId("tile-stale").textContent()) ?? "", /Last known/);
+  assert.equal(await tile.getByTestId("tile-fps").textContent(), "-");
+  assert.equal(await tile.getByTestId("tile-latency").textContent(), "-");
 
-  server = await startServerProcess({ grpcPort, grpcWebPort, dataDir });
+  server = await startServerProcess({ grpcPort, grpcWebPort, dataDir, webPort });
   await waitFor("the page live again", async () => (await page.getByTestId("capture-state").textContent()) === "live", 30_000);
+  await waitFor("the tile online again", async () => (await tile.getByTestId("tile-online").textContent()) === "online" && (await tile.getAttribute("data-stale")) === "false", 30_000);
+  await board.close();
   // Person 2 walks in after the restart: the total continues from the stored 1.
   await waitFor("person 2 counted after the restart", async () => (await number(page, "count-entered")) >= 2, 60_000);
   await page.getByTestId("capture-stop").click();

@@ -87,6 +87,7 @@ export async function startCaptureTestServer(port = 0): Promise<CaptureTestServe
     const [name, count = "0", bytes = "0"] = scenario.split(":");
     call.on("cancelled", () => cancelWaiters.shift()?.(scenario));
     const ack = (seq: number, detail = ""): WatchAcksResponse => ({
+      cursor: seq,
       ack: { seq, status: FrameStatus.PROCESSED, detail, capturedAtMs: 0, receivedAtMs: 0, decodedWidth: 0, decodedHeight: 0, jpegBytes: 0, people: [] },
     });
     const send = (message: WatchAcksResponse): Promise<void> =>

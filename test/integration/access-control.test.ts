@@ -46,7 +46,7 @@ for (const transport of ["native", "grpc-web"] as const) {
       const { capture, access } = clients();
       const none = await failure(capture.openSession({ cameraId: "door", cameraName: "" }).response);
       assert.equal(none.code, "UNAUTHENTICATED");
-      assert.match(none.message, /not paired.*Pair a camera/);
+      assert.match(none.message, /not paired.*Pair a device.*Make pairing link/);
       assert.equal((await failure(capture.openSession({ cameraId: "door", cameraName: "" }, bearer("hp_madeupmadeupmadeupmadeup")).response)).code, "UNAUTHENTICATED");
       const { token } = await access.pairCamera({ cameraId: "door", cameraName: "Door" }).response;
       const other = await failure(capture.openSession({ cameraId: "hall", cameraName: "" }, bearer(token)).response);
@@ -79,6 +79,29 @@ for (const transport of ["native", "grpc-web"] as const) {
       assert.equal(await first, 1);
       abort.abort();
       await rpcCode(watch.status);
+    });
+
+    test("pairing never renames or merges: a new camera on a taken id is ALREADY_EXISTS; OpenSession renames only with a typed name and answers the stored name", async () => {
+      const { capture, access, count } = clients();
+      const { token } = await access.pairCamera({ cameraId: "front", cameraName: "Front door", newCamera: true }).response;
+      const nameOf = async () => (await count.listCameras({}).response).cameras.find((c) => c.cameraId === "front")?.name;
+      assert.equal(await nameOf(), "Front door");
+      // The pair panel's old bug: "Make another link" with the just-used id and a new name.
+      const again = await failure(access.pairCamera({ cameraId: "front", cameraName: "Back door", newCamera: true }).response);
+      assert.equal(again.code, "ALREADY_EXISTS");
+      assert.match(again.message, /already exists/);
+      // Another device for the chosen existing camera: a second token, and the name stays.
+      assert.equal(await rpcCode(access.pairCamera({ cameraId: "front", cameraName: "Back door", newCamera: false }).response), "OK");
+      assert.equal(await nameOf(), "Front door", "pairing did not rename");
+      // Renamed on the Manage page; the capture page's link name does not undo it, a typed name does.
+      await count.renameCamera({ cameraId: "front", name: "Lobby" }).response;
+      const opened = await capture.openSession({ cameraId: "front", cameraName: "", newCameraName: "Front door" }, bearer(token)).response;
+      assert.equal(opened.cameraName, "Lobby", "the server's name is the truth");
+      assert.equal(await nameOf(), "Lobby");
+      const typed = await capture.openSession({ cameraId: "front", cameraName: "Hall", newCameraName: "Front door" }, bearer(token)).response;
+      assert.equal(typed.cameraName, "Hall");
+      const created = await capture.openSession({ cameraId: "kiosk", cameraName: "", newCameraName: "Kiosk" }, bearer(SHARED)).response;
+      assert.equal(created.cameraName, "Kiosk", "a link's name names a camera that is new");
     });
 
     test("a revoked pairing opens no new session; a session already open goes on", async () => {

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
 import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 import { extractJpegFolder } from "../support/footage-frames.ts";
-import { oneByOneVideo, repoRoot } from "../support/paths.ts";
+import { runSender } from "../support/cli-sender.ts";
+import { oneByOneVideo } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 
 let ts: TestServer;
@@ -24,15 +23,9 @@ after(async () => {
 });
 
 /** Runs the real sender CLI; resolves to its exit code, the last stdout line and stderr. */
-async function send(...inputs: string[]): Promise<{ code: number; last: string; stderr: string }> {
-  const args = ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `127.0.0.1:${ts.grpcPort}`, "--token", TEST_CAPTURE_TOKEN, "--json", "--quiet", ...inputs];
-  try {
-    const r = await promisify(execFile)(process.execPath, args, { cwd: repoRoot });
-    return { code: 0, last: r.stdout.trim().split("\n").at(-1) ?? "", stderr: r.stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, last: e.stdout?.trim().split("\n").at(-1) ?? "", stderr: e.stderr ?? "" };
-  }
+async function send(...inputs: string[]): Promise<{ code: number | null; last: string; stderr: string }> {
+  const r = await runSender(["--server", `127.0.0.1:${ts.grpcPort}`, "--token", TEST_CAPTURE_TOKEN, "--json", "--quiet", ...inputs], { timeoutMs: 120_000 });
+  return { code: r.code, last: r.stdout.trim().split("\n").at(-1) ?? "", stderr: r.stderr };
 }
 
 const frame = (n: number) => join(frames, `0000${n}.jpg`);

@@ -1,30 +1,32 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { Bucket, EventKind, ExportContent, ExportFormat } from "@headcount/proto/count";
+import { Bucket, EventKind, EventReason, ExportContent, ExportFormat } from "@headcount/proto/count";
 import { extractJpegFrames } from "../support/footage-frames.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { streamOneByOne } from "../support/stream-sender.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
-import { rpcCode } from "../support/waiting.ts";
+import { rpcCode, waitFor } from "../support/waiting.ts";
 
 let ts: TestServer;
 let startedAt: number;
 before(async () => {
   ts = await startTestServer({ detector: "mediapipe", config: { workers: 1 } });
   startedAt = Date.now();
-  // Person 1 walks in at 6.0 s: 5.0 to 9.0 s holds one entry.
+  // Person 1 walks in at 6.0 s: 5.0 to 9.0 s holds one entry; they are still in view when the
+  // stream ends, so the session's end counts their exit ("capture stopped").
   await streamOneByOne(ts, "hist-cam", extractJpegFrames(oneByOneVideo, { startS: 5, count: 40, fps: 10, width: 640 }));
+  await waitFor("the session's exit", async () => (await ts.native.count.listCameras({})).response.cameras[0]?.counts?.exited === 1, 10_000);
 });
 after(async () => {
   await ts?.stop();
 });
 
-test("the event log, the series and both exports agree on the stored entry", async () => {
+test("the event log, the series and both exports agree on the stored entry and exit", async () => {
   const count = ts.web().count;
   const range = { fromMs: startedAt - 60_000, toMs: Date.now() + 60_000 };
   const { response: log } = await count.listEvents({ cameraId: "hist-cam", fromMs: 0, toMs: 0, limit: 0, cursor: "" });
-  assert.deepEqual(log.events.map((e) => e.kind), [EventKind.ENTRY]);
-  const entry = log.events[0]!;
+  assert.deepEqual(log.events.map((e) => [e.kind, e.reason]), [[EventKind.EXIT, EventReason.CAPTURE_STOPPED], [EventKind.ENTRY, EventReason.UNSPECIFIED]]);
+  const [exit, entry] = log.events as [typeof log.events[0], typeof log.events[0]];
   assert.ok(entry.trackId > 0 && entry.timeMs >= startedAt - 1000);
 
   const { response: series } = await count.getSeries({ cameraId: "hist-cam", ...range, bucket: Bucket.MINUTE, utcOffsetMinutes: 0 });
@@ -35,8 +37,11 @@ test("the event log, the series and both exports agree on the stored entry", asy
   assert.equal(csv.contentType, "text/csv");
   assert.match(csv.fileName, /^headcount-events-hist-cam-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = new TextDecoder().decode(csv.data).trim().split("\r\n");
-  assert.equal(lines[0], "id,time_iso,time_ms,camera_id,kind,track_id");
-  assert.deepEqual(lines.slice(1), [`${entry.id},${new Date(entry.timeMs).toISOString()},${entry.timeMs},hist-cam,entry,${entry.trackId}`]);
+  assert.equal(lines[0], "id,time_iso,time_ms,camera_id,kind,track_id,reason");
+  assert.deepEqual(lines.slice(1), [
+    `${entry.id},${new Date(entry.timeMs).toISOString()},${entry.timeMs},hist-cam,entry,${entry.trackId},`,
+    `${exit.id},${new Date(exit.timeMs).toISOString()},${exit.timeMs},hist-cam,exit,${entry.trackId},capture_stopped`,
+  ]);
 
   const { response: json } = await count.exportCounts({ content: ExportContent.SERIES, format: ExportFormat.JSON, cameraId: "hist-cam", ...range, bucket: Bucket.HOUR, utcOffsetMinutes: 60 });
   const rows = JSON.parse(new TextDecoder().decode(json.data)) as Array<{ start_ms: number; entered: number }>;
@@ -49,11 +54,15 @@ test("rename and reset: the reset is an event, totals restart at zero, history s
   const { response: renamed } = await count.renameCamera({ cameraId: "hist-cam", name: "Hall" });
   assert.equal(renamed.camera?.name, "Hall");
   assert.equal(renamed.camera?.counts?.entered, 1);
+  // The clip was sent faster than real time, so its capture times (and the exit at its last
+  // frame) run ahead of the clock: reset after them, as a reset made from the page would be.
+  const { response: before } = await count.listEvents({ cameraId: "hist-cam", fromMs: 0, toMs: 0, limit: 1, cursor: "" });
+  await waitFor("the clock to pass the clip's last capture time", async () => Date.now() > (before.events[0]?.timeMs ?? 0), 10_000);
   const { response: reset } = await count.resetCounts({ cameraId: "hist-cam" });
   assert.equal(reset.camera?.counts?.entered, 0);
   assert.ok((reset.camera?.resetAtMs ?? 0) >= startedAt);
   const { response: log } = await count.listEvents({ cameraId: "hist-cam", fromMs: 0, toMs: 0, limit: 10, cursor: "" });
-  assert.deepEqual(log.events.map((e) => e.kind), [EventKind.RESET, EventKind.ENTRY], "newest first, nothing deleted");
+  assert.deepEqual(log.events.map((e) => e.kind), [EventKind.RESET, EventKind.EXIT, EventKind.ENTRY], "newest first, nothing deleted");
   const listed = await count.listCameras({});
   assert.equal(listed.response.cameras.find((c) => c.cameraId === "hist-cam")?.name, "Hall");
 });

@@ -27,6 +27,8 @@ export interface ServerProcessOptions {
   readonly workers?: number;
   /** A PostgreSQL database shared with other replicas (HEADCOUNT_DATABASE_URL); default: SQLite in dataDir. */
   readonly databaseUrl?: string;
+  /** The port of the web app its pages come from (its origin is then allowed by CORS). */
+  readonly webPort?: number;
 }
 
 /** Starts main.ts on 127.0.0.1 with the test model and waits for "headcount server ready". */
@@ -47,6 +49,9 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       HEADCOUNT_METRICS: "off",
       HEADCOUNT_CAPTURE_TOKEN: TEST_CAPTURE_TOKEN,
       ...(options.databaseUrl ? { HEADCOUNT_DATABASE_URL: options.databaseUrl } : {}),
+      // Never the fixed default port 8443; tests that need the LAN https origin use the in-process server.
+      HEADCOUNT_LAN_HTTPS_PORT: "off",
+      ...(options.webPort ? { HEADCOUNT_WEB_UPSTREAM: `http://127.0.0.1:${options.webPort}` } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -19,6 +19,8 @@ export interface TestServer {
   readonly config: ServerConfig;
   readonly grpcPort: number;
   readonly grpcWebUrl: string;
+  /** The LAN https origin's port, when the test switched it on (config.lanHttpsPort: 0). */
+  readonly httpsPort: number | null;
   /** http://127.0.0.1:PORT/metrics */
   readonly metricsUrl: string;
   /**
@@ -59,6 +61,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       host: "127.0.0.1",
       grpcPort: 0,
       grpcWebPort: 0,
+      // Off unless a test asks for it (0: a free port): it makes a CA in the data directory.
+      lanHttpsPort: null,
       metricsPort: 0,
       metricsHost: "127.0.0.1",
       detector,
@@ -71,7 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const log = options.log ?? createLogger((process.env.HEADCOUNT_TEST_LOG as "debug" | undefined) ?? "silent");
   const model = detector === "mediapipe" ? new Uint8Array(readFileSync(testModelPath)) : undefined;
   const server = await createServer(config, log, { model, modelName: basename(testModelPath, ".tflite"), ...options.deps });
-  const { grpcPort, grpcWebPort, metricsPort } = await server.listen();
+  const { grpcPort, grpcWebPort, httpsPort, metricsPort } = await server.listen();
   const interceptors = [autoCredentials(config.access.captureToken)];
   const transport = new GrpcTransport({ host: `127.0.0.1:${grpcPort}`, channelCredentials: ChannelCredentials.createInsecure(), interceptors });
   const bareTransport = new GrpcTransport({ host: `127.0.0.1:${grpcPort}`, channelCredentials: ChannelCredentials.createInsecure() });
@@ -82,6 +86,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     config,
     grpcPort,
     grpcWebUrl,
+    httpsPort,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     native: { ...clients(transport), transport },
     web(format = "binary") {

@@ -1,28 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { WEB_BUILD, webBuildIsCurrent } from "../../server/src/launch/web-build.ts";
 import { repoRoot } from "./paths.ts";
 
 const webDir = join(repoRoot, "web");
 
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir).reduce((max, name) => {
-    if (name === "node_modules" || name === ".next") return max;
-    const p = join(dir, name);
-    const st = statSync(p);
-    return Math.max(max, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
-  }, 0);
-}
-
-/** Builds the Next app unless a build newer than every source file exists. */
+/** Builds the Next app unless a build newer than every source file exists (the check `npm start` makes). */
 export function ensureWebBuild(): void {
-  const buildId = join(webDir, ".next/BUILD_ID");
-  const sources = Math.max(newestMtime(join(webDir, "app")), newestMtime(join(webDir, "lib")), newestMtime(join(webDir, "components")), newestMtime(join(repoRoot, "proto/gen")));
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
-  execFileSync("npm", ["run", "build", "-w", "@headcount/web"], { cwd: repoRoot, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (webBuildIsCurrent()) return;
+  execFileSync(WEB_BUILD.command, WEB_BUILD.args, { cwd: WEB_BUILD.cwd, stdio: "inherit", env: { ...process.env, ...WEB_BUILD.env } });
 }
 
 /** A free TCP port on 127.0.0.1 (next start cannot bind port 0 and report it). */
@@ -43,10 +31,14 @@ export interface WebApp {
   stop(): Promise<void>;
 }
 
-/** Starts `next start` on 127.0.0.1 with the given gRPC-Web URL and waits until it answers. */
-export async function startWebApp(grpcWebUrl: string): Promise<WebApp> {
+/**
+ * Starts `next start` on 127.0.0.1 with the given gRPC-Web URL and waits
+ * until it answers. `port`: one picked beforehand, so the server can be told
+ * the web app's origin (its CORS default) before the app starts.
+ */
+export async function startWebApp(grpcWebUrl: string, options: { readonly port?: number } = {}): Promise<WebApp> {
   ensureWebBuild();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(join(repoRoot, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: webDir,
     env: { ...process.env, HEADCOUNT_GRPC_WEB_URL: grpcWebUrl, NEXT_TELEMETRY_DISABLED: "1" },

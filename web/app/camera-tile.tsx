@@ -1,18 +1,21 @@
 /**
  * One camera on the count board. Test hooks: `data-testid="camera-tile"` with
- * `data-camera-id`, and inside it `tile-in-view`, `tile-entered`,
- * `tile-exited`, `tile-crossed-in`, `tile-crossed-out` (integers),
- * `tile-online` (online | offline), `tile-fps` (one decimal),
- * `tile-latency` (ms, integer), `tile-last-seen` (text),
- * `tile-entered-today`, `tile-exited-today` (integers since local midnight,
- * "-" while loading, "?" when they could not be loaded), `tile-since-reset`
- * (only after a reset; `data-reset-at-ms`), `tile-manage` (link to the camera page).
+ * `data-camera-id`, and inside it `tile-in-view`, and the counts in one table
+ * (`tile-counts`), one vocabulary for both periods: `tile-entered`,
+ * `tile-exited`, `tile-crossed-in`, `tile-crossed-out` (since the last reset,
+ * or in total when never reset) and `tile-entered-today`, `tile-exited-today`,
+ * `tile-crossed-in-today`, `tile-crossed-out-today` (since local midnight;
+ * both columns come from the same server snapshot, so a camera whose counts
+ * all fall today shows the same numbers in both), `tile-since-reset` (only after a
+ * reset; `data-reset-at-ms`), `tile-online` (online | offline | unknown: the server
+ * cannot be reached), `tile-stale` (only while unknown), `data-stale` on the tile,
+ * `tile-fps` (one decimal, "-" unless online), `tile-latency` (ms, integer; "-" unless
+ * online with a measurement), `tile-last-seen` (text), `tile-manage` (link to the camera page).
  */
 
 import Link from "next/link";
 import type { Camera } from "@headcount/proto/count";
 import { formatAgo, formatMs, formatRate } from "@/components/format";
-import type { TodayFigures } from "@/components/use-today-totals";
 
 /** Props of {@link CameraTile}. */
 export interface CameraTileProps {
@@ -21,15 +24,19 @@ export interface CameraTileProps {
   readonly nowMs: number;
   readonly serverTimeMs: number | null;
   readonly receivedAtMs: number | null;
-  /** Entries and exits since local midnight; undefined while loading. */
-  readonly today?: TodayFigures | undefined;
   /** False on the camera's own page (no link to itself). */
   readonly showManage?: boolean;
+  /**
+   * True while the page cannot reach the server: the figures are the last
+   * known ones, so the tile is greyed, says so, and claims nothing live.
+   */
+  readonly stale?: boolean;
 }
 
 /** A tile: name, online badge, people in view (big), counts, rate, latency and last seen. */
-export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, today, showManage = true }: CameraTileProps) {
+export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, showManage = true, stale = false }: CameraTileProps) {
   const counts = camera.counts;
+  const today = camera.today;
   // Server clock when a snapshot gave it (no skew between devices), else the page's clock.
   const ageMs =
     camera.lastSeenAtMs <= 0 || nowMs <= 0
@@ -37,40 +44,56 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, today, s
       : serverTimeMs !== null && receivedAtMs !== null
         ? serverTimeMs - camera.lastSeenAtMs + (nowMs - receivedAtMs)
         : nowMs - camera.lastSeenAtMs;
-  const online = camera.online ? "online" : "offline";
+  // Unknown is not online: while the server is unreachable nobody knows whether the camera still sends.
+  const online = stale ? "unknown" : camera.online ? "online" : "offline";
+  const live = online === "online";
   const pairHref = `/capture?${new URLSearchParams({ camera: camera.cameraId, name: camera.name }).toString()}`;
   return (
-    <li className={`tile tile-${online}`} data-testid="camera-tile" data-camera-id={camera.cameraId}>
+    <li className={`tile tile-${online}${stale ? " tile-stale" : ""}`} data-testid="camera-tile" data-camera-id={camera.cameraId} data-stale={stale}>
       <div className="tile-head">
         <h2 title={camera.cameraId}>{camera.name || camera.cameraId}</h2>
-        <span className={`badge ${online}`} data-testid="tile-online">
+        <span className={`badge ${online}`} data-testid="tile-online" title={stale ? "The server cannot be reached: these are the last known figures" : undefined}>
           {online}
         </span>
       </div>
+      {stale ? (
+        <p className="small muted" data-testid="tile-stale">
+          Last known figures; the server cannot be reached.
+        </p>
+      ) : null}
       <div className="tile-big">
         <span className="tile-big-number" data-testid="tile-in-view">
           {counts?.inView ?? 0}
         </span>
-        <span className="muted">in view</span>
+        <span className="muted">{stale ? "last known in view" : "in view"}</span>
       </div>
-      <dl className="tile-counts">
-        <Figure label="entered" testId="tile-entered" value={counts?.entered ?? 0} />
-        <Figure label="exited" testId="tile-exited" value={counts?.exited ?? 0} />
-        <Figure label="crossed in" testId="tile-crossed-in" value={counts?.crossedIn ?? 0} />
-        <Figure label="crossed out" testId="tile-crossed-out" value={counts?.crossedOut ?? 0} />
-      </dl>
+      <table className="tile-counts" data-testid="tile-counts">
+        <thead>
+          <tr>
+            <td />
+            <th scope="col" title={camera.resetAtMs > 0 ? "Since the last reset" : "Since the camera was added (never reset)"}>
+              {camera.resetAtMs > 0 ? "since reset" : "total"}
+            </th>
+            <th scope="col" title="Since local midnight">
+              today
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <CountRow label="entered" testId="tile-entered" total={counts?.entered} today={today?.entered} />
+          <CountRow label="exited" testId="tile-exited" total={counts?.exited} today={today?.exited} />
+          <CountRow label="crossed in" testId="tile-crossed-in" total={counts?.crossedIn} today={today?.crossedIn} />
+          <CountRow label="crossed out" testId="tile-crossed-out" total={counts?.crossedOut} today={today?.crossedOut} />
+        </tbody>
+      </table>
       {camera.resetAtMs > 0 ? (
         <p className="tile-reset small muted" data-testid="tile-since-reset" data-reset-at-ms={camera.resetAtMs}>
-          since reset {new Date(camera.resetAtMs).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
+          reset {new Date(camera.resetAtMs).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
         </p>
       ) : null}
-      <dl className="tile-today" title={today && !today.ok ? today.message : "Since local midnight, from the stored history"}>
-        <Figure label="entered today" testId="tile-entered-today" value={today ? (today.ok ? today.entered : "?") : "-"} />
-        <Figure label="left today" testId="tile-exited-today" value={today ? (today.ok ? today.exited : "?") : "-"} />
-      </dl>
       <dl className="tile-health">
-        <Figure label="fps" testId="tile-fps" value={formatRate(camera.ackedFps)} />
-        <Figure label="latency ms" testId="tile-latency" value={formatMs(camera.latencyMs)} />
+        <Figure label="fps" testId="tile-fps" value={live ? formatRate(camera.ackedFps) : "-"} />
+        <Figure label="latency ms" testId="tile-latency" value={live && camera.latencyMs > 0 ? formatMs(camera.latencyMs) : "-"} />
         <div>
           <dt>last seen</dt>
           <dd data-testid="tile-last-seen" title={camera.lastSeenAtMs > 0 ? new Date(camera.lastSeenAtMs).toLocaleString() : undefined}>
@@ -90,6 +113,17 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, today, s
         </span>
       </p>
     </li>
+  );
+}
+
+/** One count, since the reset (or in total) and today; "-" until the server sent it. */
+function CountRow({ label, testId, total, today }: { readonly label: string; readonly testId: string; readonly total?: number | undefined; readonly today?: number | undefined }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td data-testid={testId}>{total ?? 0}</td>
+      <td data-testid={`${testId}-today`}>{today ?? "-"}</td>
+    </tr>
   );
 }
 

@@ -9,8 +9,8 @@
  * - `board-error`: the current problem (only while there is one)
  * - `board-empty`: shown when the server knows no camera yet
  * - one `camera-tile` per camera, with `data-camera-id`; inside it `tile-in-view`,
- *   `tile-entered`, `tile-exited`, `tile-crossed-in`, `tile-crossed-out`,
- *   `tile-entered-today`, `tile-exited-today`, `tile-since-reset`, `tile-online`,
+ *   `tile-counts` (since reset and today, from one snapshot): `tile-entered`, `tile-exited`,
+ *   `tile-crossed-in`, `tile-crossed-out`, each also with `-today`; `tile-since-reset`, `tile-online`,
  *   `tile-fps`, `tile-latency`, `tile-last-seen`, `tile-manage` (see camera-tile.tsx)
  *
  * History (history-panel.tsx, series-chart.tsx, export-buttons.tsx, event-log.tsx)
@@ -22,7 +22,8 @@
  * - `export-events-csv`, `export-events-json`, `export-series-csv`, `export-series-json`,
  *   `export-message` (`data-file-name` after a download)
  * - `event-log` (`data-count`, `data-state`), rows `event-row` with `data-kind`
- *   (entry | exit | cross_in | cross_out | reset), `data-camera-id`, `data-track-id`,
+ *   (entry | exit | cross_in | cross_out | reset), `data-reason` ("" | capture_stopped | session_lost),
+ *   `data-camera-id`, `data-track-id`,
  *   `data-time-ms`, `data-event-id`; `events-older`, `event-log-error`
  *
  * Pairing (pair-panel.tsx)
@@ -32,12 +33,10 @@
  * The camera page (/cameras/[id], camera-details.tsx) lists its own hooks.
  */
 
-import Link from "next/link";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useSyncExternalStore } from "react";
 import { formatRate, secondsUntil } from "@/components/format";
 import { useCountData } from "@/components/use-count-data";
 import { useNow } from "@/components/use-now";
-import { useTodayTotals } from "@/components/use-today-totals";
 import type { CountsFeed, BoardView } from "@/lib/count/counts-feed";
 import type { HistoryClient } from "@/lib/count/history-client";
 import type { GrpcWebSetting } from "@/lib/grpc-web-url";
@@ -64,9 +63,9 @@ function LiveBoard({ feed, history }: { readonly feed: CountsFeed; readonly hist
 
 function BoardLayout({ view, history }: { readonly view: BoardView | null; readonly history: HistoryClient | null }) {
   const now = useNow();
-  const today = useTodayTotals(history, view?.cameras ?? null);
   const state = view?.state ?? "connecting";
   const cameras = view?.cameras ?? null;
+  const live = state === "live";
   const online = cameras?.filter((camera) => camera.online).length ?? 0;
   const inView = cameras?.reduce((sum, camera) => sum + (camera.counts?.inView ?? 0), 0) ?? 0;
   return (
@@ -75,7 +74,11 @@ function BoardLayout({ view, history }: { readonly view: BoardView | null; reado
         <div>
           <h1>Counts</h1>
           <p className="muted">
-            {cameras ? `${cameras.length} camera${cameras.length === 1 ? "" : "s"}, ${online} online, ${inView} in view` : "Loading cameras…"}
+            {cameras
+              ? live
+                ? `${cameras.length} camera${cameras.length === 1 ? "" : "s"}, ${online} online, ${inView} in view`
+                : `${cameras.length} camera${cameras.length === 1 ? "" : "s"}; showing the last known figures until the server answers`
+              : "Loading cameras…"}
           </p>
         </div>
         <div className="page-head-side">
@@ -105,7 +108,7 @@ function BoardLayout({ view, history }: { readonly view: BoardView | null; reado
               nowMs={now}
               serverTimeMs={view?.serverTimeMs ?? null}
               receivedAtMs={view?.receivedAtMs ?? null}
-              today={today.get(camera.cameraId)}
+              stale={state !== "live"}
             />
           ))}
         </ul>
@@ -126,22 +129,20 @@ function BoardLayout({ view, history }: { readonly view: BoardView | null; reado
 }
 
 function EmptyState() {
-  const [captureUrl, setCaptureUrl] = useState("/capture");
-  useEffect(() => setCaptureUrl(`${window.location.origin}/capture`), []);
   return (
     <section className="panel empty" data-testid="board-empty">
       <h2>No cameras yet</h2>
-      <p>Any device with a camera and a browser can count people:</p>
+      <p>Any device with a camera and a browser can count people. To add one:</p>
       <ol>
         <li>
-          On a phone, laptop or Raspberry Pi, open <Link href="/capture">{captureUrl}</Link>.
+          Below, under <a href="#pair">Pair a device</a>, type a name for the camera and press <strong>Make pairing link</strong>.
         </li>
-        <li>Allow camera access and press Start. The camera appears here within seconds.</li>
-        <li>
-          Browsers only allow cameras on secure pages: use <code>https://</code> (for example through the Envoy
-          proxy), or <code>http://localhost</code> on the device itself.
-        </li>
+        <li>Open the link on the device with the camera, or scan the QR code with a phone.</li>
+        <li>Its capture page opens already paired: allow the camera and press Start. The camera appears here within seconds.</li>
       </ol>
+      <p className="muted small">
+        Browsers allow cameras only on secure pages: https, or http://localhost on the machine that runs the server.
+      </p>
     </section>
   );
 }

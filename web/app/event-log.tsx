@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { ListEventsRequest } from "@headcount/proto/count";
-import { EVENT_PAGE_SIZE, appendOlder, eventKindLabel, eventKindName, mergeNewest } from "@/lib/count/event-log";
+import { EVENT_PAGE_SIZE, appendOlder, eventKindLabel, eventKindName, eventReasonLabel, eventReasonName, mergeNewest } from "@/lib/count/event-log";
 import type { LoadedEvents } from "@/lib/count/event-log";
 import type { HistoryClient } from "@/lib/count/history-client";
 import type { ResolvedRange } from "@/lib/count/series-range";
@@ -38,7 +38,8 @@ const TIME_FORMAT: Intl.DateTimeFormatOptions = { dateStyle: "short", timeStyle:
  * The event log of the selected camera (or all) and range, newest first,
  * one page at a time. Test hooks: `event-log` (the section, `data-count` rows
  * loaded, `data-state`), `event-row` with `data-kind` (entry | exit |
- * cross_in | cross_out | reset), `data-camera-id`, `data-track-id`,
+ * cross_in | cross_out | reset), `data-reason` ("" | capture_stopped | session_lost:
+ * an exit counted because its session ended), `data-camera-id`, `data-track-id`,
  * `data-time-ms`, `data-event-id`; `events-older`; `event-log-error`.
  */
 export function EventLog({ history, request, cameraNames }: EventLogProps) {
@@ -109,6 +110,7 @@ export function EventLog({ history, request, cameraNames }: EventLogProps) {
             <tbody>
               {visible.events.map((event) => {
                 const kind = eventKindName(event.kind);
+                const reason = eventReasonLabel(event.reason);
                 return (
                   <tr
                     key={event.id}
@@ -116,13 +118,17 @@ export function EventLog({ history, request, cameraNames }: EventLogProps) {
                     data-testid="event-row"
                     data-event-id={event.id}
                     data-kind={kind}
+                    data-reason={eventReasonName(event.reason)}
                     data-camera-id={event.cameraId}
                     data-track-id={event.trackId}
                     data-time-ms={event.timeMs}
                   >
                     <td>{new Date(event.timeMs).toLocaleString(undefined, TIME_FORMAT)}</td>
                     <td title={event.cameraId}>{cameraNames.get(event.cameraId) || event.cameraId}</td>
-                    <td>{eventKindLabel(event.kind)}</td>
+                    <td>
+                      {eventKindLabel(event.kind)}
+                      {reason ? <span className="muted small"> ({reason})</span> : null}
+                    </td>
                     <td>{event.trackId > 0 ? `#${event.trackId}` : "-"}</td>
                   </tr>
                 );

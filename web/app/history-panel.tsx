@@ -177,7 +177,7 @@ export function HistoryPanel({ history, cameras, fixedCameraId }: HistoryPanelPr
           data-crossed-in={totals.crossedIn}
           data-crossed-out={totals.crossedOut}
         >
-          In this range: <strong>{totals.entered}</strong> entered, <strong>{totals.exited}</strong> left
+          In this range: <strong>{totals.entered}</strong> entered, <strong>{totals.exited}</strong> exited
           {withCrossings ? (
             <>
               , <strong>{totals.crossedIn}</strong> crossed in, <strong>{totals.crossedOut}</strong> crossed out

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { Camera } from "@headcount/proto/count";
-import { generateCameraId } from "@/lib/capture/camera-identity";
+import { generateCameraId, normalizeCameraName } from "@/lib/capture/camera-identity";
 import type { HistoryClient } from "@/lib/count/history-client";
 import { pairingUrl, shortLinkText } from "@/lib/count/pairing-link";
 
@@ -13,6 +13,20 @@ export interface PairPanelProps {
   readonly history: HistoryClient | null;
 }
 
+/** A pairing link made on this page, and the camera it is for. */
+interface IssuedLink {
+  readonly cameraId: string;
+  readonly name: string;
+  readonly url: string;
+  readonly caCertUrl: string;
+}
+
+/** True when the link's host is this device itself (localhost, 127.x, ::1): useless on a phone. */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\./.test(host);
+}
+
 /** "" in the camera select means a new camera. */
 const NEW_CAMERA = "";
 
@@ -20,10 +34,17 @@ const NEW_CAMERA = "";
  * Pairing a device: "Make pairing link" asks the server for a new pairing
  * token (PairCamera) and shows a QR code and a link that open the capture
  * page bound to a new camera (a fresh `cam-` id) or an existing one, with the
- * token that lets it capture. Test hooks: `pair-camera` (select; "" = new),
+ * token that lets it capture. A link for a new camera always creates a camera
+ * with a fresh id; afterwards the form offers the next new camera (new id,
+ * empty name), so nothing is renamed or merged unless the user chose an
+ * existing camera. Test hooks: `pair-camera` (select; "" = new),
  * `pair-name` (input, new camera only), `pair-new-id` (button), `pair-create`
  * (button), `pair-qr` (img, `data-url` = the encoded link), `pair-link`
- * (<a> with the link), `pair-error`.
+ * (<a> with the link), `pair-link-camera` (its caption, `data-camera-id`),
+ * `pair-localhost` (the link works on this machine only), `pair-ca-link` (<a> to
+ * the server's CA certificate), `pair-error`. The link carries the address the
+ * server says other devices reach (its LAN https origin or HEADCOUNT_PUBLIC_URL),
+ * else this page's own origin.
  */
 export function PairPanel({ cameras, history }: PairPanelProps) {
   const [target, setTarget] = useState(NEW_CAMERA);
@@ -33,31 +54,39 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
   const [origin, setOrigin] = useState<string | null>(null);
   const [qr, setQr] = useState<{ readonly url: string; readonly image: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [issued, setIssued] = useState<{ readonly key: string; readonly url: string } | null>(null);
+  // The last link made; it stays shown (captioned with its camera) while the form moves on.
+  const [issued, setIssued] = useState<IssuedLink | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     setNewId(generateCameraId());
     setOrigin(window.location.origin);
   }, []);
 
-  const existing = target === NEW_CAMERA ? undefined : cameras.find((camera) => camera.cameraId === target);
-  const cameraId = existing?.cameraId ?? (target === NEW_CAMERA ? newId : null);
+  const isNew = target === NEW_CAMERA;
+  const existing = isNew ? undefined : cameras.find((camera) => camera.cameraId === target);
+  const cameraId = existing?.cameraId ?? (isNew ? newId : null);
   const name = existing ? existing.name : newName;
-  // A link is for one camera and name; changing either asks for a new one.
-  const key = `${cameraId ?? ""}\n${name}`;
-  const url = issued && issued.key === key ? issued.url : null;
+  const url = issued?.url ?? null;
 
   const makeLink = async (): Promise<void> => {
     if (!history || !origin || !cameraId) return;
     setBusy(true);
-    const result = await history.pair(cameraId, name);
+    // A new camera is created, never renamed: the server refuses an id that exists (ALREADY_EXISTS).
+    const result = await history.pair(cameraId, name, isNew);
     setBusy(false);
     if (!result.ok) {
       setError(result.message);
       return;
     }
     setError(null);
-    setIssued({ key, url: pairingUrl(origin, cameraId, name, result.value) });
+    // The server knows the address other devices reach (its LAN https origin or a public URL); this page's may be localhost.
+    const base = result.value.deviceBaseUrl || origin;
+    setIssued({ cameraId, name: normalizeCameraName(name), url: pairingUrl(base, cameraId, name, result.value.token), caCertUrl: result.value.caCertificateUrl });
+    if (isNew) {
+      // The id is taken now: the next new camera gets a fresh one, and an empty name to type.
+      setNewId(generateCameraId());
+      setNewName("");
+    }
   };
 
   useEffect(() => {
@@ -119,14 +148,32 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
           ) : null}
           <p>
             <button type="button" className="button primary" data-testid="pair-create" disabled={!history || !cameraId || busy} onClick={() => void makeLink()}>
-              {busy ? "Making link…" : url ? "Make another link" : "Make pairing link"}
+              {busy ? "Making link…" : isNew ? "Make pairing link" : `Make another link for ${name || target}`}
             </button>
           </p>
-          {url ? (
+          {issued ? (
             <p className="pair-link">
-              <a href={url} data-testid="pair-link">
-                {shortLinkText(url)}
+              <span className="muted small" data-testid="pair-link-camera" data-camera-id={issued.cameraId}>
+                Link for {issued.name || issued.cameraId} ({issued.cameraId}):
+              </span>{" "}
+              <a href={issued.url} data-testid="pair-link">
+                {shortLinkText(issued.url)}
               </a>
+            </p>
+          ) : null}
+          {url && isLoopbackUrl(url) ? (
+            <p className="alert" data-testid="pair-localhost">
+              This link works on this computer only: it points at {new URL(url).host}, which on a phone is the phone itself. Open the count page through this
+              machine&apos;s network address, or start the server with HEADCOUNT_PUBLIC_URL set to an address other devices reach.
+            </p>
+          ) : null}
+          {url && issued?.caCertUrl ? (
+            <p className="muted small" data-testid="pair-ca">
+              The link is https with this server&apos;s own certificate. On the phone, install{" "}
+              <a href={issued.caCertUrl} data-testid="pair-ca-link">
+                the server&apos;s certificate (ca.crt)
+              </a>{" "}
+              once to trust it, or accept the browser&apos;s warning when the link opens.
             </p>
           ) : null}
           {error ? (

@@ -45,9 +45,10 @@ export function chartOptions(
   const leftBar = bars ? bars({ size: [0.42, 48, 1], align: -1 }) : undefined;
   const rightBar = bars ? bars({ size: [0.42, 48, 1], align: 1 }) : undefined;
   const label = bucketLabel(shape.bucket);
-  const count = (_self: uPlot, value: number | null): string => (value === null ? "-" : String(value));
+  // Empty while the pointer is off the chart: the legend then shows only its labels (CSS hides the colon).
+  const count = (_self: uPlot, value: number | null): string => (value === null ? "" : String(value));
   const series: uPlot.Series[] = [
-    { label: "time", value: (_self, value) => (value === null ? "-" : label(value)) },
+    { label: "time", value: (_self, value) => (value === null ? "" : label(value)) },
     // No outline (width 0): an empty bucket then draws nothing instead of a hairline at zero.
     { label: "entered", stroke: COLORS.entered, width: 0, fill: COLORS.entered, paths: leftBar, points: { show: false }, value: count },
     { label: "exited", stroke: COLORS.exited, width: 0, fill: COLORS.exited, paths: rightBar, points: { show: false }, value: count },

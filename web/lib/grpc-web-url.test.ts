@@ -35,8 +35,12 @@ describe("parseGrpcWebSetting", () => {
 });
 
 describe("resolveGrpcWebUrl", () => {
-  it("uses the page's host on port 8080 by default, with the page's scheme", () => {
-    assert.deepEqual(resolveGrpcWebUrl({ kind: "default" }, phone), { ok: true, url: "https://192.168.1.20:8080" });
+  it("uses the page's own origin by default on an https page (the server's LAN https origin or Envoy serve gRPC-Web there)", () => {
+    assert.deepEqual(resolveGrpcWebUrl({ kind: "default" }, { protocol: "https:", hostname: "192.168.1.20", origin: "https://192.168.1.20:8443" }), { ok: true, url: "https://192.168.1.20:8443" });
+  });
+
+  it("uses the page's host on port 8080 by default on an http page", () => {
+    assert.deepEqual(resolveGrpcWebUrl({ kind: "default" }, { protocol: "http:", hostname: "192.168.1.20", origin: "http://192.168.1.20:3000" }), { ok: true, url: "http://192.168.1.20:8080" });
   });
 
   it("brackets IPv6 hosts", () => {

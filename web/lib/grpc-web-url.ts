@@ -6,7 +6,10 @@
  * the serializable result to the client, which turns it into a base URL with
  * {@link resolveGrpcWebUrl} once `location` is known.
  *
- * - unset or empty: `${protocol}//${hostname}:8080`, the built-in gRPC-Web
+ * - unset or empty: on an https page, `location.origin` (the page came
+ *   through the server's LAN https origin or Envoy, which serve gRPC-Web on
+ *   the same origin; plain http on :8080 would be blocked as mixed content);
+ *   on an http page `http://${hostname}:8080`, the built-in gRPC-Web
  *   endpoint of the headcount server (the default for a single machine);
  * - `same-origin`: `location.origin` (the app sits behind Envoy, which routes
  *   gRPC-Web and the pages on one origin);
@@ -69,6 +72,7 @@ export function resolveGrpcWebUrl(
 ): { readonly ok: true; readonly url: string } | { readonly ok: false; readonly message: string } {
   switch (setting.kind) {
     case "default":
+      if (location.protocol === "https:") return { ok: true, url: location.origin };
       return { ok: true, url: `${location.protocol}//${formatHost(location.hostname)}:${DEFAULT_GRPC_WEB_PORT}` };
     case "same-origin":
       return { ok: true, url: location.origin };

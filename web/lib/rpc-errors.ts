@@ -52,6 +52,15 @@ export function isTransient(failure: CallFailure): boolean {
   );
 }
 
+/**
+ * True when the server refused the caller's credential (UNAUTHENTICATED,
+ * PERMISSION_DENIED): final, a retry gets the same answer; only a new
+ * credential (pairing, signing in) helps.
+ */
+export function isRefusal(failure: CallFailure): boolean {
+  return failure.code === "UNAUTHENTICATED" || failure.code === "PERMISSION_DENIED";
+}
+
 /** A one-line description for the page, e.g. `NOT_FOUND: session expired`. */
 export function describeFailure(failure: CallFailure): string {
   if (failure.network) return `the server cannot be reached (${failure.message})`;

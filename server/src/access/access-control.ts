@@ -70,7 +70,7 @@ export class AccessControl {
     if (this.settings.captureAuth && bearerOf(headers) === undefined) {
       throw new DomainError(
         "UNAUTHENTICATED",
-        "this device is not paired: open the count page, choose \"Pair a camera\" and open its link or QR code on this device (or send the shared capture token as `authorization: Bearer <token>`)",
+        "this device is not paired: on the count page, under \"Pair a device\", press \"Make pairing link\" and open the link (or scan its QR code) on this device; scripts send a pairing token or the shared capture token as `authorization: Bearer <token>`",
       );
     }
   }

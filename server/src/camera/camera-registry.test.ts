@@ -47,3 +47,16 @@ test("a reload older than the totals already applied (it raced an append) does n
   r.load({ ...stored, totals: { entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 }, resetAtMs: 50 });
   assert.deepEqual(totals(), { inView: 1, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 }, "a reset starts again at zero");
 });
+
+test("in view adds only sessions that reported recently: a page restarted (its old session still open) does not add its last people to the new session's", () => {
+  const r = new CameraRegistry();
+  r.load(stored);
+  r.attachSession("door", "old", 0);
+  assert.equal(r.applyFrame("door", "old", 7, null, [], 1_000).inView, 7);
+  // Stop and Start: a new session; the old one lingers until the idle timeout, silent.
+  r.attachSession("door", "new", 2_000);
+  assert.equal(r.applyFrame("door", "new", 3, null, [], 2_500).inView, 10, "both report within 3 s: two devices filming as one camera add up");
+  assert.equal(r.applyFrame("door", "new", 3, null, [], 4_100).inView, 3, "the old session has been silent for over 3 s");
+  assert.equal(r.list(4_100)[0]?.totals.inView, 3);
+  assert.equal(r.list(7_200)[0]?.totals.inView, 0, "the count page's in view as of now: nobody reports anyone");
+});

@@ -1,5 +1,6 @@
 import type { CountTotals, Line } from "../count/count-types.ts";
-import type { StoredCamera, StoredTotals } from "../store/store.ts";
+import type { NewEvent, SeriesPoint, StoredCamera, StoredTotals } from "../store/store.ts";
+import { localDayStart, RecentMinutes, type PeriodTotals } from "./recent-minutes.ts";
 import { type LiveFigures, mergeLive, type RemoteReport } from "./remote-live.ts";
 
 /** A camera as the count page sees it. */
@@ -14,14 +15,22 @@ export interface CameraView {
   readonly line: Line | null;
   /** When the totals were last reset, or null. */
   readonly resetAtMs: number | null;
+  /** What was stored since the viewer's local midnight, at the same moment as `totals`. */
+  readonly today: PeriodTotals;
+}
+
+/** A session's people in view, and when it last reported them. */
+interface SessionInView {
+  readonly inView: number;
+  readonly atMs: number;
 }
 
 interface CameraState {
   readonly cameraId: string;
   name: string;
-  /** entered/exited/crossings accumulate; inView is the sum over live sessions. */
+  /** entered/exited/crossings accumulate; inView is the sum over sessions that reported recently. */
   totals: CountTotals;
-  readonly inViewBySession: Map<string, number>;
+  readonly inViewBySession: Map<string, SessionInView>;
   line: Line | null;
   resetAtMs: number | null;
   lastSeenAtMs: number;
@@ -31,6 +40,8 @@ interface CameraState {
   readonly recent: Array<[number, number]>;
   /** The latest live figures other replicas reported, by replica. */
   readonly remote: Map<string, RemoteReport>;
+  /** Stored counts per minute of the last day, updated with `totals` (for "today"). */
+  readonly minutes: RecentMinutes;
 }
 
 const WINDOW_MS = 5_000;
@@ -40,6 +51,13 @@ const WINDOW_MS = 5_000;
  * count page should not claim it is still sending. (The page sends at least 1 fps.)
  */
 const STALE_MS = 10_000;
+/**
+ * A session with no processed frame for this long no longer adds its people
+ * to the camera's in view. A page that was stopped or restarted leaves its old
+ * session open until the idle timeout; its last people must not be added to
+ * the new session's (that showed 10 in view with 3 people drawn).
+ */
+const IN_VIEW_FRESH_MS = 3_000;
 /** A camera's latest frame is refreshed at most this often (a copy, in memory only). */
 const FRAME_REFRESH_MS = 1_000;
 
@@ -80,6 +98,7 @@ export class CameraRegistry {
         attachedAtMs: 0,
         recent: [],
         remote: new Map(),
+        minutes: new RecentMinutes(),
       };
       this.cameras.set(stored.cameraId, cam);
     } else {
@@ -94,10 +113,16 @@ export class CameraRegistry {
     this.emit(stored.cameraId);
   }
 
+  /** Sets the camera's stored minute buckets of the last day (read at start, or after another replica's append), for "today". */
+  loadMinutes(cameraId: string, points: readonly SeriesPoint[]): void {
+    this.require(cameraId).minutes.load(points);
+    this.emit(cameraId);
+  }
+
   /** Marks a session of the camera live (online while any is and acks keep coming). */
   attachSession(cameraId: string, sessionId: string, nowMs = Date.now()): void {
     const cam = this.require(cameraId);
-    cam.inViewBySession.set(sessionId, 0);
+    cam.inViewBySession.set(sessionId, { inView: 0, atMs: nowMs });
     cam.attachedAtMs = nowMs;
     this.emit(cameraId);
   }
@@ -106,22 +131,32 @@ export class CameraRegistry {
   detachSession(cameraId: string, sessionId: string): void {
     const cam = this.cameras.get(cameraId);
     if (!cam || !cam.inViewBySession.delete(sessionId)) return;
-    cam.totals = { ...cam.totals, inView: sum(cam.inViewBySession) };
+    cam.totals = { ...cam.totals, inView: sumFresh(cam.inViewBySession, Date.now()) };
     this.emit(cameraId);
   }
 
   /**
    * Applies one processed frame of a session: its people in view and, when
-   * it counted something, the totals the store returned after storing it.
-   * Returns the camera's totals after the frame (what its ack reports).
+   * it counted something, the totals the store returned after storing its
+   * `events`. Returns the camera's totals after the frame (what its ack reports).
    */
-  applyFrame(cameraId: string, sessionId: string, inView: number, stored: StoredTotals | null): CountTotals {
+  applyFrame(cameraId: string, sessionId: string, inView: number, stored: StoredTotals | null, events: readonly NewEvent[] = [], nowMs = Date.now()): CountTotals {
     const cam = this.require(cameraId);
-    if (cam.inViewBySession.has(sessionId)) cam.inViewBySession.set(sessionId, inView);
+    if (cam.inViewBySession.has(sessionId)) cam.inViewBySession.set(sessionId, { inView, atMs: nowMs });
     const before = cam.totals;
-    cam.totals = { ...(stored ?? before), inView: sum(cam.inViewBySession) };
+    cam.totals = { ...(stored ?? before), inView: sumFresh(cam.inViewBySession, nowMs) };
+    if (stored) cam.minutes.record(events, nowMs);
     if (stored || cam.totals.inView !== before.inView) this.emit(cameraId);
     return { ...cam.totals };
+  }
+
+  /** Applies totals the store returned for `events` stored outside a frame (a session's closing exits). */
+  applyTotals(cameraId: string, stored: StoredTotals, events: readonly NewEvent[]): void {
+    const cam = this.cameras.get(cameraId);
+    if (!cam) return;
+    cam.totals = { ...stored, inView: cam.totals.inView };
+    cam.minutes.record(events, Date.now());
+    this.emit(cameraId);
   }
 
   /** Records an ack sent, for the camera's fps and latency figures. */
@@ -176,9 +211,10 @@ export class CameraRegistry {
     return this.cameras.has(cameraId);
   }
 
-  /** Every camera, sorted by name, as of `nowMs`. */
-  list(nowMs: number): CameraView[] {
-    return [...this.cameras.values()].map((c) => view(c, nowMs)).sort((a, b) => a.name.localeCompare(b.name));
+  /** Every camera, sorted by name, as of `nowMs`; "today" starts at local midnight at `utcOffsetMinutes`. */
+  list(nowMs: number, utcOffsetMinutes = 0): CameraView[] {
+    const dayStart = localDayStart(nowMs, utcOffsetMinutes);
+    return [...this.cameras.values()].map((c) => view(c, nowMs, dayStart)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Subscribes to changes; returns the unsubscribe function. */
@@ -202,9 +238,10 @@ function countedOf(t: StoredTotals): number {
   return t.entered + t.exited + t.crossedIn + t.crossedOut;
 }
 
-function sum(m: Map<string, number>): number {
+/** People in view over the sessions that reported within {@link IN_VIEW_FRESH_MS} of `nowMs`. */
+function sumFresh(m: Map<string, SessionInView>, nowMs: number): number {
   let n = 0;
-  for (const v of m.values()) n += v;
+  for (const v of m.values()) if (nowMs - v.atMs <= IN_VIEW_FRESH_MS) n += v.inView;
   return n;
 }
 
@@ -213,14 +250,15 @@ function localFigures(c: CameraState, nowMs: number): LiveFigures {
   const latencies = recent.map(([, ms]) => ms).sort((a, b) => a - b);
   return {
     online: c.inViewBySession.size > 0 && nowMs - Math.max(c.lastSeenAtMs, c.attachedAtMs) < STALE_MS,
-    inView: c.totals.inView,
+    // People in view as of now: a device that stopped sending no longer shows its last people.
+    inView: sumFresh(c.inViewBySession, nowMs),
     ackedFps: recent.length / (WINDOW_MS / 1000),
     latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
     lastSeenAtMs: c.lastSeenAtMs,
   };
 }
 
-function view(c: CameraState, nowMs: number): CameraView {
+function view(c: CameraState, nowMs: number, dayStartMs: number): CameraView {
   const live = mergeLive(localFigures(c, nowMs), c.inViewBySession.size > 0, c.remote, nowMs);
   return {
     cameraId: c.cameraId,
@@ -232,5 +270,6 @@ function view(c: CameraState, nowMs: number): CameraView {
     lastSeenAtMs: live.lastSeenAtMs,
     line: c.line,
     resetAtMs: c.resetAtMs,
+    today: c.minutes.day(dayStartMs),
   };
 }

@@ -7,13 +7,14 @@ import { GrpcTransport } from "@protobuf-ts/grpc-transport";
 import { RpcError } from "@protobuf-ts/runtime-rpc";
 import { jpegSize } from "../decode/jpeg-header.ts";
 import type { SourceFrame } from "./jpeg-sources.ts";
+import { describeFailure, openStreamLink, type RetryNotice } from "./stream-link.ts";
 
 /** How to send. */
 export interface SendOptions {
   /**
-   * host:port of the native gRPC server, or of several replicas of it: the
-   * first is used first; when its stream breaks or it cannot be reached, the
-   * next one is tried (round robin).
+   * host:port of the native gRPC server, or of several replicas of it on one
+   * database: the first is used first; when its stream breaks or it cannot be
+   * reached, the next one is tried (round robin).
    */
   readonly targets: readonly string[];
   readonly cameraId: string;
@@ -28,13 +29,30 @@ export interface SendOptions {
   readonly line?: CountingLine;
   /** Called for every ack, with the round trip measured on this side. */
   readonly onAck?: (ack: FrameAck, rttMs: number) => void;
+  /** Called when a stream that worked broke, before reconnecting. */
+  readonly onDisconnected?: (info: DisconnectNotice) => void;
+  /** Called after each failed try to connect or reconnect, before the wait. */
+  readonly onRetry?: (notice: RetryNotice) => void;
+  /** Called when a stream that broke is open again, on a new session. */
+  readonly onReconnected?: (info: { target: string; sessionId: string; nextSeq: number }) => void;
+  /** Ends the call at once: frames in flight are not waited for. */
   readonly signal?: AbortSignal;
+  /** Stops reading the source; the acks of frames in flight are still waited for. */
+  readonly stop?: AbortSignal;
+}
+
+/** A stream that worked broke: why, what was lost, and how long the sender will try to reconnect. */
+export interface DisconnectNotice {
+  readonly target: string;
+  readonly reason: string;
+  readonly lost: number;
+  readonly tryForMs: number;
 }
 
 /** What a run did, for people and for machines (`--json`). */
 export interface SendSummary {
   sessionId: string;
-  /** The target the last session was opened on. */
+  /** The server the last session was opened on. */
   server: string;
   sent: number;
   skipped: number;
@@ -56,7 +74,9 @@ export interface SendSummary {
   ackedFps: number;
 }
 
-/** Gives up reconnecting after this long without a working stream. */
+/** The first connection fails fast: a server that is down or a wrong address is said within seconds. */
+const FIRST_CONNECT_FOR_MS = 3_000;
+/** After a stream that worked breaks, it keeps trying this long (a server restarting). */
 const RECONNECT_FOR_MS = 60_000;
 
 /**
@@ -64,15 +84,15 @@ const RECONNECT_FOR_MS = 60_000;
  * the original Python client) and gathers one ack per frame. When the stream
  * breaks (server restarted or gone, network cut) it reconnects, to the next
  * of several targets (replicas on one database) first, with backoff once
- * every target has failed in a row, opens a new session for the same camera
- * and goes on after the last seq it sent; frames that were in flight when
- * the stream broke are counted as lost.
+ * every target failed in a row, opens a new session for the same camera and
+ * goes on after the last seq it sent; frames that were in flight when the
+ * stream broke are counted as lost.
  */
 export async function sendFrames(source: AsyncIterable<SourceFrame>, options: SendOptions): Promise<SendSummary> {
   if (options.targets.length === 0) throw new Error("no server address to send to");
   const transports = options.targets.map((host) => new GrpcTransport({ host, channelCredentials: ChannelCredentials.createInsecure() }));
-  /** The target in use (an index into `transports`); a broken stream moves it on. */
-  let current = 0;
+  const targets = transports.map((transport, i) => ({ target: options.targets[i]!, client: new CaptureServiceClient(transport) }));
+  const closeAll = () => transports.forEach((t) => t.close());
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const sentAt = new Map<number, number>();
@@ -100,52 +120,43 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     wakeWindow();
   };
 
-  /** Opens a StreamFrames call and its session; retries (next target, then backoff) until RECONNECT_FOR_MS passes. */
-  const connect = async () => {
-    const deadline = Date.now() + RECONNECT_FOR_MS;
-    for (let attempt = 0; ; attempt++) {
-      const client = new CaptureServiceClient(transports[current]!);
-      const call = client.streamFrames({ abort: abort.signal, ...(options.token ? { meta: { authorization: `Bearer ${options.token}` } } : {}) });
-      let opened: (session: { sessionId: string; sessionToken: string }) => void = () => {};
-      const session = new Promise<{ sessionId: string; sessionToken: string }>((resolve) => (opened = resolve));
-      call.responses.onMessage((m) => {
-        if (m.message.oneofKind === "session") opened(m.message.session);
-        else if (m.message.oneofKind === "ack") onAck(m.message.ack);
-      });
-      const status = call.status.then(
-        () => null,
-        (err: unknown) => err,
-      );
-      void status.then(() => wakeWindow());
-      try {
-        await call.requests.send({ message: { oneofKind: "open", open: { cameraId: options.cameraId, cameraName: options.cameraName } } });
-        const first = await Promise.race([session, status.then((err) => Promise.reject(err ?? new Error("the stream ended before the session opened")))]);
-        s.sessionId = first.sessionId;
-        s.server = options.targets[current]!;
-        return { call, status, sessionToken: first.sessionToken };
-      } catch (err) {
-        if (abort.signal.aborted || !(err instanceof RpcError) || !RETRYABLE.has(err.code) || Date.now() > deadline) throw err;
-        current = (current + 1) % transports.length;
-        // Back off only once every target has failed in this round.
-        const round = Math.floor(attempt / transports.length);
-        if ((attempt + 1) % transports.length === 0) await sleep(Math.min(5_000, 250 * 2 ** round));
-      }
-    }
-  };
+  /** Opens a link, starting at target `first`; a broken stream moves on to the next (the server may be gone for good). */
+  const open = (reconnecting: boolean, first: number) =>
+    openStreamLink({
+      targets, first, cameraId: options.cameraId, cameraName: options.cameraName, token: options.token,
+      signal: abort.signal, giveUp: reconnecting ? options.stop : undefined, onAck, onRetry: options.onRetry, reconnecting,
+      tryForMs: reconnecting ? RECONNECT_FOR_MS : FIRST_CONNECT_FOR_MS,
+    });
 
   const started = performance.now();
   const wallStart = Date.now();
-  let link = await connect();
+  let link = await open(false, 0).catch((err: unknown) => {
+    closeAll();
+    throw err;
+  });
+  s.sessionId = link.sessionId;
+  s.server = link.target;
   let broken = false;
-  void link.status.then((err) => (broken = err !== null));
+  let brokenBy: unknown;
+  /** Stopped while reconnecting: no stream is left to finish. */
+  let stoppedBroken = false;
+  /** Marks the stream broken when `current` (still the link in use) ends with an error. */
+  const watch = (current: typeof link) =>
+    void current.status.then((err) => {
+      if (link !== current) return;
+      broken = err !== null;
+      brokenBy = err;
+      wakeWindow();
+    });
+  watch(link);
   if (options.line) {
     // The session's own token may set its camera's line, so no viewer password is needed here.
     const meta = { authorization: `Bearer ${link.sessionToken}`, "x-session-id": s.sessionId };
-    await new CountServiceClient(transports[current]!).setCountingLine({ cameraId: options.cameraId, line: options.line }, { meta });
+    await new CountServiceClient(transports[link.index]!).setCountingLine({ cameraId: options.cameraId, line: options.line }, { meta });
   }
   let seq = 0;
   for await (const frame of source) {
-    if (abort.signal.aborted) break;
+    if (abort.signal.aborted || options.stop?.aborted) break;
     if (options.pace === "source") {
       const wait = started + frame.ptsMs - performance.now();
       if (wait > 0) await sleep(wait);
@@ -158,29 +169,38 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     }
     if (broken) {
       // Frames in flight on the broken stream will never be acked.
+      options.onDisconnected?.({ target: link.target, reason: describeFailure(brokenBy, link.target), lost: sentAt.size, tryForMs: RECONNECT_FOR_MS });
       s.lost += sentAt.size;
       sentAt.clear();
       s.reconnects++;
-      // The server may be gone for good: another replica first.
-      current = (current + 1) % transports.length;
-      link = await connect();
-      broken = false;
-      const reopened = link;
-      void reopened.status.then((err) => {
-        if (link === reopened) broken = err !== null;
+      const reopened = await open(true, (link.index + 1) % targets.length).catch((err: unknown) => {
+        if (options.stop?.aborted) return undefined;
+        throw err;
       });
+      if (!reopened) {
+        stoppedBroken = true;
+        break;
+      }
+      link = reopened;
+      s.sessionId = link.sessionId;
+      s.server = link.target;
+      options.onReconnected?.({ target: link.target, sessionId: link.sessionId, nextSeq: seq + 1 });
+      broken = false;
+      watch(link);
     }
     seq++;
     const size = jpegSize(frame.jpeg) ?? { width: 0, height: 0 };
     sentAt.set(seq, performance.now());
     await link.call.requests
       .send({ message: { oneofKind: "frame", frame: { seq, capturedAtMs: wallStart + Math.round(frame.ptsMs), jpeg: frame.jpeg, ...size } } })
-      .catch(() => (broken = true));
+      .catch((err: unknown) => {
+        broken = true;
+        brokenBy = err;
+      });
     s.sent++;
   }
-  await link.call.requests.complete().catch(() => undefined);
-  const err = await link.status;
-  for (const t of transports) t.close();
+  const err = stoppedBroken ? null : await link.call.requests.complete().then(() => link.status, () => link.status);
+  closeAll();
   if (err && !(err instanceof RpcError && err.code === "CANCELLED" && abort.signal.aborted)) throw err;
 
   s.inViewPerFrame = [...perFrame.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
@@ -192,9 +212,6 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   s.ackedFps = round(s.acked / Math.max(0.001, s.durationS));
   return s;
 }
-
-/** Failures worth reconnecting after: the server or the network went away. */
-const RETRYABLE = new Set(["UNAVAILABLE", "INTERNAL", "UNKNOWN", "DEADLINE_EXCEEDED", "CANCELLED"]);
 
 function round(v: number): number {
   return Math.round(v * 10) / 10;

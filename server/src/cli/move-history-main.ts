@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { redact } from "../store/postgres-store.ts";
 import { copySqliteToPostgres } from "../store/sqlite-to-postgres.ts";
+import { localDataDir } from "./local-token.ts";
 
 const USAGE = `Usage: npm run move-history -- [--data-dir DIR] [--database-url postgres://...]
 
@@ -11,14 +12,14 @@ tokens and the server secrets. Stop the server first. One transaction: on
 failure nothing is copied. The SQLite file is left in place.
 
 Options:
-  --data-dir DIR        the old server's data directory (default $HEADCOUNT_DATA_DIR, else data)
+  --data-dir DIR        the old server's data directory (default $HEADCOUNT_DATA_DIR, else server/data)
   --database-url URL    the PostgreSQL database (default $HEADCOUNT_DATABASE_URL)
   -h, --help            this help`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      "data-dir": { type: "string", default: process.env.HEADCOUNT_DATA_DIR || "data" },
+      "data-dir": { type: "string", default: localDataDir(process.env) },
       "database-url": { type: "string", default: process.env.HEADCOUNT_DATABASE_URL ?? "" },
       help: { type: "boolean", short: "h", default: false },
     },

@@ -25,11 +25,16 @@ export interface Line {
   readonly inSideLeft: boolean;
 }
 
+/** Why an event was counted other than by what the camera saw (see {@link Counter.close}). */
+export type CountReason = "capture_stopped" | "session_lost";
+
 /** Something the counter counted. */
 export interface CountEvent {
   readonly kind: "entry" | "exit" | "cross_in" | "cross_out";
   readonly trackId: number;
   readonly timeMs: number;
+  /** Absent for what the frames showed; set for an exit counted because the session ended. */
+  readonly reason?: CountReason;
 }
 
 /** The counter's answer for one frame. */
@@ -43,4 +48,10 @@ export interface Counter {
   update(update: TrackUpdate): CountResult;
   /** Sets or clears the counting line; it applies from the next update. */
   setLine(line: Line | null): void;
+  /**
+   * Ends counting: every track counted as entered and not yet exited exits
+   * now, at `timeMs`, with reason "capture_stopped" (tentative tracks never
+   * entered, so they never exit). People in view drop to 0; later calls return no events.
+   */
+  close(timeMs: number): CountResult;
 }

@@ -152,3 +152,19 @@ test("invalid config is rejected", () => {
   assert.throws(() => createPeopleCounter({ deadBand: -0.1 }), RangeError);
   assert.throws(() => createPeopleCounter({ inViewWindow: 0 }), RangeError);
 });
+
+test("close() exits every entered track still there, once, at the given time; tentative tracks never exit", () => {
+  const counter = createPeopleCounter({ line });
+  feed(counter, [
+    frame(0, [person(1, 0.3, 0.8), person(2, 0.6, 0.8, { confirmed: false })], [1]),
+    frame(100, [person(1, 0.3, 0.8), person(2, 0.6, 0.4, { confirmed: false }), person(3, 0.8, 0.8)], [3]),
+    frame(200, [person(1, 0.3, 0.8, { misses: 1 }), person(2, 0.6, 0.4, { confirmed: false })], [], [person(3, 0.8, 0.8)]),
+  ]);
+  const closed = counter.close(250);
+  assert.deepEqual(
+    closed.events.map((e) => `${e.kind}:${e.trackId}@${e.timeMs}:${e.reason ?? ""}`),
+    ["exit:1@250:capture_stopped"], // 3 exited already; 1, missed for a frame, is still there; 2 never entered
+  );
+  assert.deepEqual(closed.totals, { inView: 0, entered: 2, exited: 2, crossedIn: 0, crossedOut: 0 });
+  assert.deepEqual(counter.close(300).events, [], "a second close counts nothing");
+});

@@ -3,7 +3,8 @@
  * Pure and synchronous, no I/O; time comes from the updates.
  *
  * - entered: a track counts once, in the frame the tracker confirms it.
- * - exited: a counted track counts once, in the frame the tracker reports it lost.
+ * - exited: a counted track counts once, in the frame the tracker reports it
+ *   lost, or when the session ends with it still there (`close`).
  * - inView: confirmed tracks seen recently (at most `visibleMaxMisses` missed
  *   frames), then the median of the last `inViewWindow` frames.
  * - crossings: a track's anchor point (bottom-centre by default) changes side
@@ -156,6 +157,16 @@ export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
       recentInView.push(visible);
       if (recentInView.length > inViewWindow) recentInView.shift();
       totals.inView = median(recentInView);
+      return { totals: { ...totals }, events };
+    },
+
+    close(timeMs: number): CountResult {
+      const events: CountEvent[] = [];
+      for (const id of entered) record({ kind: "exit", trackId: id, timeMs, reason: "capture_stopped" }, events);
+      entered.clear();
+      memory.clear();
+      recentInView.length = 0;
+      totals.inView = 0;
       return { totals: { ...totals }, events };
     },
 

@@ -71,9 +71,15 @@ export class RequestFrameScanner {
   private header = Buffer.alloc(FRAME_HEADER_BYTES);
   private payloadLeft = 0;
   private total = 0;
+  private headers = 0;
 
   /** @param maxBytes - cap on the whole decoded body, frame headers included */
   constructor(private readonly maxBytes: number) {}
+
+  /** Frame headers seen and found valid so far. */
+  get framesStarted(): number {
+    return this.headers;
+  }
 
   /** Scans the next decoded bytes; returns the first problem found, if any. */
   push(bytes: Buffer): FrameScanError | undefined {
@@ -95,6 +101,7 @@ export class RequestFrameScanner {
       if ((this.header[0] as number) > 1) return "bad-flags";
       this.payloadLeft = this.header.readUInt32BE(1);
       if (this.payloadLeft > this.maxBytes) return "too-large";
+      this.headers++;
     }
     return undefined;
   }

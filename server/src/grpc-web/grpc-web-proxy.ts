@@ -3,17 +3,34 @@
  * gRPC-Web to native gRPC over HTTP/2, like Envoy's envoy.filters.http.grpc_web
  * filter (with its CORS filter) in front of the gRPC server. It is a generic
  * protocol translator and knows nothing about our services.
+ *
+ * The request handler ({@link createGrpcWebHandler}) serves any listener
+ * (HTTP/1.1, or HTTP/2 through node:http2's compatibility API); each client
+ * connection gets its own upstream HTTP/2 session, and a connection that makes
+ * too many bad calls (refused as malformed, or cancelled) is closed.
  */
 import http from "node:http";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { connectionOf, ConnectionStrikes, dropConnection, type StrikeBudget } from "./client-connection.ts";
 import { createCorsPolicy, type CorsPolicy } from "./cors-policy.ts";
 import { bridgeGrpcWebCall } from "./grpc-web-call.ts";
 import { GRPC_WEB_CONTENT_TYPES, isTextContentType, mediaType } from "./grpc-web-headers.ts";
 import { silentLogger, type GrpcWebLogger } from "./grpc-web-logger.ts";
-import { createUpstreamSessions, type UpstreamSessions } from "./upstream-session.ts";
+import { createUpstreamPool, type UpstreamPool } from "./upstream-session.ts";
 
 /** gRPC's default cap on a received message (4 MiB) plus one frame header. */
 export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024 + 5;
+
+/** Envoy's stream_idle_timeout in our envoy.yaml: a call on which nothing moves for 60 s is ended. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Bad calls (refused as malformed, or cancelled upstream) a client connection
+ * may make: 100 at once, then 10 a second. grpc-js (nghttp2) ends an HTTP/2
+ * session after about 1,000 resets in a burst (refilling 33 a second); each
+ * client connection has its own upstream session, and stays well below that.
+ */
+export const DEFAULT_BAD_CALL_BUDGET: StrikeBudget = { burst: 100, perSecond: 10 };
 
 /** Options of {@link createGrpcWebProxy}. */
 export interface GrpcWebProxyOptions {
@@ -29,29 +46,57 @@ export interface GrpcWebProxyOptions {
   extraAllowedHeaders?: readonly string[];
   /** Response headers browsers may read besides the built-in list and response metadata. */
   extraExposedHeaders?: readonly string[];
+  /** A call on which nothing is received or sent for this long (ms) is ended; 60 s by default. */
+  streamIdleTimeoutMs?: number;
+  /** Bad calls a client connection may make before it is closed. */
+  badCallBudget?: StrikeBudget;
+}
+
+/** The endpoint's request handler, for any HTTP server's "request" event. */
+export interface GrpcWebHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** The upstream sessions, one per client connection with calls. */
+  readonly upstream: UpstreamPool;
+  /** Closes every upstream session. */
+  close(): void;
 }
 
 interface ProxyContext {
   cors: CorsPolicy;
-  sessions: UpstreamSessions;
+  upstream: UpstreamPool;
+  strikes: ConnectionStrikes;
   maxRequestBytes: number;
+  idleTimeoutMs: number;
   logger: GrpcWebLogger;
+}
+
+/**
+ * Creates the gRPC-Web request handler. Another listener (e.g. an https
+ * server that also serves the pages) passes it the requests it routes here.
+ */
+export function createGrpcWebHandler(options: GrpcWebProxyOptions): GrpcWebHandler {
+  const logger = options.logger ?? silentLogger;
+  const context: ProxyContext = {
+    cors: createCorsPolicy(options),
+    logger,
+    upstream: createUpstreamPool(options.upstream, logger),
+    strikes: new ConnectionStrikes(options.badCallBudget ?? DEFAULT_BAD_CALL_BUDGET),
+    maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    idleTimeoutMs: options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse): void => handleRequest(req, res, context);
+  return Object.assign(handler, { upstream: context.upstream, close: () => context.upstream.close() });
 }
 
 /**
  * Creates the gRPC-Web endpoint as an `http.Server` that is not yet
  * listening; the caller calls `listen`. Closing the server also closes the
- * upstream HTTP/2 session.
+ * upstream HTTP/2 sessions.
  */
 export function createGrpcWebProxy(options: GrpcWebProxyOptions): http.Server {
-  const context: ProxyContext = {
-    cors: createCorsPolicy(options),
-    logger: options.logger ?? silentLogger,
-    sessions: createUpstreamSessions(options.upstream, options.logger ?? silentLogger),
-    maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
-  };
-  const server = http.createServer((req, res) => handleRequest(req, res, context));
-  server.on("close", () => context.sessions.close());
+  const handler = createGrpcWebHandler(options);
+  const server = http.createServer(handler);
+  server.on("close", () => handler.close());
   return server;
 }
 
@@ -83,12 +128,18 @@ function handleRequest(req: IncomingMessage, res: ServerResponse, context: Proxy
   bridgeGrpcWebCall({
     req,
     res,
-    sessions: context.sessions,
+    upstream: context.upstream.forClient(connectionOf(req)),
     textRequest,
     // Envoy answers in text when Accept asks for it; a text request implies it too.
     textResponse: textRequest || (req.headers.accept ?? "").includes("application/grpc-web-text"),
     cors,
     maxRequestBytes: context.maxRequestBytes,
+    idleTimeoutMs: context.idleTimeoutMs,
+    onBadCall: () => {
+      if (context.strikes.strike(req, Date.now())) return;
+      context.logger.warn({ peer: req.socket.remoteAddress }, "grpc-web client connection closed: too many refused or cancelled calls");
+      dropConnection(req);
+    },
     logger: context.logger,
   });
 }

@@ -16,6 +16,10 @@ export interface ServerMetrics {
   frameReceived(): void;
   /** An ack was published; counts it by status and records its server timings. */
   frameAcked(ack: FrameAck): void;
+  /** MQTT count events dropped because too many were waiting for the broker. */
+  mqttEventsDropped(count: number): void;
+  /** Whether the MQTT broker is connected now (only called when MQTT is configured). */
+  mqttConnected(up: boolean): void;
 }
 
 const STATUS: Record<number, string> = {
@@ -70,8 +74,20 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   new Gauge({ name: "headcount_worker_crashes", help: "Detector workers that crashed and were replaced, since start.", registers: [registry], collect() { this.set(sources.workers().crashes); } });
   new Gauge({ name: "headcount_detector_failures", help: "Frames the detector failed on (detector recreated), since start.", registers: [registry], collect() { this.set(sources.workers().detectorFailures); } });
 
+  const mqttDropped = new Counter({
+    name: "headcount_mqtt_events_dropped_total",
+    help: "Count events not published to MQTT: the oldest are dropped when too many wait for the broker (HEADCOUNT_MQTT_MAX_QUEUED).",
+    registers: [registry],
+  });
+  const mqttUp = new Gauge({ name: "headcount_mqtt_connected", help: "1 while the MQTT broker is connected, else 0 (absent without HEADCOUNT_MQTT_URL).", registers: [] });
+
   return {
     registry,
+    mqttEventsDropped: (count) => mqttDropped.inc(count),
+    mqttConnected(up) {
+      if (!registry.getSingleMetric("headcount_mqtt_connected")) registry.registerMetric(mqttUp);
+      mqttUp.set(up ? 1 : 0);
+    },
     frameReceived: () => received.inc(),
     frameAcked(ack) {
       acked.labels(STATUS[ack.status] ?? "unspecified").inc();

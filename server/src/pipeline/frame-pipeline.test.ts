@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
+import { DomainError } from "../rpc/errors.ts";
 import { CaptureSession, type PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
 import { FramePipeline } from "./frame-pipeline.ts";
@@ -37,13 +38,13 @@ const cameras = {
 } as unknown as CameraRegistry;
 const factory = {
   createTracker: () => ({ update: (_: unknown, timeMs: number) => ({ timeMs, tracks: [], confirmed: [], lost: [], assignments: [] }) }),
-  createCounter: () => ({ update: () => ({ totals, events: [] }), setLine: () => {} }),
+  createCounter: () => ({ update: () => ({ totals, events: [] }), setLine: () => {}, close: () => ({ totals, events: [] }) }),
 };
 const log = { warn: () => {}, error: () => {} };
 
 function session(id: string, acks: FrameAck[]): CaptureSession {
   const s = new CaptureSession(id, `cam-${id}`, 0, 100, { maxFps: 1000, maxBytesPerSecond: 1e9 });
-  s.watch(0, { ack: (a) => acks.push(a), end: () => {} });
+  s.watch({ afterCursor: 0 }, { ack: (a) => acks.push(a), end: () => {} });
   return s;
 }
 
@@ -93,14 +94,99 @@ test("sessions take turns: a session with frames always waiting cannot starve th
 
 test("a closed session's waiting frame is never run", async () => {
   const { pool, jobs, finishOldest } = manualPool(1);
-  const pipeline = new FramePipeline(pool, cameras, {} as Store, factory, log);
+  const store = { closeSession: async () => null } as unknown as Store;
+  const pipeline = new FramePipeline(pool, cameras, store, factory, log);
   const [a, b] = [session("a", []), session("b", [])];
   pipeline.submit(a, frame(1, 0));
   pipeline.submit(b, frame(1, 1));
   b.closed = true;
   b.pending = null;
-  pipeline.release(b);
+  void pipeline.finish(b, 0);
   await finishOldest();
   assert.equal(jobs.length, 0);
   assert.equal(pipeline.framesInPool, 0);
+});
+
+/**
+ * A fake counter that counts track 1 as entered on its first frame, and a
+ * fake store whose appends finish only when the test says so; both record
+ * what happens, in order.
+ */
+function closingScene() {
+  const order: string[] = [];
+  const appends: Array<() => void> = [];
+  const store = {
+    appendEvents: (_camera: string, _session: string, events: Array<{ kind: string; trackId: number }>) =>
+      new Promise((resolve) => {
+        order.push(`append ${events.map((e) => `${e.kind}:${e.trackId}`).join(",")}`);
+        appends.push(() => resolve({ totals, resetAtMs: null, eventIds: [] }));
+      }),
+    closeSession: async (_id: string, _at: number, _acked: number, exits: Array<{ kind: string; trackId: number; timeMs: number; reason?: string }>) => {
+      order.push(`close ${exits.map((e) => `${e.kind}:${e.trackId}@${e.timeMs}:${e.reason}`).join(",")}`);
+      return { totals, resetAtMs: null, eventIds: [] };
+    },
+  } as unknown as Store;
+  let frames = 0;
+  const counting = {
+    createTracker: factory.createTracker,
+    createCounter: () => {
+      let open = false;
+      return {
+        update: () => {
+          frames++;
+          if (frames > 1 || open) return { totals, events: [] };
+          open = true;
+          return { totals, events: [{ kind: "entry" as const, trackId: 1, timeMs: 0 }] };
+        },
+        setLine: () => {},
+        close: (timeMs: number) => {
+          const events = open ? [{ kind: "exit" as const, trackId: 1, timeMs, reason: "capture_stopped" as const }] : [];
+          open = false;
+          return { totals, events };
+        },
+      };
+    },
+  };
+  const registry = { ...cameras, applyTotals: () => order.push("totals") } as unknown as CameraRegistry;
+  return { order, appends, store, counting, registry };
+}
+
+test("a session closed while its last frame's events are being stored exits its people after them, once", async () => {
+  const { pool, finishOldest } = manualPool(1);
+  const { order, appends, store, counting, registry } = closingScene();
+  const pipeline = new FramePipeline(pool, registry, store, counting, log);
+  const acks: FrameAck[] = [];
+  const s = session("s", acks);
+  pipeline.submit(s, frame(7, 0));
+  await finishOldest(); // detected and counted: its entry is being stored
+  assert.deepEqual(order, ["append entry:1"]);
+  s.close(new DomainError("UNAVAILABLE", "stopping"));
+  const finished = pipeline.finish(s, 99);
+  const again = pipeline.finish(s, 99);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order, ["append entry:1"], "the exits wait for the frame in the store");
+  appends.shift()!();
+  await Promise.all([finished, again, pipeline.finished()]);
+  // The frame's capture time (seq 7) is the session's last: the exit is at it. The second finish found nothing to close.
+  assert.deepEqual(order.slice(0, 2), ["append entry:1", "close exit:1@7:capture_stopped"]);
+  assert.deepEqual(order.filter((o) => o.includes("exit")), ["close exit:1@7:capture_stopped"]);
+});
+
+test("a session closed while its frame is in the pool drops that frame and exits its people at its last tracked frame", async () => {
+  const { pool, finishOldest } = manualPool(1);
+  const { order, appends, store, counting, registry } = closingScene();
+  const pipeline = new FramePipeline(pool, registry, store, counting, log);
+  const s = session("s", []);
+  pipeline.submit(s, frame(3, 0));
+  await finishOldest();
+  appends.shift()!();
+  await new Promise((r) => setImmediate(r));
+  pipeline.submit(s, frame(4, 0)); // in the pool when the session closes
+  s.closed = true;
+  const finished = pipeline.finish(s, 50);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order, ["append entry:1"], "nothing closes while a frame is in the pool");
+  await finishOldest();
+  await finished;
+  assert.deepEqual(order, ["append entry:1", "close exit:1@3:capture_stopped", "totals"]);
 });

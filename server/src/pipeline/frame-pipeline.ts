@@ -53,6 +53,10 @@ export class FramePipeline {
   private readonly ready = new SessionTurns();
   /** Frames handed to the pool and not yet answered. */
   private inPool = 0;
+  /** Each session's frame in the pipeline (one at most), until it is acked or dropped. */
+  private readonly running = new Map<CaptureSession, Promise<void>>();
+  /** Sessions being finished, until their end is stored. */
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -87,7 +91,9 @@ export class FramePipeline {
       const session = this.ready.take(performance.now())!;
       const frame = session.pending;
       session.pending = null;
-      if (frame && !session.closed) void this.run(session, frame);
+      if (!frame || session.closed) continue;
+      const run = this.run(session, frame).finally(() => this.running.delete(session));
+      this.running.set(session, run);
     }
   }
 
@@ -103,10 +109,34 @@ export class FramePipeline {
     this.publish(session, frame, { status: FrameStatus.REJECTED, detail });
   }
 
-  /** Frees a closed session's tracking state and its place in the ready queue. */
-  release(session: CaptureSession): void {
-    this.tracking.release(session.id);
+  /**
+   * Ends a closed session's counting, once its frame in the pipeline (if
+   * any) is done, so its exits come after its last frame's events: the
+   * people it counted and still had in view exit at the time of its last
+   * tracked frame (reason "capture_stopped"), stored with the session's end,
+   * and the camera's totals follow. Frees its tracking state and its place in
+   * the ready queue. Never rejects (a store failure is logged).
+   */
+  finish(session: CaptureSession, closedAtMs: number): Promise<void> {
     this.ready.remove(session);
+    const done = (async () => {
+      await this.running.get(session);
+      const exits = this.tracking.close(session.id)?.events ?? [];
+      try {
+        const stored = await this.store.closeSession(session.id, closedAtMs, session.acked, exits);
+        if (stored && exits.length > 0) this.cameras.applyTotals(session.cameraId, stored.totals, exits);
+      } catch (err) {
+        this.log.error({ err, sessionId: session.id, exits: exits.length }, "could not record a session's end");
+      }
+    })();
+    this.finishing.add(done);
+    void done.finally(() => this.finishing.delete(done));
+    return done;
+  }
+
+  /** Resolves once every session closed so far is finished (its end stored): the server stopping waits here. */
+  async finished(): Promise<void> {
+    while (this.finishing.size > 0) await Promise.all([...this.finishing]);
   }
 
   private async run(session: CaptureSession, frame: PendingFrame): Promise<void> {
@@ -147,7 +177,7 @@ export class FramePipeline {
             return;
           }
         }
-        const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, stored);
+        const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, stored, counted.events);
         this.stats.processed++;
         this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frame.capturedAtMs || frame.receivedAtMs });
         this.publish(session, frame, {

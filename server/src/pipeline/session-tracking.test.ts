@@ -32,7 +32,11 @@ function fakeFactory() {
     createCounter: (line: Line | null) => {
       const lines: Array<Line | null> = [line];
       seen.lines.push(lines);
-      return { update: () => ({ totals, events: [] }), setLine: (l: Line | null) => void lines.push(l) };
+      return {
+        update: () => ({ totals, events: [] }),
+        setLine: (l: Line | null) => void lines.push(l),
+        close: (timeMs: number) => ({ totals, events: [{ kind: "exit" as const, trackId: 1, timeMs, reason: "capture_stopped" as const }] }),
+      };
     },
   };
   return { factory, seen };
@@ -45,7 +49,7 @@ test("a session's frame times reach its tracker increasing, even when the client
   assert.deepEqual(seen.trackerTimes[0], [1_000, 1_100, 1_101, 1_102, 1_300]);
 });
 
-test("each session has its own tracker; a released session starts afresh", () => {
+test("each session has its own tracker; a closed session starts afresh", () => {
   const { factory, seen } = fakeFactory();
   const tracking = new SessionTracking(factory);
   tracking.step("a", null, [], 10);
@@ -53,7 +57,7 @@ test("each session has its own tracker; a released session starts afresh", () =>
   tracking.step("a", null, [], 20);
   assert.equal(seen.trackers, 2);
   assert.deepEqual(seen.trackerTimes, [[10, 20], [5]]);
-  tracking.release("a");
+  tracking.close("a");
   tracking.step("a", null, [], 1);
   assert.equal(seen.trackers, 3);
   assert.deepEqual(seen.trackerTimes[2], [1], "the new tracker is not held to the old one's last time");
@@ -79,4 +83,17 @@ test("people carry their track id once the track is confirmed, 0 before", () => 
   const second = tracking.step("s", null, [person(0.1), person(0.5)], 2);
   assert.deepEqual(second.people.map((p) => p.trackId), [1, 2]);
   assert.deepEqual(second.people.map((p) => p.x), [0.1, 0.5]);
+});
+
+test("close() ends a session's counting at the time of its last tracked frame, once, and frees its state", () => {
+  const { factory, seen } = fakeFactory();
+  const tracking = new SessionTracking(factory);
+  assert.equal(tracking.close("never-tracked"), null);
+  tracking.step("s1", null, [person(0.1)], 5_000);
+  tracking.step("s1", null, [person(0.1)], 4_000); // a clock step back: kept increasing, 5_001
+  const closed = tracking.close("s1");
+  assert.deepEqual(closed?.events, [{ kind: "exit", trackId: 1, timeMs: 5_001, reason: "capture_stopped" }]);
+  assert.equal(tracking.close("s1"), null, "a second close produces nothing");
+  tracking.step("s1", null, [], 6_000);
+  assert.equal(seen.trackers, 2, "a session id seen again after close starts afresh");
 });

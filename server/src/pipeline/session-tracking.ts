@@ -58,9 +58,17 @@ export class SessionTracking {
     return { counted, people };
   }
 
-  /** Frees a closed session's tracker and counter. */
-  release(sessionId: string): void {
+  /**
+   * Ends a session's counting and frees its tracker and counter: the people
+   * it counted as entered and still has in view exit at the time of its last
+   * tracked frame (see Counter.close). Null when the session never tracked a
+   * frame or was closed already, so the exits are produced once.
+   */
+  close(sessionId: string): CountResult | null {
+    const state = this.#sessions.get(sessionId);
+    if (!state) return null;
     this.#sessions.delete(sessionId);
+    return state.counter.close(state.lastTimeMs);
   }
 
   #stateOf(sessionId: string, line: Line | null): SessionState {

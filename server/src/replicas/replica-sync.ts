@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { loadCamera } from "../camera/camera-loader.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { LiveFigures } from "../camera/remote-live.ts";
 import type { Logger } from "../logger.ts";
@@ -105,14 +106,14 @@ export class ReplicaSync {
     if (this.reloadAll) {
       this.reloadAll = false;
       this.changed.clear();
-      for (const camera of await this.store.listCameras()) this.cameras.load(camera);
+      for (const camera of await this.store.listCameras()) await loadCamera(this.store, this.cameras, camera, Date.now());
       return;
     }
     const ids = [...this.changed];
     this.changed.clear();
     for (const id of ids) {
       const camera = await this.store.getCamera(id);
-      if (camera) this.cameras.load(camera);
+      if (camera) await loadCamera(this.store, this.cameras, camera, Date.now());
     }
   }
 

@@ -2,6 +2,8 @@ import { performance } from "node:perf_hooks";
 import type { RpcInputStream, RpcOutputStream, ServerCallContext } from "@protobuf-ts/runtime-rpc";
 import {
   ReceiptStatus,
+  type CloseSessionRequest,
+  type CloseSessionResponse,
   type Frame,
   type OpenSessionRequest,
   type OpenSessionResponse,
@@ -20,7 +22,7 @@ import type { ServerConfig } from "../config.ts";
 import type { FramePipeline } from "../pipeline/frame-pipeline.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { SessionRegistry } from "../session/session-registry.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, StoredCamera } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
 import { toProtoLine } from "./proto-mapping.ts";
 import { DomainError, ensure } from "./errors.ts";
@@ -72,17 +74,28 @@ export class CaptureService implements ICaptureService {
     // Headers now, not with the first ack: the page learns at once that its stream is open.
     context.sendResponseHeaders({ "x-session-id": session.id });
     const writer = new BoundedStreamWriter(responses, ACK_OUTBOX);
-    const { replay, stop } = session.watch(request.resumeAfterSeq, {
-      ack: (ack) => writer.push({ ack }),
+    const from = request.resumeAfterCursor === undefined ? { afterSeq: request.resumeAfterSeq } : { afterCursor: request.resumeAfterCursor };
+    const { replay, stop } = session.watch(from, {
+      ack: (ack, cursor) => writer.push({ ack, cursor }),
       end: (reason) => writer.end(reason),
     });
     try {
-      for (const ack of replay) writer.push({ ack });
+      for (const { ack, cursor } of replay) writer.push({ ack, cursor });
       await writer.run(cancelSignalOf(context));
     } finally {
       stop();
       session.lastActivityMs = Date.now();
     }
+  }
+
+  async closeSession(request: CloseSessionRequest, context: ServerCallContext): Promise<CloseSessionResponse> {
+    this.deps.access.requireSessionBearer(context.headers);
+    const session = this.deps.sessions.get(sessionIdOf(request.sessionId, context));
+    this.deps.access.requireSession(context.headers, session);
+    this.deps.sessions.close(session, new DomainError("CANCELLED", "the capture page stopped this session"));
+    // Answer once its end (and its people's exits) is stored.
+    await this.deps.pipeline.finished();
+    return {};
   }
 
   async streamFrames(
@@ -102,7 +115,7 @@ export class CaptureService implements ICaptureService {
           await this.deps.access.authorizeCapture(context.headers, m.open.cameraId);
           const opened = await this.open(m.open);
           session = this.deps.sessions.get(opened.sessionId);
-          stop = session.watch(0, { ack: (ack) => writer.push({ message: { oneofKind: "ack", ack } }), end: (r) => writer.end(r) }).stop;
+          stop = session.watch({ afterCursor: 0 }, { ack: (ack) => writer.push({ message: { oneofKind: "ack", ack } }), end: (r) => writer.end(r) }).stop;
           writer.push({ message: { oneofKind: "session", session: opened } });
         } else if (m.oneofKind === "frame") {
           try {
@@ -135,8 +148,13 @@ export class CaptureService implements ICaptureService {
     const name = request.cameraName.trim().slice(0, 80);
     const now = Date.now();
     const session = sessions.open(request.cameraId, now, proposedId);
+    let stored: StoredCamera;
     try {
-      cameras.load(await store.upsertCamera(session.cameraId, name, now));
+      // A typed name renames; a link's name only names a camera that is new.
+      stored = name
+        ? await store.upsertCamera(session.cameraId, name, now)
+        : await store.ensureCamera(session.cameraId, (request.newCameraName ?? "").trim().slice(0, 80), now);
+      cameras.load(stored);
       await store.openSession(session.id, session.cameraId, now);
     } catch (err) {
       sessions.close(session, new DomainError("UNAVAILABLE", "the session could not be recorded"));
@@ -156,6 +174,7 @@ export class CaptureService implements ICaptureService {
       },
       line: line ? toProtoLine(line) : undefined,
       sessionToken: session.token,
+      cameraName: stored.name,
     };
   }
 

@@ -2,6 +2,7 @@ import type { RpcInputStream, ServerCallContext } from "@protobuf-ts/runtime-rpc
 import {
   Bucket,
   EventKind,
+  EventReason,
   ExportContent,
   ExportFormat,
   type ExportCountsRequest,
@@ -27,7 +28,7 @@ import type { ICountService } from "@headcount/proto/count-server";
 import type { AccessControl, SessionCredential } from "../access/access-control.ts";
 import { headerValue } from "../access/bearer-credential.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
-import type { BucketSize, StoredEvent, StoredEventKind, Store } from "../store/store.ts";
+import type { BucketSize, StoredEvent, StoredEventKind, StoredEventReason, Store } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
 import { DomainError } from "./errors.ts";
 import { exportEvents, exportSeries, fillSeries } from "./history-export.ts";
@@ -44,6 +45,11 @@ const KIND_TO_PROTO: Record<StoredEventKind, EventKind> = {
   cross_in: EventKind.CROSS_IN,
   cross_out: EventKind.CROSS_OUT,
   reset: EventKind.RESET,
+};
+
+const REASON_TO_PROTO: Record<StoredEventReason, EventReason> = {
+  capture_stopped: EventReason.CAPTURE_STOPPED,
+  session_lost: EventReason.SESSION_LOST,
 };
 
 /** Timing of the count stream. */
@@ -68,13 +74,15 @@ export class CountService implements ICountService {
     private readonly options: CountServiceOptions = { minIntervalMs: 250, heartbeatMs: 5_000 },
   ) {}
 
-  async listCameras(_request: ListCamerasRequest, context: ServerCallContext): Promise<ListCamerasResponse> {
+  async listCameras(request: ListCamerasRequest, context: ServerCallContext): Promise<ListCamerasResponse> {
     this.access.requireViewer(context.headers);
-    return { cameras: this.cameras.list(Date.now()).map(toProtoCamera) };
+    const offset = checkUtcOffset(request.utcOffsetMinutes ?? 0);
+    return { cameras: this.cameras.list(Date.now(), offset).map(toProtoCamera) };
   }
 
-  async watchCounts(_request: WatchCountsRequest, responses: RpcInputStream<WatchCountsResponse>, context: ServerCallContext): Promise<void> {
+  async watchCounts(request: WatchCountsRequest, responses: RpcInputStream<WatchCountsResponse>, context: ServerCallContext): Promise<void> {
     this.access.requireViewer(context.headers);
+    const offset = checkUtcOffset(request.utcOffsetMinutes ?? 0);
     // A snapshot is small and the newest one replaces the rest: 4 waiting means the reader is stuck.
     const writer = new BoundedStreamWriter(responses, 4);
     let lastSent = 0;
@@ -82,7 +90,7 @@ export class CountService implements ICountService {
     const snapshot = () => {
       scheduled = undefined;
       lastSent = Date.now();
-      writer.push({ cameras: this.cameras.list(lastSent).map(toProtoCamera), serverTimeMs: lastSent });
+      writer.push({ cameras: this.cameras.list(lastSent, offset).map(toProtoCamera), serverTimeMs: lastSent });
     };
     const onChange = () => {
       if (scheduled) return;
@@ -200,7 +208,7 @@ export class CountService implements ICountService {
     if ((request.toMs - request.fromMs) / size > MAX_BUCKETS) {
       throw new DomainError("INVALID_ARGUMENT", `the range holds more than ${MAX_BUCKETS} ${bucket} buckets; use a wider bucket`);
     }
-    if (Math.abs(request.utcOffsetMinutes) > 14 * 60) throw new DomainError("INVALID_ARGUMENT", "utc_offset_minutes must be within ±840");
+    checkUtcOffset(request.utcOffsetMinutes);
     if (request.cameraId) this.requireCamera(request.cameraId);
     return { cameraId: request.cameraId || undefined, fromMs: request.fromMs, toMs: request.toMs, bucket, utcOffsetMinutes: request.utcOffsetMinutes };
   }
@@ -223,6 +231,13 @@ function checkRange(fromMs: number, toMs: number): void {
   }
 }
 
+/** A viewer's UTC offset in minutes, as given; INVALID_ARGUMENT beyond ±14 hours. */
+function checkUtcOffset(minutes: number): number {
+  if (Math.abs(minutes) > 14 * 60) throw new DomainError("INVALID_ARGUMENT", "utc_offset_minutes must be within ±840");
+  return minutes;
+}
+
 function toProtoEvent(e: StoredEvent) {
-  return { id: e.id, cameraId: e.cameraId, kind: KIND_TO_PROTO[e.kind], trackId: e.trackId, timeMs: e.timeMs };
+  const reason = e.reason ? REASON_TO_PROTO[e.reason] : EventReason.UNSPECIFIED;
+  return { id: e.id, cameraId: e.cameraId, kind: KIND_TO_PROTO[e.kind], trackId: e.trackId, timeMs: e.timeMs, reason };
 }

@@ -7,7 +7,7 @@ export interface ExportFile {
   readonly data: Uint8Array;
 }
 
-const EVENT_COLUMNS = ["id", "time_iso", "time_ms", "camera_id", "kind", "track_id"] as const;
+const EVENT_COLUMNS = ["id", "time_iso", "time_ms", "camera_id", "kind", "track_id", "reason"] as const;
 const SERIES_COLUMNS = ["start_iso", "start_ms", "entered", "exited", "crossed_in", "crossed_out"] as const;
 
 /** Quotes a CSV field when it needs it (RFC 4180), and defuses spreadsheet formulas. */
@@ -22,7 +22,7 @@ function csv(header: readonly string[], rows: Array<Array<string | number>>): st
   return [header.join(","), ...rows.map((r) => r.map(csvField).join(","))].join("\r\n") + "\r\n";
 }
 
-/** The event log as CSV or JSON, oldest first. */
+/** The event log as CSV or JSON, oldest first; `reason` is empty but for exits counted at a session's end. */
 export function exportEvents(events: readonly StoredEvent[], format: "csv" | "json", label: string): ExportFile {
   const rows = [...events].reverse().map((e) => ({
     id: e.id,
@@ -31,6 +31,8 @@ export function exportEvents(events: readonly StoredEvent[], format: "csv" | "js
     camera_id: e.cameraId,
     kind: e.kind,
     track_id: e.trackId,
+    // Empty for what the frames showed; "capture_stopped" or "session_lost" for an exit counted because its session ended.
+    reason: e.reason ?? "",
   }));
   return format === "csv"
     ? file(`headcount-events-${label}.csv`, "text/csv", csv(EVENT_COLUMNS, rows.map((r) => EVENT_COLUMNS.map((c) => r[c]))))

@@ -38,6 +38,7 @@ export function toProtoCamera(c: CameraView): Camera {
     lastSeenAtMs: c.lastSeenAtMs,
     line: c.line ? toProtoLine(c.line) : undefined,
     resetAtMs: c.resetAtMs ?? 0,
+    today: { ...c.today },
   };
 }
 

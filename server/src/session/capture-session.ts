@@ -17,9 +17,19 @@ export interface PendingFrame {
 
 /** Receives a session's acks as they are published, and its end. */
 export interface AckListener {
-  ack(ack: FrameAck): void;
+  /** `cursor` is the ack's place in the order of publishing: 1, 2, 3, ... */
+  ack(ack: FrameAck, cursor: number): void;
   /** The session closed (expired or server stopping); the stream should end with `reason`. */
   end(reason: DomainError): void;
+}
+
+/** Where a resuming watcher left off: after an ack's cursor, or (older clients) above a seq. */
+export type ResumePoint = { readonly afterCursor: number } | { readonly afterSeq: number };
+
+/** An ack as held for resuming watchers, with its cursor. */
+interface HeldAck {
+  readonly cursor: number;
+  readonly ack: FrameAck;
 }
 
 /**
@@ -35,7 +45,7 @@ export class CaptureSession {
   #idleWaiters: (() => void)[] = [];
   lastActivityMs: number;
   closed = false;
-  /** Acks published so far (any status). */
+  /** Acks published so far (any status); also the cursor of the last one. */
   acked = 0;
 
   /** The session's own credential (see OpenSessionResponse.session_token). */
@@ -43,7 +53,7 @@ export class CaptureSession {
 
   private readonly frameRate: TokenBucket;
   private readonly byteRate: TokenBucket;
-  private readonly history: FrameAck[] = [];
+  private readonly history: HeldAck[] = [];
   private readonly listeners = new Set<AckListener>();
   private readonly seen = new Set<number>();
   private readonly seenOrder: number[] = [];
@@ -133,20 +143,23 @@ export class CaptureSession {
     return "new";
   }
 
-  /** Stores the ack for resuming watchers and hands it to every open stream. */
+  /** Stores the ack for resuming watchers and hands it to every open stream, with its cursor. */
   publish(ack: FrameAck): void {
-    this.acked++;
-    this.history.push(ack);
+    const cursor = ++this.acked;
+    this.history.push({ cursor, ack });
     if (this.history.length > this.historySize) this.history.shift();
-    for (const listener of this.listeners) listener.ack(ack);
+    for (const listener of this.listeners) listener.ack(ack, cursor);
   }
 
   /**
-   * Subscribes to acks with a seq above `afterSeq`: the held ones are returned
-   * for replay, newer ones go to `listener`. Call the returned function to stop.
+   * Subscribes to the acks after `from`: the held ones are returned for
+   * replay, in the order they were published, newer ones go to `listener`.
+   * Resuming after a cursor finds every ack the watcher missed (as long as it
+   * is held); after a seq skips acks of lower seqs published later (late
+   * frames), kept for clients that send no cursor. Call `stop` to stop.
    */
-  watch(afterSeq: number, listener: AckListener): { replay: FrameAck[]; stop: () => void } {
-    const replay = this.history.filter((a) => a.seq > afterSeq);
+  watch(from: ResumePoint, listener: AckListener): { replay: { cursor: number; ack: FrameAck }[]; stop: () => void } {
+    const replay = this.history.filter("afterCursor" in from ? (h) => h.cursor > from.afterCursor : (h) => h.ack.seq > from.afterSeq);
     this.listeners.add(listener);
     return { replay, stop: () => this.listeners.delete(listener) };
   }

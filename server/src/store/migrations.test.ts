@@ -35,7 +35,7 @@ test("an empty data directory gets the whole schema, WAL mode and headcount's ap
   assert.equal(db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
   assert.equal(db.pragma("application_id", { simple: true }), APPLICATION_ID);
   assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
-  assert.deepEqual(tablesOf(db), ["appended_batches", "cameras", "event_kinds", "events", "minute_counts", "pairings", "secrets", "sessions", "throttles"]);
+  assert.deepEqual(tablesOf(db), ["appended_batches", "cameras", "event_kinds", "event_reasons", "events", "minute_counts", "pairings", "secrets", "sessions", "throttles"]);
 });
 
 test("frames are never stored: no table has a BLOB column", async (t) => {
@@ -63,6 +63,26 @@ test("a file at every older version is brought up to date with its data kept", a
     assert.equal((await reopened.getCamera("cam"))?.name, "Door");
     await reopened.close();
   }
+});
+
+test("migrations 3 and 4 on a file an older server left at version 2: old events have no reason, its open session closes with its exits, appends are keyed", async (t) => {
+  const dir = tempDir(t);
+  const raw = new Database(join(dir, DEFAULT_FILE_NAME));
+  migrate(raw, MIGRATIONS.slice(0, 2));
+  raw.exec(`
+    INSERT INTO cameras (camera_key, camera_id, name, created_at_ms, entered) VALUES (1, 'cam', 'cam', 0, 1);
+    INSERT INTO sessions (session_key, session_id, camera_key, opened_at_ms) VALUES (1, 's', 1, 0);
+    INSERT INTO events (camera_key, session_key, kind, track_id, time_ms) VALUES (1, 1, 0, 1, 10);`);
+  raw.close();
+  const store = openSqliteStore({ dataDir: dir });
+  t.after(() => store.close());
+  assert.deepEqual((await store.events({ limit: 5 })).events.map((e) => [e.kind, e.reason]), [["entry", null]]);
+  assert.deepEqual(await store.closeLostSessions(), [{ sessionId: "s", cameraId: "cam", closedAtMs: 10, exits: 1 }]);
+  await store.openSession("s2", "cam", 20);
+  const entry = { kind: "entry", trackId: 2, timeMs: 30 } as const;
+  const first = await store.appendEvents("cam", "s2", [entry], 1);
+  assert.deepEqual(await store.appendEvents("cam", "s2", [entry], 1), first, "a retried batch is stored once");
+  assert.equal(first.totals.entered, 2);
 });
 
 test("missing steps run in order, once; a failing step leaves the file as it was", (t) => {

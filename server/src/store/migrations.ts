@@ -101,6 +101,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: "event reasons: exits counted because a session ended",
+    sql: `
+      CREATE TABLE event_reasons (
+        reason INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+      ) STRICT;
+      INSERT INTO event_reasons (reason, name) VALUES (1, 'capture_stopped'), (2, 'session_lost');
+
+      -- NULL (one byte in a row) for every event counted from the frames.
+      ALTER TABLE events ADD COLUMN reason INTEGER REFERENCES event_reasons (reason);
+    `,
+  },
+  {
+    version: 4,
     name: "idempotent batches and shared throttles",
     sql: `
       -- One row per (session, frame seq) appended: a retried batch finds its key and is not counted twice.

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
-import { type CameraRow, KIND_CODE, totalsOf } from "./sqlite-rows.ts";
+import { type CameraRow, KIND_CODE, reasonCode, totalsOf } from "./sqlite-rows.ts";
 import type { AppendResult, NewEvent } from "./store.ts";
 
 /** Entered, exited, crossed in, crossed out: a camera's totals or one minute's counts. */
@@ -40,7 +40,7 @@ export async function appendInTransaction(
   }
   const inserted = await client.query<{ id: number }>(SQL.insertEvents, [
     cameraKey, sessionKey, seq,
-    events.map((e) => KIND_CODE[e.kind]), events.map((e) => e.trackId), events.map((e) => e.timeMs),
+    events.map((e) => KIND_CODE[e.kind]), events.map((e) => e.trackId), events.map((e) => e.timeMs), events.map((e) => reasonCode(e.reason)),
   ]);
   await client.query(SQL.setTotals, [...t, resetAtMs, cameraKey]);
   if (minutes.size > 0) {
@@ -50,3 +50,13 @@ export async function appendInTransaction(
   return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, eventIds: inserted.rows.map((r) => r.id) };
 }
 
+/** Closes an open session and appends its exits, inside the caller's transaction; null when it was closed already. */
+export async function closeInTransaction(
+  client: pg.PoolClient, sessionKey: number, closedAtMs: number, framesAcked: number | null, exits: readonly NewEvent[],
+): Promise<AppendResult | null> {
+  const closed = await one<{ camera_key: number }>(client, SQL.closeSession, [closedAtMs, framesAcked, sessionKey]);
+  if (!closed) return null;
+  if (exits.length > 0) return appendInTransaction(client, closed.camera_key, sessionKey, exits, null);
+  const row = (await one<CameraRow>(client, SQL.cameraByKey, [closed.camera_key]))!;
+  return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+}

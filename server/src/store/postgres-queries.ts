@@ -25,7 +25,18 @@ export const SQL = {
 
   sessionById: "SELECT session_key, camera_key FROM sessions WHERE session_id = $1",
   openSession: "INSERT INTO sessions (session_id, camera_key, opened_at_ms) VALUES ($1, $2, $3) RETURNING session_key",
-  closeSession: "UPDATE sessions SET closed_at_ms = $1, frames_acked = $2 WHERE session_id = $3",
+  // Only an open session closes: whoever closes it writes its exits, exactly once.
+  closeSession: "UPDATE sessions SET closed_at_ms = $1, frames_acked = $2 WHERE session_key = $3 AND closed_at_ms IS NULL RETURNING camera_key",
+  unclosedSessions: `
+    SELECT s.session_key, s.session_id, s.camera_key, c.camera_id, s.opened_at_ms
+    FROM sessions s JOIN cameras c ON c.camera_key = s.camera_key WHERE s.closed_at_ms IS NULL ORDER BY s.session_key`,
+  /** Tracks of a session that entered and never exited: the people it had in view. */
+  openTracks: `
+    SELECT track_id AS "trackId" FROM events
+    WHERE camera_key = $1 AND session_key = $2 AND kind IN (${KIND_CODE.entry}, ${KIND_CODE.exit})
+    GROUP BY track_id HAVING bool_or(kind = ${KIND_CODE.entry}) AND NOT bool_or(kind = ${KIND_CODE.exit})
+    ORDER BY track_id`,
+  lastSessionEvent: `SELECT MAX(time_ms) AS "lastEventAtMs" FROM events WHERE camera_key = $1 AND session_key = $2`,
   sessionsInRange: `
     SELECT s.session_id AS "sessionId", c.camera_id AS "cameraId", s.opened_at_ms AS "openedAtMs",
       s.closed_at_ms AS "closedAtMs", s.frames_acked AS "framesAcked"
@@ -38,9 +49,9 @@ export const SQL = {
   batchEventIds: "SELECT id FROM events WHERE session_key = $1 AND seq = $2 ORDER BY id",
   /** A whole batch in one statement: parallel arrays, in order (ids follow WITH ORDINALITY). */
   insertEvents: `
-    INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq)
-    SELECT $1, $2, b.kind, b.track_id, b.time_ms, $3
-    FROM unnest($4::smallint[], $5::bigint[], $6::bigint[]) WITH ORDINALITY AS b (kind, track_id, time_ms, n)
+    INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason)
+    SELECT $1, $2, b.kind, b.track_id, b.time_ms, $3, b.reason
+    FROM unnest($4::smallint[], $5::bigint[], $6::bigint[], $7::smallint[]) WITH ORDINALITY AS b (kind, track_id, time_ms, reason, n)
     ORDER BY b.n
     RETURNING id`,
   addMinutes: `
@@ -59,7 +70,7 @@ export const SQL = {
     GROUP BY 1 ORDER BY 1`,
   /** Newest first (time, then id), after the cursor ($4, $5) when given; $6 is the page size plus one. */
   events: `
-    SELECT e.id, c.camera_id AS "cameraId", s.session_id AS "sessionId", e.kind, e.track_id AS "trackId", e.time_ms AS "timeMs"
+    SELECT e.id, c.camera_id AS "cameraId", s.session_id AS "sessionId", e.kind, e.track_id AS "trackId", e.time_ms AS "timeMs", e.reason
     FROM events e
       JOIN cameras c ON c.camera_key = e.camera_key
       LEFT JOIN sessions s ON s.session_key = e.session_key
@@ -102,7 +113,7 @@ export const COPIED_TABLES: ReadonlyArray<{ readonly table: string; readonly key
   },
   {
     table: "events", key: "id", identity: true,
-    columns: { id: "bigint", camera_key: "integer", session_key: "integer", kind: "smallint", track_id: "bigint", time_ms: "bigint", seq: "bigint" },
+    columns: { id: "bigint", camera_key: "integer", session_key: "integer", kind: "smallint", track_id: "bigint", time_ms: "bigint", seq: "bigint", reason: "smallint" },
   },
   {
     table: "minute_counts", key: "camera_key, minute", identity: false,

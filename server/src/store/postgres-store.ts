@@ -6,10 +6,10 @@ import { migratePostgres, type PostgresMigration } from "./postgres-migrations.t
 import { createPool, inTransaction, isTransient, one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
 import { checkLimit, parseCursor, seriesParams, checkRange } from "./sqlite-queries.ts";
-import { type CameraRow, checkEvents, checkId, checkSeq, kindOf, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
-import { appendInTransaction } from "./postgres-append.ts";
+import { type CameraRow, checkEvents, checkId, checkSeq, kindOf, lineColumns, reasonOf, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { appendInTransaction, closeInTransaction } from "./postgres-append.ts";
 import {
-  type AppendResult, type EventPage, type EventQuery, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
+  type AppendResult, type EventPage, type EventQuery, type LostSession, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
   type StoredCamera, type StoredSession, StoreOpenError,
 } from "./store.ts";
 
@@ -77,6 +77,12 @@ export class PostgresStore implements Store {
     return toCamera(row!);
   }
 
+  async ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera> {
+    checkId(cameraId, "camera id");
+    await this.pool.query(SQL.insertCamera, [cameraId, nameIfNew || cameraId, nowMs]);
+    return toCamera((await one<CameraRow>(this.pool, SQL.cameraById, [cameraId]))!);
+  }
+
   async renameCamera(cameraId: string, name: string): Promise<StoredCamera> {
     if (!name.trim()) throw new DomainError("INVALID_ARGUMENT", "a camera name must not be empty");
     return toCamera(found(await one<CameraRow>(this.pool, SQL.rename, [name, cameraId]), cameraId));
@@ -108,8 +114,28 @@ export class PostgresStore implements Store {
     this.sessionKeys.set(sessionId, { key: row!.session_key, cameraKey });
   }
 
-  async closeSession(sessionId: string, closedAtMs: number, framesAcked: number): Promise<boolean> {
-    return ((await this.pool.query(SQL.closeSession, [closedAtMs, framesAcked, sessionId])).rowCount ?? 0) > 0;
+  async closeSession(sessionId: string, closedAtMs: number, framesAcked: number, exits: readonly NewEvent[] = []): Promise<AppendResult | null> {
+    checkEvents(exits);
+    const row = await one<{ session_key: number }>(this.pool, SQL.sessionById, [sessionId]);
+    if (!row) return null;
+    return inTransaction(this.pool, (client) => closeInTransaction(client, row.session_key, closedAtMs, framesAcked, exits));
+  }
+
+  async closeLostSessions(): Promise<LostSession[]> {
+    type Unclosed = { session_key: number; session_id: string; camera_key: number; camera_id: string; opened_at_ms: number };
+    const lost: LostSession[] = [];
+    for (const s of (await this.pool.query<Unclosed>(SQL.unclosedSessions)).rows) {
+      const closed = await inTransaction(this.pool, async (client) => {
+        // Read inside the transaction, so what is closed is what was stored.
+        const trackIds = (await client.query<{ trackId: number }>(SQL.openTracks, [s.camera_key, s.session_key])).rows.map((r) => r.trackId);
+        const last = await one<{ lastEventAtMs: number | null }>(client, SQL.lastSessionEvent, [s.camera_key, s.session_key]);
+        const closedAtMs = Math.max(s.opened_at_ms, last?.lastEventAtMs ?? s.opened_at_ms);
+        const exits = trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
+        return (await closeInTransaction(client, s.session_key, closedAtMs, null, exits)) ? { closedAtMs, exits: exits.length } : null;
+      });
+      if (closed) lost.push({ sessionId: s.session_id, cameraId: s.camera_id, ...closed });
+    }
+    return lost;
   }
 
   async listSessions(query: SessionQuery): Promise<StoredSession[]> {
@@ -148,11 +174,11 @@ export class PostgresStore implements Store {
     checkLimit(query.limit);
     const [curTime, curId] = query.cursor === undefined ? [null, null] : parseCursor(query.cursor);
     const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
-    const { rows } = await this.pool.query<{ id: number; cameraId: string; sessionId: string | null; kind: number; trackId: number; timeMs: number }>(
+    const { rows } = await this.pool.query<{ id: number; cameraId: string; sessionId: string | null; kind: number; trackId: number; timeMs: number; reason: number | null }>(
       SQL.events,
       [cameraKey, query.fromMs ?? null, query.toMs ?? null, curTime, curId, query.limit + 1],
     );
-    const events = rows.slice(0, query.limit).map((r) => ({ ...r, kind: kindOf(r.kind) }));
+    const events = rows.slice(0, query.limit).map((r) => ({ ...r, kind: kindOf(r.kind), reason: reasonOf(r.reason) }));
     const last = events.at(-1);
     return { events, nextCursor: rows.length > query.limit && last ? `${last.timeMs}:${last.id}` : null };
   }

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { DomainError } from "../rpc/errors.ts";
-import { kindOf } from "./sqlite-rows.ts";
+import { KIND_CODE, kindOf, reasonOf } from "./sqlite-rows.ts";
 import type { BucketSize, EventPage, EventQuery, SeriesPoint, SeriesQuery, SessionQuery, StoredEvent, StoredSession } from "./store.ts";
 
 const BUCKET_MS: Readonly<Record<BucketSize, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
@@ -49,6 +49,7 @@ interface EventRow {
   readonly kind: number;
   readonly trackId: number;
   readonly timeMs: number;
+  readonly reason: number | null;
 }
 
 /** A page of events newest first (time, then id), continuing after `q.cursor`. */
@@ -68,7 +69,7 @@ export function queryEvents(db: Database.Database, cameraKey: number | null, q: 
     filter("(e.time_ms < @curTime OR (e.time_ms = @curTime AND e.id < @curId))", { curTime, curId });
   }
   const sql = `
-    SELECT e.id, c.camera_id AS cameraId, s.session_id AS sessionId, e.kind, e.track_id AS trackId, e.time_ms AS timeMs
+    SELECT e.id, c.camera_id AS cameraId, s.session_id AS sessionId, e.kind, e.track_id AS trackId, e.time_ms AS timeMs, e.reason
     FROM events e
       JOIN cameras c ON c.camera_key = e.camera_key
       LEFT JOIN sessions s ON s.session_key = e.session_key
@@ -77,7 +78,7 @@ export function queryEvents(db: Database.Database, cameraKey: number | null, q: 
     LIMIT @limit`;
   const rows = db.prepare<Record<string, number>, EventRow>(sql).all(params);
   const more = rows.length > q.limit;
-  const events: StoredEvent[] = rows.slice(0, q.limit).map((r) => ({ ...r, kind: kindOf(r.kind) }));
+  const events: StoredEvent[] = rows.slice(0, q.limit).map((r) => ({ ...r, kind: kindOf(r.kind), reason: reasonOf(r.reason) }));
   const last = events.at(-1);
   return { events, nextCursor: more && last ? `${last.timeMs}:${last.id}` : null };
 }
@@ -111,4 +112,27 @@ export function parseCursor(cursor: string): [number, number] {
   const m = /^(-?\d+):(\d+)$/.exec(cursor);
   if (!m) throw new DomainError("INVALID_ARGUMENT", `bad event cursor "${cursor}"`);
   return [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * What a session left open: the tracks it counted as entered and never as
+ * exited, and the time of its last stored event (null when it stored none).
+ * Reads the camera's events through its index; only run for lost sessions.
+ */
+export function queryOpenTracks(db: Database.Database, cameraKey: number, sessionKey: number): { trackIds: number[]; lastEventAtMs: number | null } {
+  const params = { cameraKey, sessionKey, entry: KIND_CODE.entry, exit: KIND_CODE.exit };
+  const trackIds = db
+    .prepare<typeof params, { trackId: number }>(`
+      SELECT track_id AS trackId FROM events
+      WHERE camera_key = @cameraKey AND session_key = @sessionKey AND kind IN (@entry, @exit)
+      GROUP BY track_id HAVING SUM(kind = @entry) > 0 AND SUM(kind = @exit) = 0
+      ORDER BY track_id`)
+    .all(params)
+    .map((r) => r.trackId);
+  const last = db
+    .prepare<{ cameraKey: number; sessionKey: number }, { lastEventAtMs: number | null }>(
+      "SELECT MAX(time_ms) AS lastEventAtMs FROM events WHERE camera_key = @cameraKey AND session_key = @sessionKey",
+    )
+    .get({ cameraKey, sessionKey });
+  return { trackIds, lastEventAtMs: last?.lastEventAtMs ?? null };
 }

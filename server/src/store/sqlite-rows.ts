@@ -1,6 +1,8 @@
 import { DomainError } from "../rpc/errors.ts";
 import type { Line } from "../count/count-types.ts";
-import { STORED_EVENT_KINDS, type NewEvent, type StoredCamera, type StoredEventKind, type StoredTotals } from "./store.ts";
+import {
+  STORED_EVENT_KINDS, STORED_EVENT_REASONS, type NewEvent, type StoredCamera, type StoredEventKind, type StoredEventReason, type StoredTotals,
+} from "./store.ts";
 
 /** A `cameras` row as SQLite returns it. */
 export interface CameraRow {
@@ -32,6 +34,22 @@ export function kindOf(code: number): StoredEventKind {
   const kind = STORED_EVENT_KINDS[code];
   if (!kind) throw new Error(`unknown event kind code ${code} in the database`);
   return kind;
+}
+
+/** The numeric code of a reason (the `event_reasons` table), NULL for none. */
+export function reasonCode(reason: StoredEventReason | null | undefined): number | null {
+  if (reason === null || reason === undefined) return null;
+  const index = STORED_EVENT_REASONS.indexOf(reason);
+  if (index < 0) throw new DomainError("INVALID_ARGUMENT", `unknown event reason "${String(reason)}"`);
+  return index + 1;
+}
+
+/** The reason of a numeric code read back from the database. */
+export function reasonOf(code: number | null): StoredEventReason | null {
+  if (code === null) return null;
+  const reason = STORED_EVENT_REASONS[code - 1];
+  if (!reason) throw new Error(`unknown event reason code ${code} in the database`);
+  return reason;
 }
 
 /** The API view of a camera row. */
@@ -71,6 +89,7 @@ export function checkEvents(events: readonly NewEvent[]): void {
     if (!Object.hasOwn(KIND_CODE, e.kind)) throw new DomainError("INVALID_ARGUMENT", `unknown event kind "${String(e.kind)}"`);
     if (!Number.isSafeInteger(e.trackId) || e.trackId < 0) throw new DomainError("INVALID_ARGUMENT", `bad track id ${e.trackId}`);
     if (!Number.isSafeInteger(e.timeMs)) throw new DomainError("INVALID_ARGUMENT", `event time must be an integer of Unix ms, got ${e.timeMs}`);
+    if (reasonCode(e.reason) !== null && e.kind !== "exit") throw new DomainError("INVALID_ARGUMENT", `only an exit has a reason, not ${e.kind}`);
   }
 }
 

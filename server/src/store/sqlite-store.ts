@@ -2,11 +2,11 @@ import type Database from "better-sqlite3";
 import type { Line } from "../count/count-types.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { SqliteAccessStore } from "./sqlite-access-store.ts";
-import { queryEvents, querySeries, querySessions } from "./sqlite-queries.ts";
+import { queryEvents, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
-import { type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, lineColumns, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, lineColumns, reasonCode, toCamera, totalsOf } from "./sqlite-rows.ts";
 import type {
-  AppendResult, EventPage, EventQuery, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
+  AppendResult, EventPage, EventQuery, LostSession, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
 } from "./store.ts";
 
 /**
@@ -57,8 +57,14 @@ export class SqliteStore implements Store {
         "SELECT session_key, camera_key FROM sessions WHERE session_id = ?",
       ),
       openSession: db.prepare("INSERT INTO sessions (session_id, camera_key, opened_at_ms) VALUES (?, ?, ?)"),
-      closeSession: db.prepare("UPDATE sessions SET closed_at_ms = ?, frames_acked = ? WHERE session_id = ?"),
-      insertEvent: db.prepare("INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq) VALUES (?, ?, ?, ?, ?, ?)"),
+      // Only an open session closes: whoever closes it writes its exits, exactly once.
+      closeSession: db.prepare<[number, number | null, number], { camera_key: number }>(
+        "UPDATE sessions SET closed_at_ms = ?, frames_acked = ? WHERE session_key = ? AND closed_at_ms IS NULL RETURNING camera_key",
+      ),
+      unclosedSessions: db.prepare<[], { session_key: number; session_id: string; camera_key: number; camera_id: string; opened_at_ms: number }>(
+        "SELECT s.session_key, s.session_id, s.camera_key, c.camera_id, s.opened_at_ms FROM sessions s JOIN cameras c USING (camera_key) WHERE s.closed_at_ms IS NULL ORDER BY s.session_key",
+      ),
+      insertEvent: db.prepare("INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       claimBatch: db.prepare("INSERT INTO appended_batches (session_key, seq) VALUES (?, ?) ON CONFLICT DO NOTHING"),
       batchEventIds: db.prepare<[number, number], { id: number }>("SELECT id FROM events WHERE session_key = ? AND seq = ? ORDER BY id"),
       addMinute: db.prepare(`
@@ -78,6 +84,15 @@ export class SqliteStore implements Store {
     const row = this.db.transaction(() => {
       this.sql.insertCamera.run(cameraId, name || cameraId, nowMs);
       return name ? this.sql.rename.get(name, cameraId) : this.sql.cameraById.get(cameraId);
+    }).immediate();
+    return toCamera(row!);
+  }
+
+  async ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera> {
+    checkId(cameraId, "camera id");
+    const row = this.db.transaction(() => {
+      this.sql.insertCamera.run(cameraId, nameIfNew || cameraId, nowMs);
+      return this.sql.cameraById.get(cameraId);
     }).immediate();
     return toCamera(row!);
   }
@@ -115,8 +130,26 @@ export class SqliteStore implements Store {
     this.sessionKeys.set(sessionId, { key, cameraKey });
   }
 
-  async closeSession(sessionId: string, closedAtMs: number, framesAcked: number): Promise<boolean> {
-    return this.sql.closeSession.run(closedAtMs, framesAcked, sessionId).changes > 0;
+  async closeSession(sessionId: string, closedAtMs: number, framesAcked: number, exits: readonly NewEvent[] = []): Promise<AppendResult | null> {
+    checkEvents(exits);
+    const row = this.sql.sessionById.get(sessionId);
+    if (!row) return null;
+    return this.db.transaction(() => this.closeInTransaction(row.session_key, closedAtMs, framesAcked, exits)).immediate();
+  }
+
+  async closeLostSessions(): Promise<LostSession[]> {
+    const lost: LostSession[] = [];
+    for (const s of this.sql.unclosedSessions.all()) {
+      const closed = this.db.transaction(() => {
+        // Read inside the transaction, so what is closed is what was stored.
+        const open = queryOpenTracks(this.db, s.camera_key, s.session_key);
+        const closedAtMs = Math.max(s.opened_at_ms, open.lastEventAtMs ?? s.opened_at_ms);
+        const exits = open.trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
+        return this.closeInTransaction(s.session_key, closedAtMs, null, exits) ? { closedAtMs, exits: exits.length } : null;
+      }).immediate();
+      if (closed) lost.push({ sessionId: s.session_id, cameraId: s.camera_id, ...closed });
+    }
+    return lost;
   }
 
   async listSessions(query: SessionQuery): Promise<StoredSession[]> {
@@ -147,6 +180,15 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  /** Closes an open session and appends its exits; null when it was closed already. */
+  private closeInTransaction(sessionKey: number, closedAtMs: number, framesAcked: number | null, exits: readonly NewEvent[]): AppendResult | null {
+    const closed = this.sql.closeSession.get(closedAtMs, framesAcked, sessionKey);
+    if (!closed) return null;
+    if (exits.length > 0) return this.appendInTransaction(closed.camera_key, sessionKey, exits, null);
+    const row = this.sql.cameraByKey.get(closed.camera_key)!;
+    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+  }
+
   private appendInTransaction(cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null): AppendResult {
     // Read inside the write transaction: another connection may have appended since.
     const row = this.sql.cameraByKey.get(cameraKey)!;
@@ -159,7 +201,7 @@ export class SqliteStore implements Store {
     const minutes = new Map<number, Counts>();
     const eventIds: number[] = [];
     for (const e of events) {
-      eventIds.push(Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq).lastInsertRowid));
+      eventIds.push(Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq, reasonCode(e.reason)).lastInsertRowid));
       if (e.kind === "reset") {
         t.fill(0);
         resetAtMs = e.timeMs;

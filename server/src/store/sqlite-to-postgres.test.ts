@@ -40,8 +40,9 @@ test("npm run move-history copies a SQLite history into an empty PostgreSQL data
     await old.appendEvents("hall", "s2", [{ kind: "cross_in", trackId: i, timeMs: 10_000 + i * 30_000 }], i);
   }
   await old.appendEvents("hall", null, [{ kind: "reset", trackId: 0, timeMs: 9_000_000 }]);
-  await old.closeSession("s1", 9_000_000, 400);
+  await old.closeSession("s1", 9_000_000, 400, [{ kind: "exit", trackId: 1, timeMs: 9_000_000, reason: "capture_stopped" }]);
   const before = await everything(old);
+  assert.equal(before.events.filter((e) => e.reason === "capture_stopped").length, 1);
   await old.close();
 
   const url = await freshDatabase(t);
@@ -49,13 +50,13 @@ test("npm run move-history copies a SQLite history into an empty PostgreSQL data
     spawnSync(process.execPath, ["--import", "tsx", "server/src/cli/move-history-main.ts", "--data-dir", dir, "--database-url", url], { cwd: repoRoot, encoding: "utf8" });
   const moved = run();
   assert.equal(moved.status, 0, moved.stderr);
-  assert.match(moved.stdout, /events +801\n/);
+  assert.match(moved.stdout, /events +802\n/);
 
   const store = await openPostgresStore({ databaseUrl: url });
   t.after(() => store.close());
-  assert.deepEqual(await everything(store), before, "cameras, totals, lines, events with their ids, sessions, series, pairings and secrets");
+  assert.deepEqual(await everything(store), before, "cameras, totals, lines, events with their ids and reasons, sessions, series, pairings and secrets");
   const next = await store.appendEvents("door", "s1", [{ kind: "entry", trackId: 999, timeMs: 9_500_000 }], 400);
-  assert.deepEqual(next.eventIds, [802], "ids continue after the copied ones");
+  assert.deepEqual(next.eventIds, [803], "ids continue after the copied ones");
   assert.deepEqual((await store.appendEvents("door", "s1", [{ kind: "entry", trackId: 5, timeMs: 10_000 }], 5)).eventIds, [before.events.find((e) => e.sessionId === "s1" && e.trackId === 5)!.id], "copied batch keys still stop a retried batch");
 
   const again = run();

@@ -25,6 +25,14 @@ async function allEvents(store: Store, pageSize: number, cameraId?: string): Pro
   return out;
 }
 
+contractTest("ensureCamera names only a camera it creates, and never renames one that exists", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
+  assert.equal((await store.ensureCamera("door", "Front door", 1_000)).name, "Front door");
+  const again = await store.ensureCamera("door", "Back door", 2_000);
+  assert.deepEqual([again.name, again.createdAtMs], ["Front door", 1_000]);
+  assert.equal((await store.ensureCamera("hall", "", 3_000)).name, "hall", "unnamed: its id");
+});
+
 contractTest("cameras: created on first sight, renamed, given a line and listed by name", async (t, backend) => {
   const { store } = await freshStore(t, backend);
   assert.deepEqual(await store.upsertCamera("cam-b", "", 1_000), {
@@ -55,8 +63,8 @@ contractTest("sessions: opened, closed and listed by the time range they overlap
   await store.openSession("s1", "cam", 1_000);
   await store.openSession("s2", "cam", 5_000);
   await store.openSession("s3", "other", 6_000);
-  assert.equal(await store.closeSession("s1", 4_000, 30), true);
-  assert.equal(await store.closeSession("missing", 4_000, 1), false);
+  assert.deepEqual((await store.closeSession("s1", 4_000, 30))?.totals, zero);
+  assert.equal(await store.closeSession("missing", 4_000, 1), null);
   await assert.rejects(store.openSession("s1", "cam", 9_000), domainCode("ALREADY_EXISTS"));
   await assert.rejects(store.openSession("s9", "nope", 9_000), domainCode("NOT_FOUND"));
   await assert.rejects(store.appendEvents("other", "s1", [ev("entry", 1, 2_000)]), domainCode("INVALID_ARGUMENT"));

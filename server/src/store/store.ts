@@ -17,6 +17,15 @@ export type StoredEventKind = "entry" | "exit" | "cross_in" | "cross_out" | "res
 /** Every event kind, in the order of their numeric codes in the database. */
 export const STORED_EVENT_KINDS: readonly StoredEventKind[] = ["entry", "exit", "cross_in", "cross_out", "reset"];
 
+/**
+ * Why an event was counted other than by what the camera saw: an exit
+ * counted because its session ended with the person still in view.
+ */
+export type StoredEventReason = "capture_stopped" | "session_lost";
+
+/** Every reason, in the order of their numeric codes in the database (1, 2, ...; none is NULL). */
+export const STORED_EVENT_REASONS: readonly StoredEventReason[] = ["capture_stopped", "session_lost"];
+
 /** The totals a camera accumulates (people in view is live and never stored). */
 export interface StoredTotals {
   readonly entered: number;
@@ -53,6 +62,8 @@ export interface NewEvent {
   readonly trackId: number;
   /** When it happened (Unix ms; the frame's capture time for counted events). */
   readonly timeMs: number;
+  /** Set only for an exit counted because its session ended. */
+  readonly reason?: StoredEventReason | null;
 }
 
 /** A stored event; `id` grows with the order of appends (across all cameras). */
@@ -64,6 +75,8 @@ export interface StoredEvent {
   readonly kind: StoredEventKind;
   readonly trackId: number;
   readonly timeMs: number;
+  /** Null for what the frames showed. */
+  readonly reason: StoredEventReason | null;
 }
 
 /** The outcome of one appended batch (one frame's events). */
@@ -80,9 +93,20 @@ export interface StoredSession {
   readonly sessionId: string;
   readonly cameraId: string;
   readonly openedAtMs: number;
-  /** Null while open, or when the server stopped without closing it (crash). */
+  /** Null while open, or when the server was killed with it open, until the next start closes it (see closeLostSessions). */
   readonly closedAtMs: number | null;
+  /** Null while open, and for a session closed by closeLostSessions (unknown). */
   readonly framesAcked: number | null;
+}
+
+/** A session closed by {@link Store.closeLostSessions}. */
+export interface LostSession {
+  readonly sessionId: string;
+  readonly cameraId: string;
+  /** Its end: its last stored event, or its start when it stored none. */
+  readonly closedAtMs: number;
+  /** Exits appended for the people it left in view. */
+  readonly exits: number;
 }
 
 /** The width of a series bucket. */
@@ -149,6 +173,8 @@ export interface SessionQuery {
 export interface Store {
   /** Creates the camera on first sight; renames it when `name` is not empty. */
   upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera>;
+  /** Creates the camera named `nameIfNew` (its id when empty) on first sight; never renames one that exists. */
+  ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera>;
   /** Renames a known camera (`name` must not be empty). */
   renameCamera(cameraId: string, name: string): Promise<StoredCamera>;
   /** Sets, or clears with null, a known camera's counting line. */
@@ -160,8 +186,21 @@ export interface Store {
 
   /** Records a new capture session of a known camera. */
   openSession(sessionId: string, cameraId: string, openedAtMs: number): Promise<void>;
-  /** Records a session's end; false when the session is unknown. */
-  closeSession(sessionId: string, closedAtMs: number, framesAcked: number): Promise<boolean>;
+  /**
+   * Records a session's end, once: with `exits` (its people still in view,
+   * see Counter.close) appended in the same transaction. Resolves with the
+   * camera's totals after it, or null when the session is unknown or was
+   * closed already (then nothing is written, so the exits are never stored twice).
+   */
+  closeSession(sessionId: string, closedAtMs: number, framesAcked: number, exits?: readonly NewEvent[]): Promise<AppendResult | null>;
+  /**
+   * Closes every session a previous run left open (the server was killed):
+   * each track its session counted as entered and never as exited exits at
+   * the session's last stored event (reason "session_lost"), which also
+   * becomes its end (frames acked unknown: null). Call it at start, before
+   * any session opens: every open session is then a lost one.
+   */
+  closeLostSessions(): Promise<LostSession[]>;
   /** Sessions that overlap a time range (a session never closed counts as still open). */
   listSessions(query: SessionQuery): Promise<StoredSession[]>;
 

@@ -57,7 +57,18 @@ export interface IouTrackerConfig {
    * track's last centre to its predicted one. 0 disables stitching. Default 1.25.
    */
   readonly stitchRadius: number;
-  /** A stitched detection's height may differ from the track's by at most this factor. Default 1.5. */
+  /**
+   * How long after `maxAgeMs` a confirmed track that vanished inside the frame
+   * may still be revived, ms: a track confirmed later that was born away from
+   * the frame's edges near where it vanished takes over its identity instead
+   * of counting as a new person (`track-revival.ts`). 0 disables revival. Default 10000.
+   */
+  readonly reviveMs: number;
+  /** Revival radius in box heights, for a track lost at the moment of the birth. Default 1. */
+  readonly reviveRadius: number;
+  /** How fast the revival radius grows with the time the track was lost before the birth, box heights per second. Default 0.5. */
+  readonly reviveSpeed: number;
+  /** A stitched or revived detection's height may differ from the track's by at most this factor. Default 1.5. */
   readonly stitchSizeRatio: number;
   /** A tentative track is dropped after more consecutive misses than this. Default 1. */
   readonly maxTentativeMisses: number;
@@ -81,6 +92,9 @@ export const defaultIouTrackerConfig: IouTrackerConfig = Object.freeze({
   stitchMs: 3000,
   stitchRadius: 1.25,
   stitchSizeRatio: 1.5,
+  reviveMs: 10000,
+  reviveRadius: 1,
+  reviveSpeed: 0.5,
   maxTentativeMisses: 1,
   velocitySmoothing: 0.5,
   duplicateIou: 0.7,
@@ -99,7 +113,7 @@ export function validateIouTrackerConfig(cfg: IouTrackerConfig): void {
     if (!(v > 0 && v <= 1)) throw new RangeError(`IouTrackerConfig.${key} must be within (0, 1], got ${v}`);
   }
   if (!(cfg.lowScore <= cfg.highScore)) throw new RangeError("IouTrackerConfig.lowScore must not exceed highScore");
-  for (const key of ["maxSpeed", "maxAgeMs", "gateHorizonMs", "stitchMs", "stitchRadius"] as const) {
+  for (const key of ["maxSpeed", "maxAgeMs", "gateHorizonMs", "stitchMs", "stitchRadius", "reviveMs", "reviveRadius", "reviveSpeed"] as const) {
     const v = cfg[key];
     if (!(v >= 0)) throw new RangeError(`IouTrackerConfig.${key} must be >= 0, got ${v}`);
   }

@@ -81,8 +81,8 @@ test("a confirmed track survives a gap shorter than maxAgeMs and is lost exactly
     ...straightWalk({ x: 0.1, y: 0.8 }, { x: 0.7, y: 0.8 }, 0, 3000),
     hidden: (frame: number) => frame >= 10 && frame < 18, // 800 ms unseen
   };
-  // Without stitching a track is lost as soon as it is unmatched for more than maxAgeMs.
-  const scene = runScene({ fps: 10, endMs: 5000, walkers: [walker], tracker: createIouTracker({ stitchMs: 0 }) });
+  // Without stitching or revival a track is lost as soon as it is unmatched for more than maxAgeMs.
+  const scene = runScene({ fps: 10, endMs: 5000, walkers: [walker], tracker: createIouTracker({ stitchMs: 0, reviveMs: 0 }) });
   assert.deepEqual(new Set(matchedIds(scene).flat()), new Set([1]));
   const lost = scene.updates.filter((u) => u.lost.length > 0);
   assert.equal(lost.length, 1);
@@ -94,10 +94,13 @@ test("a confirmed track survives a gap shorter than maxAgeMs and is lost exactly
   // By default a track that vanished inside the frame waits to be stitched, until its prediction leaves the frame...
   const lostWhenOut = runScene({ fps: 10, endMs: 8000, walkers: [walker] }).updates.filter((u) => u.lost.length > 0);
   assert.deepEqual(lostWhenOut.map((u) => u.timeMs), [4600], "centre 0.7 + 0.2 per s: beyond x = 1 after 1.6 s");
-  // ...or for stitchMs more than maxAgeMs.
+  // ...or for stitchMs more than maxAgeMs, or reviveMs when that is longer (10 s: a track born there may still be
+  // this person): here until the prediction leaves the frame (centre 0.4 + 0.1 per s), 6 s after the last match.
   const slow = { ...straightWalk({ x: 0.1, y: 0.8 }, { x: 0.4, y: 0.8 }, 0, 3000), hidden: walker.hidden };
-  const waiting = runScene({ fps: 10, endMs: 8000, walkers: [slow] });
-  assert.deepEqual(waiting.updates.filter((u) => u.lost.length > 0).map((u) => u.timeMs), [3000 + 1000 + 3000 + 100]);
+  const waiting = runScene({ fps: 10, endMs: 16000, walkers: [slow] });
+  assert.deepEqual(waiting.updates.filter((u) => u.lost.length > 0).map((u) => u.timeMs), [3000 + 6000 + 100]);
+  const noRevival = runScene({ fps: 10, endMs: 8000, walkers: [slow], tracker: createIouTracker({ reviveMs: 0 }) });
+  assert.deepEqual(noRevival.updates.filter((u) => u.lost.length > 0).map((u) => u.timeMs), [3000 + 1000 + 3000 + 100]);
   assert.ok(waiting.updates[60]!.tracks.some((t) => t.id === 1), "still listed while it may be stitched");
 });
 

@@ -8,12 +8,16 @@
  * to a horizon) for fast movers whose boxes no longer overlap; (3) low-score
  * detections are matched to the tracks left over, by IoU only; (4) high-score
  * detections still unmatched are stitched to confirmed tracks unseen for a
- * while if near their path (`track-stitching.ts`); (5) the rest start
- * tentative tracks, unless they duplicate a matched box.
+ * while if near their path (`track-stitching.ts`); (5) a tentative track
+ * reaching `minHits` is confirmed, unless it was born away from the frame's
+ * edges near where a confirmed track vanished: then it revives that track
+ * (`track-revival.ts`); (6) the rest start tentative tracks, unless they
+ * duplicate a matched box.
  *
  * A confirmed track unmatched for `maxAgeMs` leaves stages 1-3 and is lost,
  * unless it vanished inside the frame: then it stays (still listed, with its
- * misses growing, so the counter keeps its line side) for `stitchMs` more.
+ * misses growing, so the counter keeps its line side) for `stitchMs` or
+ * `reviveMs` more, whichever is longer.
  *
  * Matching is greedy on a sorted cost list, not Hungarian: the detector reports
  * at most ~10 people, the gates leave few ambiguous pairs, and with IoU costs
@@ -27,6 +31,7 @@ import type { IouTrackerConfig } from "./iou-tracker-config.ts";
 import { boxCentre, centreDistance, iou, shiftBox } from "./box-math.ts";
 import { defaultIouTrackerConfig, validateIouTrackerConfig } from "./iou-tracker-config.ts";
 import { stitchCost, walkedOut } from "./track-stitching.ts";
+import { bornInside, revivalCost } from "./track-revival.ts";
 
 export { defaultIouTrackerConfig, type IouTrackerConfig } from "./iou-tracker-config.ts";
 
@@ -43,6 +48,9 @@ interface TrackState {
   lastMatchMs: number;
   /** Centre velocity, normalized units per ms; undefined until the second hit. */
   velocity: { x: number; y: number } | undefined;
+  /** Where and when the track was first seen. */
+  readonly birth: Box;
+  readonly bornMs: number;
 }
 
 interface Candidate {
@@ -56,6 +64,9 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
   const cfg: IouTrackerConfig = { ...defaultIouTrackerConfig, ...config };
   validateIouTrackerConfig(cfg);
   const gate = { radius: cfg.stitchRadius, sizeRatio: cfg.stitchSizeRatio };
+  const revival = { radius: cfg.reviveRadius, speed: cfg.reviveSpeed, sizeRatio: cfg.stitchSizeRatio };
+  // A track lost inside the frame stays listed (not yet an exit) while it may be stitched or revived.
+  const waitMs = Math.max(cfg.stitchMs, cfg.reviveMs);
   let nextId = 1;
   let states: TrackState[] = [];
 
@@ -103,6 +114,22 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
           holderOf[c.det] = c.track;
         }
       };
+      /** The lost track a newborn track `t` is, if it was born inside the frame near where one vanished. */
+      const revivable = (t: number): number | undefined => {
+        const s = states[t]!;
+        if (cfg.reviveMs === 0 || !bornInside(s.birth)) return undefined;
+        let best: number | undefined;
+        let bestCost = Infinity;
+        states.forEach((o, k) => {
+          if (k === t || !o.confirmed || merged[k] || trackOf[k] !== -1 || timeMs - o.lastMatchMs > cfg.maxAgeMs + cfg.reviveMs) return;
+          const cost = revivalCost(revival, o, s.birth, s.bornMs);
+          if (cost !== undefined && cost < bestCost) {
+            best = k;
+            bestCost = cost;
+          }
+        });
+        return best;
+      };
       match(byOverlap, high, (t, d) => highCost(cfg, states[t]!, predicted[t]!, detections[d]!, timeMs));
       match(byOverlap, low, (t, d) => {
         const overlap = iou(predicted[t]!, detections[d]!);
@@ -121,16 +148,32 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
       });
 
       const confirmed: number[] = [];
+      const confirming: number[] = [];
       states.forEach((s, t) => {
         const d = trackOf[t]!;
         if (merged[t]) return;
         if (d === -1) s.misses += 1;
         else hit(cfg, s, detections[d]!, timeMs);
-        if (!s.confirmed && s.hits >= cfg.minHits) {
+        if (!s.confirmed && s.hits >= cfg.minHits) confirming.push(t);
+      });
+      for (const t of confirming) {
+        const s = states[t]!;
+        const old = revivable(t);
+        if (old === undefined) {
           s.confirmed = true;
           confirmed.push(s.id);
+          continue;
         }
-      });
+        // The newborn is a person the tracker lost: the old identity goes on with the new track's state.
+        const o = states[old]!;
+        Object.assign(o, { box: s.box, score: s.score, hits: o.hits + s.hits, misses: 0, lastMatchMs: s.lastMatchMs, velocity: s.velocity });
+        merged[t] = true;
+        // Taken: a second newborn in this frame cannot revive it too.
+        trackOf[old] = trackOf[t]!;
+        assignments.forEach((id, d) => {
+          if (id === s.id) assignments[d] = o.id;
+        });
+      }
 
       const matchedBoxes = detections.filter((_, i) => assignments[i] !== 0);
       for (const d of high) {
@@ -138,7 +181,7 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         if (assignments[d] !== 0 || matchedBoxes.some((m) => iou(m, det) >= cfg.duplicateIou)) continue;
         const s: TrackState = {
           id: nextId++, box: toBox(det), score: det.score, hits: 1, misses: 0,
-          confirmed: cfg.minHits <= 1, lastMatchMs: timeMs, velocity: undefined,
+          confirmed: cfg.minHits <= 1, lastMatchMs: timeMs, velocity: undefined, birth: toBox(det), bornMs: timeMs,
         };
         if (s.confirmed) confirmed.push(s.id);
         states.push(s);
@@ -150,7 +193,7 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
       states = states.filter((s, t) => {
         if (merged[t]) return false;
         const unseen = timeMs - s.lastMatchMs;
-        const gone = unseen > cfg.maxAgeMs + cfg.stitchMs || cfg.stitchRadius === 0 || walkedOut(s, timeMs);
+        const gone = unseen > cfg.maxAgeMs + waitMs || (cfg.stitchRadius === 0 && cfg.reviveMs === 0) || walkedOut(s, timeMs);
         if (s.confirmed && unseen > cfg.maxAgeMs && gone) {
           lost.push(snapshot(s, timeMs));
           return false;

@@ -12,7 +12,8 @@ import { matchedIds, runScene, straightWalk, walkerAt } from "./walk-script.fixt
 
 /** Horizontal line across the middle; walking up the picture is "in". */
 const line: Line = { ax: 0.05, ay: 0.5, bx: 0.95, by: 0.5, inSideLeft: true };
-const noStitch = () => createIouTracker({ stitchRadius: 0 });
+/** Neither stitching nor revival (track-revival.ts): every miss longer than maxAgeMs splits a walker. */
+const noStitch = () => createIouTracker({ stitchRadius: 0, reviveMs: 0 });
 const hiddenBetween = (from: number, to: number) => (frame: number) => frame >= from && frame < to;
 const ids = (scene: ReturnType<typeof runScene>) => new Set(matchedIds(scene).flat());
 

@@ -69,6 +69,11 @@ export function walkedOut(track: StitchableTrack, timeMs: number): boolean {
   return c.x < 0 || c.x > 1 || c.y < 0 || c.y > 1;
 }
 
+/** True when a box touches a frame border (within a small margin). */
+export function touchesEdge(b: Box): boolean {
+  return b.x <= EDGE_MARGIN || b.y <= EDGE_MARGIN || b.x + b.width >= 1 - EDGE_MARGIN || b.y + b.height >= 1 - EDGE_MARGIN;
+}
+
 function predictedCentre(track: StitchableTrack, timeMs: number): Point {
   const c = boxCentre(track.box);
   if (track.velocity === undefined) return c;

@@ -26,7 +26,7 @@ export function AckTable({ rows }: AckTableProps) {
                 <th>decoded</th>
                 <th>KB</th>
                 <th>people</th>
-                <th title="queued / decode / detect / total, ms">server ms q/dec/det/total</th>
+                <th title="queued / decode / detect / total, ms">server ms</th>
               </tr>
             </thead>
             <tbody>
@@ -46,8 +46,8 @@ export function AckTable({ rows }: AckTableProps) {
                 >
                   <td>{row.seq}</td>
                   <td title={row.detail || undefined}>
-                    {row.status.replace("_", " ")}
-                    {row.detail ? <span className="muted small"> ({row.detail})</span> : null}
+                    {row.status === "dropped_stale" ? "skipped" : row.status.replace("_", " ")}
+                    {row.detail ? <span className="ack-detail muted small"> ({row.detail})</span> : null}
                   </td>
                   <td>{row.latencyMs}</td>
                   <td>{row.sentWidth ? `${row.sentWidth}×${row.sentHeight}` : "?"}</td>
@@ -55,9 +55,15 @@ export function AckTable({ rows }: AckTableProps) {
                   <td>{(row.jpegBytes / 1024).toFixed(1)}</td>
                   <td>{row.people}</td>
                   <td>
-                    {row.timings
-                      ? [row.timings.queuedMs, row.timings.decodeMs, row.timings.detectMs, row.timings.totalMs].map(formatMs).join(" / ")
-                      : "-"}
+                    {row.timings ? (
+                      <>
+                        {/* The breakdown is hidden on phones, where the total fits. */}
+                        <span className="ack-breakdown">{[row.timings.queuedMs, row.timings.decodeMs, row.timings.detectMs].map(formatMs).join(" / ")} / </span>
+                        {formatMs(row.timings.totalMs)}
+                      </>
+                    ) : (
+                      "-"
+                    )}
                   </td>
                 </tr>
               ))}

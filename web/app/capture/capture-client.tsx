@@ -20,6 +20,13 @@
  * - `capture-error`: the current error message (rendered only while there is one)
  * - `capture-notice`: a softer hint, e.g. frames over the size limit (only while there is one)
  * - `capture-session`: the first 8 characters of the session id ("-" without one)
+ * - `capture-unpaired` (`data-code`: UNAUTHENTICATED | PERMISSION_DENIED): the "pair this device" panel after
+ *   the server refused the credential (final: state "error", no retry); `capture-unpaired-link` (to /#pair),
+ *   `capture-unpaired-details` (the server's words)
+ * - `capture-paused`: shown while capture is paused because the page is hidden
+ * - `capture-camera-name`: the camera's name (the server's once a session opened); `camera-name-pending`
+ *   only while a typed name waits for the next Start
+ * - `overlay-legend`: what the boxes' colours mean; `stat-flow-note`, `stat-running`
  *
  * Stats (text is a plain number; latency shows "-" until the first processed ack)
  * - `stat-sent` (UploadFrame calls issued), `stat-acked` (acks of any status),
@@ -48,6 +55,8 @@ import { browserStore, loadCameraIdentity, saveCameraName } from "@/lib/capture/
 import { CaptureEngine } from "@/lib/capture/capture-engine";
 import { loadSettings, sanitizeSettings, saveSettings } from "@/lib/capture/capture-settings";
 import type { CaptureSettings } from "@/lib/capture/capture-settings";
+import type { Refusal } from "@/lib/capture/capture-view";
+import { takeLinkToken } from "@/lib/count/pairing-link";
 import { resolveGrpcWebUrl } from "@/lib/grpc-web-url";
 import type { GrpcWebSetting } from "@/lib/grpc-web-url";
 import { AckTable } from "./ack-table";
@@ -65,8 +74,6 @@ export interface CaptureClientProps {
   readonly autostart?: boolean;
   /** `?name=` of a pairing link. */
   readonly nameParam: string | undefined;
-  /** `?token=` of a pairing link: the camera's pairing token or the shared capture token. */
-  readonly tokenParam?: string | undefined;
 }
 
 /** A notice (not an error) disappears this long after it was last raised. */
@@ -79,16 +86,16 @@ interface Setup {
 }
 
 /** Builds the engine in the browser (it needs localStorage and `location`) and renders the page. */
-export function CaptureClient({ grpcWeb, cameraParam, nameParam, tokenParam, autostart = false }: CaptureClientProps) {
+export function CaptureClient({ grpcWeb, cameraParam, nameParam, autostart = false }: CaptureClientProps) {
   const [setup, setSetup] = useState<Setup | null>(null);
   useEffect(() => {
     const store = browserStore();
-    const identity = loadCameraIdentity(store, { camera: cameraParam, name: nameParam, token: tokenParam });
-    if (tokenParam) {
+    // The token is read here, in the browser, never rendered by the server (see pairingUrl).
+    const link = takeLinkToken(window.location.href);
+    const identity = loadCameraIdentity(store, { camera: cameraParam, name: nameParam, token: link.token });
+    if (link.token !== undefined) {
       // Remembered now; keep the credential out of the address bar, bookmarks and screenshots.
-      const url = new URL(window.location.href);
-      url.searchParams.delete("token");
-      window.history.replaceState(window.history.state, "", url);
+      window.history.replaceState(window.history.state, "", link.cleanUrl);
     }
     const resolved = resolveGrpcWebUrl(grpcWeb, window.location);
     const engine = new CaptureEngine({
@@ -98,10 +105,11 @@ export function CaptureClient({ grpcWeb, cameraParam, nameParam, tokenParam, aut
       cameraName: identity.cameraName,
       captureToken: identity.captureToken,
       settings: loadSettings(store),
+      rememberName: (name) => saveCameraName(store, name),
     });
     setSetup({ engine, warning: identity.warning, endpoint: resolved.ok ? resolved.url : null });
     return () => engine.stop();
-  }, [grpcWeb, cameraParam, nameParam, tokenParam]);
+  }, [grpcWeb, cameraParam, nameParam]);
   useEffect(() => {
     // After the <video> is attached (this effect runs once the page has rendered with the engine).
     if (autostart && setup) void setup.engine.start();
@@ -146,8 +154,8 @@ function CapturePanel({ engine, warning, endpoint }: Setup) {
       <div className="page-head">
         <div>
           <h1>Capture</h1>
-          <p className="muted small">
-            {view.cameraName || view.cameraId} → {endpoint ?? "no endpoint"}
+          <p className="muted small" data-testid="capture-camera-name">
+            {view.cameraName || view.cameraId}
           </p>
         </div>
         <div className="page-head-side">
@@ -187,7 +195,13 @@ function CapturePanel({ engine, warning, endpoint }: Setup) {
           {view.error}
         </p>
       ) : null}
+      {view.refusal ? <UnpairedPanel refusal={view.refusal} cameraId={view.cameraId} endpoint={endpoint} /> : null}
       {warning ? <p className="notice">{warning}</p> : null}
+      {view.paused ? (
+        <p className="notice" data-testid="capture-paused">
+          Paused while this page is hidden (another tab or app is in front). Capture resumes when you come back.
+        </p>
+      ) : null}
       {view.notice && now - view.noticeAtMs < NOTICE_VISIBLE_MS ? (
         <p className="notice" data-testid="capture-notice">
           {view.notice}
@@ -203,6 +217,53 @@ function CapturePanel({ engine, warning, endpoint }: Setup) {
         </div>
       </div>
       <AckTable rows={view.rows} />
+      <details className="panel diagnostics" data-testid="capture-diagnostics">
+        <summary>Diagnostics</summary>
+        <p className="muted small">
+          gRPC-Web endpoint: <code>{endpoint ?? "not configured"}</code>; camera id <code>{view.cameraId}</code>; session{" "}
+          <code>{view.sessionId ?? "-"}</code>.
+        </p>
+      </details>
     </div>
+  );
+}
+
+/**
+ * The server refused this device's credential: say in plain words how to
+ * pair it, with the server's own words (status, Bearer) folded away for whoever
+ * sets the system up.
+ */
+function UnpairedPanel({ refusal, cameraId, endpoint }: { readonly refusal: Refusal; readonly cameraId: string; readonly endpoint: string | null }) {
+  const headline =
+    refusal.code === "PERMISSION_DENIED"
+      ? "This device is paired with another camera"
+      : refusal.hadToken
+        ? "This device's pairing is no longer valid"
+        : "Pair this device to start counting";
+  const why =
+    refusal.code === "PERMISSION_DENIED"
+      ? `Its pairing link is for another camera than ${cameraId}.`
+      : refusal.hadToken
+        ? "Its pairing link was revoked, or it is from another headcount server."
+        : "The headcount server only counts with devices that were paired on its count page.";
+  return (
+    <section className="panel unpaired" role="alert" data-testid="capture-unpaired" data-code={refusal.code}>
+      <h2>{headline}</h2>
+      <p>{why}</p>
+      <ol>
+        <li>
+          Open the count page&apos;s <a href="/#pair" data-testid="capture-unpaired-link">Pair a device</a> section (on this device or another one).
+        </li>
+        <li>Press Make pairing link, then open the link on this device, or scan its QR code with this phone.</li>
+        <li>The capture page opens already paired: press Start.</li>
+      </ol>
+      <details data-testid="capture-unpaired-details">
+        <summary>Details for whoever runs the server</summary>
+        <p className="small">
+          OpenSession at <code>{endpoint ?? "?"}</code> answered {refusal.code}: {refusal.message}. Capture needs the camera&apos;s
+          pairing token or the server&apos;s shared capture token, sent as <code>authorization: Bearer &lt;token&gt;</code>.
+        </p>
+      </details>
+    </section>
   );
 }

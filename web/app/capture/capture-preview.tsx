@@ -7,7 +7,7 @@ import { useLineDraft } from "@/components/use-line-draft";
 import { useRerenderOnResize } from "@/components/use-rerender-on-resize";
 import type { CaptureEngine } from "@/lib/capture/capture-engine";
 import type { CaptureView } from "@/lib/capture/capture-view";
-import { paintOverlay } from "@/lib/capture/overlay-painter";
+import { BOX_COLOR, TENTATIVE_COLOR, paintOverlay } from "@/lib/capture/overlay-painter";
 
 /** Props of {@link CapturePreview}. */
 export interface CapturePreviewProps {
@@ -19,6 +19,8 @@ export interface CapturePreviewProps {
 
 /** Boxes this old describe a scene that has moved on (link down, server stuck): hide them. */
 const BOX_MAX_AGE_MS = 2_000;
+/** "Counting line saved." disappears after this long. */
+const MESSAGE_VISIBLE_MS = 4_000;
 
 /**
  * The live camera with an overlay of the latest ack's people boxes and the
@@ -32,6 +34,16 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
   const { editing, draftLine } = lineDraft;
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // A success message fades after a while; errors and editing hints stay until the next action.
+  const [messageExpiry, setMessageExpiry] = useState<number | null>(null);
+  useEffect(() => {
+    if (messageExpiry === null) return;
+    const timer = setTimeout(() => {
+      setMessage(null);
+      setMessageExpiry(null);
+    }, Math.max(0, messageExpiry - Date.now()));
+    return () => clearTimeout(timer);
+  }, [messageExpiry]);
   // Bumped by a ResizeObserver only to repaint the overlay at its new size.
 
   useEffect(() => {
@@ -52,20 +64,26 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
 
   useEffect(() => {
     const canvas = canvasRef.current;
-    const fresh = view.peopleAtMs !== null && nowMs - view.peopleAtMs < BOX_MAX_AGE_MS;
+    // Boxes only over a live picture: none after Stop (the preview is dark) or while paused.
+    const fresh = view.running && !view.paused && view.peopleAtMs !== null && nowMs - view.peopleAtMs < BOX_MAX_AGE_MS;
     if (canvas) paintOverlay(canvas, { people: fresh ? view.people : [], line: view.line, draft: draftLine });
   });
 
   const beginEdit = (): void => {
+    setMessageExpiry(null);
     lineDraft.begin(view.line);
     setMessage("Drag across the preview from one end of the line to the other (or click both ends).");
   };
   const finish = async (line: CountingLine | null): Promise<void> => {
+    setMessageExpiry(null);
     setBusy(true);
     const error = await engine.saveLine(line);
     setBusy(false);
     setMessage(error ?? (line ? "Counting line saved." : "Counting line cleared."));
-    if (!error) lineDraft.end();
+    if (!error) {
+      lineDraft.end();
+      setMessageExpiry(Date.now() + MESSAGE_VISIBLE_MS);
+    }
   };
   const canSave = lineDraft.canSave;
   const ratio = view.videoSize ? view.videoSize.width / view.videoSize.height : 4 / 3;
@@ -75,7 +93,7 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
       <div className="preview" style={{ aspectRatio: String(ratio), width: `min(100%, calc(var(--preview-max-height) * ${ratio}))` }}>
         <video ref={videoRef} className="preview-video" muted playsInline autoPlay data-testid="preview-video" />
         {!view.running ? (
-          <p className="preview-idle">{view.state === "error" ? "Camera unavailable" : "Camera off. Press Start."}</p>
+          <p className="preview-idle">{view.refusal ? "Camera off: pair this device first." : view.state === "error" ? "Camera unavailable" : "Camera off. Press Start."}</p>
         ) : null}
         <canvas
           ref={canvasRef}
@@ -84,6 +102,16 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
           {...lineDraft.handlers}
         />
       </div>
+      <p className="overlay-legend muted small" data-testid="overlay-legend">
+        <span style={{ color: BOX_COLOR }}>
+          <span className="swatch" aria-hidden="true" />
+          #id: a tracked person (counted)
+        </span>
+        <span style={{ color: TENTATIVE_COLOR }}>
+          <span className="swatch" aria-hidden="true" />
+          no id: a detection not yet confirmed (not counted yet)
+        </span>
+      </p>
       <div className="line-tools">
         {editing ? (
           <LineDraftButtons

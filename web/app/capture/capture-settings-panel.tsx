@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { offersFacingChoice } from "@/lib/capture/camera-source";
 import type { CaptureSettings } from "@/lib/capture/capture-settings";
 import type { CaptureView } from "@/lib/capture/capture-view";
 import { CAPTURE_WIDTHS } from "@/lib/capture/frame-encoder";
@@ -15,6 +16,9 @@ export function CaptureSettingsPanel({ view, onSettings, onName }: CaptureSettin
   const id = useId();
   const { settings, devices } = view;
   const fpsCapped = view.effectiveFps < settings.fps;
+  // Rendered in the browser only (the page builds its engine after mount).
+  const coarsePointer = typeof window !== "undefined" && window.matchMedia?.("(pointer: coarse)").matches === true;
+  const facingChoice = offersFacingChoice(devices, coarsePointer);
   return (
     <section className="panel settings" aria-label="Camera settings">
       <h2>Camera</h2>
@@ -33,7 +37,11 @@ export function CaptureSettingsPanel({ view, onSettings, onName }: CaptureSettin
           value={view.cameraName}
           onChange={(event) => onName(event.target.value)}
         />
-        {view.running ? <span className="muted small">A new name is sent on the next Start.</span> : null}
+        {view.nameEdited ? (
+          <span className="muted small" data-testid="camera-name-pending">
+            {view.running ? "The new name is saved on the next Start." : "The new name is saved when you press Start."}
+          </span>
+        ) : null}
       </div>
       <div className="field">
         <label htmlFor={`${id}-device`}>Device</label>
@@ -43,7 +51,7 @@ export function CaptureSettingsPanel({ view, onSettings, onName }: CaptureSettin
           value={settings.deviceId}
           onChange={(event) => onSettings({ deviceId: event.target.value })}
         >
-          <option value="">Automatic (by facing)</option>
+          <option value="">{facingChoice ? "Automatic (by facing)" : "Automatic"}</option>
           {devices.map((device) => (
             <option key={device.deviceId} value={device.deviceId}>
               {device.label}
@@ -51,27 +59,29 @@ export function CaptureSettingsPanel({ view, onSettings, onName }: CaptureSettin
           ))}
         </select>
       </div>
-      <div className="field">
-        <span className="label">Facing</span>
-        <div className="segmented" role="group" aria-label="Facing">
-          <button
-            type="button"
-            data-testid="setting-facing-back"
-            aria-pressed={settings.deviceId === "" && settings.facing === "environment"}
-            onClick={() => onSettings({ facing: "environment", deviceId: "" })}
-          >
-            Back
-          </button>
-          <button
-            type="button"
-            data-testid="setting-facing-front"
-            aria-pressed={settings.deviceId === "" && settings.facing === "user"}
-            onClick={() => onSettings({ facing: "user", deviceId: "" })}
-          >
-            Front
-          </button>
+      {facingChoice ? (
+        <div className="field">
+          <span className="label">Facing</span>
+          <div className="segmented" role="group" aria-label="Facing">
+            <button
+              type="button"
+              data-testid="setting-facing-back"
+              aria-pressed={settings.deviceId === "" && settings.facing === "environment"}
+              onClick={() => onSettings({ facing: "environment", deviceId: "" })}
+            >
+              Back
+            </button>
+            <button
+              type="button"
+              data-testid="setting-facing-front"
+              aria-pressed={settings.deviceId === "" && settings.facing === "user"}
+              onClick={() => onSettings({ facing: "user", deviceId: "" })}
+            >
+              Front
+            </button>
+          </div>
         </div>
-      </div>
+      ) : null}
       <div className="field">
         <label htmlFor={`${id}-width`}>Width</label>
         <select

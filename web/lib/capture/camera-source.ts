@@ -18,8 +18,23 @@ export interface CameraChoice {
 /** A camera in the device picker. */
 export interface VideoInput {
   readonly deviceId: string;
-  /** Empty until the page has camera permission. */
+  /** A generated "Camera N" until the page has camera permission. */
   readonly label: string;
+  /** True once the browser named it (the page has camera permission). */
+  readonly named: boolean;
+  /** True when the camera reports a facing direction (phones, tablets); desktop webcams do not. */
+  readonly facing: boolean;
+}
+
+/**
+ * Whether Front/Back means anything here: some camera reports a facing
+ * direction, or, before camera permission tells (no names yet), the device
+ * has a touch screen and is likely a phone or tablet.
+ */
+export function offersFacingChoice(devices: readonly VideoInput[], coarsePointer: boolean): boolean {
+  if (devices.some((device) => device.facing)) return true;
+  const known = devices.length > 0 && devices.every((device) => device.named);
+  return !known && coarsePointer;
 }
 
 /** Why the camera cannot be used, as a message for the page; null when it can be tried. */
@@ -66,7 +81,18 @@ export async function listVideoInputs(): Promise<VideoInput[]> {
   const devices = await navigator.mediaDevices.enumerateDevices();
   return devices
     .filter((device) => device.kind === "videoinput" && device.deviceId !== "")
-    .map((device, index) => ({ deviceId: device.deviceId, label: device.label || `Camera ${index + 1}` }));
+    .map((device, index) => ({
+      deviceId: device.deviceId,
+      label: device.label || `Camera ${index + 1}`,
+      named: device.label !== "",
+      facing: reportsFacing(device),
+    }));
+}
+
+/** InputDeviceInfo.getCapabilities().facingMode is non-empty on phone cameras (not in every browser). */
+function reportsFacing(device: MediaDeviceInfo): boolean {
+  const capabilities = (device as { getCapabilities?: () => { facingMode?: unknown } }).getCapabilities?.();
+  return Array.isArray(capabilities?.facingMode) && capabilities.facingMode.length > 0;
 }
 
 /** A readable message for a getUserMedia (or play) failure. */

@@ -12,12 +12,14 @@ import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
 import type { CountingLine, FrameAck } from "@headcount/proto/types";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
+import type { CallFailure } from "../rpc-errors.ts";
 import { UNARY_DEADLINE_MS, callOptions, createTransport, withDeadline } from "../transport.ts";
 import { AckStats } from "./ack-stats.ts";
 import { CameraFeed } from "./camera-feed.ts";
 import { cameraSupportProblem, describeCameraError, listVideoInputs } from "./camera-source.ts";
 import { createCaptureRecord, recordAck } from "./capture-record.ts";
 import type { HeadcountCaptureRecord } from "./capture-record.ts";
+import { normalizeCameraName } from "./camera-identity.ts";
 import { effectiveFps } from "./capture-settings.ts";
 import type { CaptureSettings } from "./capture-settings.ts";
 import { ACK_ROWS, initialCaptureView, toAckRow } from "./capture-view.ts";
@@ -39,6 +41,8 @@ export interface CaptureEngineOptions {
   /** The camera's pairing token or the shared capture token, null when this device is not paired. */
   readonly captureToken?: string | null;
   readonly settings: CaptureSettings;
+  /** Remembers the server's name of the camera (the page shows it on its next visit before connecting). */
+  readonly rememberName?: (name: string) => void;
 }
 
 type ErrorKind = "config" | "camera" | "connection" | "upload";
@@ -65,10 +69,20 @@ export class CaptureEngine {
   #errorKind: ErrorKind | null = null;
   #errorAtMs = 0;
   #view: CaptureView;
+  readonly #hasToken: boolean;
+  readonly #rememberName: (name: string) => void;
+  /** A name the user typed on this page that the server has not confirmed yet (OpenSession renames with it). */
+  #typedName: string | null = null;
+  /** True while the frame loop runs (started, and the page visible). */
+  #pumping = false;
+  /** The camera's name as the server last reported it, null before the first session. */
+  #serverName: string | null = null;
 
   /** Creates an idle engine (state "stopped", or "error" for a bad configuration or an insecure page). */
   constructor(options: CaptureEngineOptions) {
     this.#cameraId = options.cameraId;
+    this.#hasToken = Boolean(options.captureToken);
+    this.#rememberName = options.rememberName ?? (() => undefined);
     this.#record = createCaptureRecord(options.cameraId);
     const transport = options.baseUrl ? createTransport(options.baseUrl) : null;
     const capture = transport ? new CaptureServiceClient(transport) : null;
@@ -104,8 +118,7 @@ export class CaptureEngine {
   /** Opens the camera, then the session and both loops. Failures end up in the view, never thrown. */
   async start(): Promise<void> {
     const link = this.#link;
-    const pump = this.#pump;
-    if (this.#run || !link || !pump || this.#errorKind === "config") return;
+    if (this.#run || !link || !this.#pump || this.#errorKind === "config") return;
     const problem = cameraSupportProblem();
     if (problem) {
       this.#update({ state: "error" });
@@ -113,13 +126,28 @@ export class CaptureEngine {
     }
     const run = new AbortController();
     this.#run = run;
-    this.#update({ state: "connecting", running: true, notice: null, retryAtMs: null });
+    this.#update({ state: "connecting", running: true, notice: null, retryAtMs: null, refusal: null });
     this.#clearError("camera", "connection", "upload");
     if (!(await this.#openStream(run))) return;
     this.#refreshTimer = setInterval(() => this.#update({ stats: this.#stats.snapshot(Date.now()) }), 500);
-    pump.start();
+    document.addEventListener("visibilitychange", this.#onVisibility);
+    this.#onVisibility();
     void link.run(run.signal);
   }
+
+  /**
+   * Pauses the frame loop while the page is hidden (another tab or app in
+   * front: the browser throttles it, and frames would only pile up as drops)
+   * and resumes it when the page is visible again. The session stays open.
+   */
+  readonly #onVisibility = (): void => {
+    if (!this.#run) return;
+    const hidden = document.visibilityState === "hidden";
+    if (hidden && this.#pumping) this.#pump?.stop();
+    if (!hidden && !this.#pumping) this.#pump?.start();
+    this.#pumping = !hidden;
+    if (hidden !== this.#view.paused) this.#update({ paused: hidden, ...(hidden ? { people: [], peopleAtMs: null } : {}) });
+  };
 
   /**
    * Stops capturing and turns the camera off; seq numbering continues on the
@@ -130,15 +158,25 @@ export class CaptureEngine {
     const run = this.#run;
     this.#run = null;
     this.#pump?.stop();
+    this.#pumping = false;
+    if (typeof document !== "undefined") document.removeEventListener("visibilitychange", this.#onVisibility);
     // A user's Stop waits (bounded) for the acks of frames already uploaded before ending the session's streams.
-    if (run && state === "stopped") void this.#sent.settled(STOP_DRAIN_MS, run.signal).then(() => run.abort());
-    else run?.abort();
+    if (run && state === "stopped") {
+      const link = this.#link;
+      const session = link?.session ?? null;
+      // Then the session ends at once: its people still in view exit now, not after the idle timeout.
+      void this.#sent.settled(STOP_DRAIN_MS, run.signal).then(() => {
+        run.abort();
+        return link?.end(session);
+      });
+    } else run?.abort();
     if (this.#refreshTimer) clearInterval(this.#refreshTimer);
     this.#refreshTimer = null;
     this.#camera.close();
     this.#update({
       state,
       running: false,
+      paused: false,
       retryAtMs: null,
       people: [],
       peopleAtMs: null,
@@ -161,9 +199,15 @@ export class CaptureEngine {
     }
   }
 
-  /** Sets the display name sent with the next OpenSession. */
+  /**
+   * The user typed a name: it renames the camera with the next OpenSession.
+   * Only a typed name is ever sent as a rename; the server's name is the truth
+   * otherwise (the count page's Manage may rename the camera meanwhile).
+   */
   setCameraName(cameraName: string): void {
-    this.#update({ cameraName });
+    const edited = this.#serverName === null || normalizeCameraName(cameraName) !== this.#serverName;
+    this.#typedName = edited ? cameraName : null;
+    this.#update({ cameraName, nameEdited: edited && this.#serverName !== null });
   }
 
   /** Saves (or, with null, clears) the camera's counting line; resolves to an error message or null. */
@@ -221,7 +265,11 @@ export class CaptureEngine {
       client: capture,
       baseUrl,
       captureToken,
-      identity: () => ({ cameraId: this.#cameraId, cameraName: this.#view.cameraName }),
+      identity: () => ({
+        cameraId: this.#cameraId,
+        cameraName: this.#typedName === null ? "" : normalizeCameraName(this.#typedName),
+        newCameraName: normalizeCameraName(this.#view.cameraName),
+      }),
       events: {
         state: (state, retryAtMs) => {
           if (this.#run) this.#update({ state, retryAtMs });
@@ -230,8 +278,16 @@ export class CaptureEngine {
         ack: (ack) => this.#onAck(ack),
         error: (message) => this.#setError("connection", message),
         notice: (notice) => this.#update({ notice, noticeAtMs: Date.now() }),
+        refused: (failure) => this.#onRefused(failure),
       },
     });
+  }
+
+  /** A refused credential is final: stop, and let the page explain how to pair this device. */
+  #onRefused(failure: CallFailure): void {
+    if (!this.#run) return;
+    this.stop("error");
+    this.#update({ refusal: { code: failure.code, message: failure.message, hadToken: this.#hasToken } });
   }
 
   #createPump(capture: CaptureServiceClient): FramePump {
@@ -262,7 +318,15 @@ export class CaptureEngine {
   #onOpened(session: OpenedSession): void {
     this.#window.setLimit(windowSize(session.limits?.maxInFlight));
     this.#record.sessionId = session.id;
+    // The server's name is the truth; a typed name it now holds is no longer pending.
+    if (session.cameraName) {
+      this.#serverName = session.cameraName;
+      if (this.#typedName !== null && normalizeCameraName(this.#typedName) === session.cameraName) this.#typedName = null;
+      if (this.#typedName === null) this.#rememberName(session.cameraName);
+    }
     this.#update({
+      ...(this.#typedName === null && session.cameraName ? { cameraName: session.cameraName } : {}),
+      nameEdited: this.#typedName !== null && this.#serverName !== null,
       sessionId: session.id,
       limits: session.limits,
       line: session.line,
@@ -280,7 +344,8 @@ export class CaptureEngine {
     this.#update({
       rows: [row, ...this.#view.rows].slice(0, ACK_ROWS),
       counts: ack.counts ?? this.#view.counts,
-      ...(row.status === "processed" ? { people: ack.people, peopleAtMs: now } : {}),
+      // Acks that arrive after Stop (or while paused) draw no boxes: the preview is dark or hidden.
+      ...(row.status === "processed" && this.#run && !this.#view.paused ? { people: ack.people, peopleAtMs: now } : {}),
       stats: this.#stats.snapshot(now),
     });
     this.#clearError("connection");

@@ -34,6 +34,16 @@ export interface AckRow {
   readonly counts: Counts | null;
 }
 
+/** Why the server refused to open a session for this device. */
+export interface Refusal {
+  /** "UNAUTHENTICATED" or "PERMISSION_DENIED". */
+  readonly code: string;
+  /** The server's message (for the diagnostics, not the headline). */
+  readonly message: string;
+  /** Whether the page had a pairing (or shared) token to offer. */
+  readonly hadToken: boolean;
+}
+
 /** Everything the capture page shows; a new object on every change. */
 export interface CaptureView {
   readonly state: ConnectionState;
@@ -46,7 +56,14 @@ export interface CaptureView {
   /** When the notice was last set (Date.now() clock); the page hides old notices. */
   readonly noticeAtMs: number;
   readonly cameraId: string;
+  /** The camera's name: the server's once a session opened, else the link's or the remembered one. */
   readonly cameraName: string;
+  /** True when the user typed a name here that the server does not have yet (sent with the next OpenSession). */
+  readonly nameEdited: boolean;
+  /** The server refused this device's credential: final until the device is paired (see {@link Refusal}). */
+  readonly refusal: Refusal | null;
+  /** True while capture is paused because the page is hidden (another tab or app in front). */
+  readonly paused: boolean;
   readonly sessionId: string | null;
   readonly limits: SessionLimits | null;
   readonly settings: CaptureSettings;
@@ -124,6 +141,9 @@ export function initialCaptureView(init: {
     noticeAtMs: 0,
     cameraId: init.cameraId,
     cameraName: init.cameraName,
+    nameEdited: false,
+    refusal: null,
+    paused: false,
     sessionId: null,
     limits: null,
     settings: init.settings,

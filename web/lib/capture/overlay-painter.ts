@@ -5,6 +5,7 @@
 
 import type { CountingLine, Person } from "@headcount/proto/types";
 import { inArrow } from "./line-geometry.ts";
+import { placeLabels } from "./overlay-labels.ts";
 
 /** What one overlay frame shows. */
 export interface OverlayScene {
@@ -16,8 +17,11 @@ export interface OverlayScene {
   readonly draft: CountingLine | null;
 }
 
-const BOX_COLOR = "#22d3ee";
-const TENTATIVE_COLOR = "#fbbf24";
+/** A tracked person (confirmed, with an id; counted). The page's legend uses the same colours. */
+export const BOX_COLOR = "#22d3ee";
+/** A detection not yet confirmed as a person (no id yet; not counted until confirmed). */
+export const TENTATIVE_COLOR = "#fbbf24";
+const LABEL_HEIGHT = 16;
 const LINE_COLOR = "#f43f5e";
 const DRAFT_COLOR = "#a3e635";
 
@@ -38,26 +42,39 @@ export function paintOverlay(canvas: HTMLCanvasElement, scene: OverlayScene): vo
   if (!context) return;
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.clearRect(0, 0, cssWidth, cssHeight);
-  for (const person of scene.people) paintPerson(context, person, cssWidth, cssHeight);
+  paintPeople(context, scene.people, cssWidth, cssHeight);
   const line = scene.draft ?? scene.line;
   if (line) paintLine(context, line, cssWidth, cssHeight, scene.draft ? DRAFT_COLOR : LINE_COLOR);
 }
 
-function paintPerson(context: CanvasRenderingContext2D, person: Person, width: number, height: number): void {
-  const color = person.trackId > 0 ? BOX_COLOR : TENTATIVE_COLOR;
-  const x = person.x * width;
-  const y = person.y * height;
-  context.lineWidth = 2;
-  context.strokeStyle = color;
-  context.strokeRect(x, y, person.width * width, person.height * height);
-  const label = person.trackId > 0 ? `#${person.trackId} ${Math.round(person.score * 100)}%` : `${Math.round(person.score * 100)}%`;
+function paintPeople(context: CanvasRenderingContext2D, people: readonly Person[], width: number, height: number): void {
   context.font = "600 12px system-ui, sans-serif";
-  const labelWidth = context.measureText(label).width + 8;
-  const labelY = y >= 16 ? y - 16 : y;
-  context.fillStyle = color;
-  context.fillRect(x, labelY, labelWidth, 16);
-  context.fillStyle = "#0f172a";
-  context.fillText(label, x + 4, labelY + 12);
+  context.lineWidth = 2;
+  const boxes = people.map((person) => {
+    const label = person.trackId > 0 ? `#${person.trackId} ${Math.round(person.score * 100)}%` : `${Math.round(person.score * 100)}%`;
+    return {
+      person,
+      label,
+      x: person.x * width,
+      y: person.y * height,
+      width: person.width * width,
+      height: person.height * height,
+      labelWidth: context.measureText(label).width + 8,
+    };
+  });
+  for (const box of boxes) {
+    context.strokeStyle = box.person.trackId > 0 ? BOX_COLOR : TENTATIVE_COLOR;
+    context.strokeRect(box.x, box.y, box.width, box.height);
+  }
+  // Labels after every box, placed inside the picture and apart from each other.
+  const spots = placeLabels(boxes, width, height, LABEL_HEIGHT);
+  boxes.forEach((box, index) => {
+    const spot = spots[index]!;
+    context.fillStyle = box.person.trackId > 0 ? BOX_COLOR : TENTATIVE_COLOR;
+    context.fillRect(spot.x, spot.y, box.labelWidth, LABEL_HEIGHT);
+    context.fillStyle = "#0f172a";
+    context.fillText(box.label, spot.x + 4, spot.y + 12);
+  });
 }
 
 function paintLine(

@@ -66,10 +66,13 @@ const session = (id: string): OpenSessionResponse => ({
   sessionId: id,
   sessionToken: `token-of-${id}`,
   cameraId: "cam-test",
+  cameraName: "Stored name",
   limits: { maxFrameBytes: 1_000_000, maxFps: 15, maxInFlight: 2, maxPixels: 2_000_000, maxBytesPerSecond: 8_000_000 },
 });
 
-const ack = (seq: number): WatchAcksResponse => ({
+/** An ack as the server sends it: `cursor` is its place in the order the server sent the session's acks. */
+const ack = (seq: number, cursor = seq): WatchAcksResponse => ({
+  cursor,
   ack: {
     seq,
     status: FrameStatus.PROCESSED,
@@ -91,18 +94,21 @@ function setup(openScript: (OpenSessionResponse | RpcError)[]) {
   const acks: number[] = [];
   const errors: string[] = [];
   const notices: string[] = [];
+  const refusals: string[] = [];
+  const opened: string[] = [];
   const link = new SessionLink({
     client: server,
     baseUrl: "http://fake:8080",
-    identity: () => ({ cameraId: "cam-test", cameraName: "Test" }),
+    identity: () => ({ cameraId: "cam-test", cameraName: "", newCameraName: "Test" }),
     captureToken: "pairing-token-0123456789",
     backoff: new ReconnectBackoff({ minMs: 1, maxMs: 4, random: () => 0.5 }),
     events: {
       state: (state, retryAtMs) => states.push({ state, waiting: retryAtMs !== null }),
-      opened: () => undefined,
+      opened: (s) => opened.push(s.cameraName),
       ack: (a) => acks.push(a.seq),
       error: (message) => errors.push(message),
       notice: (message) => notices.push(message),
+      refused: (failure) => refusals.push(failure.code),
     },
   });
   const abort = new AbortController();
@@ -112,7 +118,7 @@ function setup(openScript: (OpenSessionResponse | RpcError)[]) {
     abort.abort();
     await done;
   };
-  return { server, link, states, acks, errors, notices, stop, lastState };
+  return { server, link, states, acks, errors, notices, refusals, opened, done, stop, lastState };
 }
 
 /** Runs a scenario and always stops the link, so a failed assertion cannot leave it retrying. */
@@ -149,10 +155,11 @@ describe("SessionLink", () => {
     await scenario([session("s1")], async (t) => {
       await until(() => t.server.watches.length === 1, "the first watch");
       assert.equal(t.lastState(), "live");
-      assert.deepEqual(t.server.opens, [{ cameraId: "cam-test", cameraName: "Test" }]);
+      assert.deepEqual(t.server.opens, [{ cameraId: "cam-test", cameraName: "", newCameraName: "Test" }]);
+      assert.deepEqual(t.opened, ["Stored name"], "the server's name is reported");
       assert.match(String(t.server.openMeta[0]?.["x-session-id"]), /^[A-Za-z0-9_-]{24}$/, "proposes a session id");
       assert.equal(t.server.openMeta[0]?.["authorization"], "Bearer pairing-token-0123456789");
-      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 0 });
+      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 0, resumeAfterCursor: 0 });
       assert.deepEqual(t.server.watch.meta, { "x-session-id": "s1", authorization: "Bearer token-of-s1" });
       t.server.watch.stream.notifyMessage(ack(1));
       t.server.watch.stream.notifyMessage(ack(2));
@@ -166,13 +173,14 @@ describe("SessionLink", () => {
   it("after a lost stream, backs off, resumes after the last ack, and is live again only on evidence", async () => {
     await scenario([session("s1")], async (t) => {
       await until(() => t.server.watches.length === 1, "the first watch");
-      t.server.watch.stream.notifyMessage(ack(5));
+      // Ack 5 was the first one the server sent on this session (cursor 1).
+      t.server.watch.stream.notifyMessage(ack(5, 1));
       await until(() => t.acks.length === 1, "an ack");
       t.server.watch.stream.notifyError(new RpcError("Failed to fetch", "INTERNAL"));
       await until(() => t.server.watches.length === 2, "the second watch");
       assert.ok(t.states.some((s) => s.state === "reconnecting" && s.waiting), "waited with a countdown");
       assert.match(t.errors[0] ?? "", /Lost the ack stream: the server cannot be reached/);
-      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 5 });
+      assert.deepEqual(t.server.watch.request, { sessionId: "s1", resumeAfterSeq: 5, resumeAfterCursor: 1 });
       assert.equal(t.server.opens.length, 1, "the session was kept");
       // The new call alone is no proof: still reconnecting, but frames may go out to prove it.
       assert.equal(t.lastState(), "reconnecting");
@@ -218,4 +226,17 @@ describe("SessionLink", () => {
       assert.match(t.errors[0] ?? "", /is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint\?/);
     });
   });
+
+  for (const code of ["UNAUTHENTICATED", "PERMISSION_DENIED"]) {
+    it(`stops for good when OpenSession answers ${code}: no retry, no countdown, one refusal reported`, async () => {
+      await scenario([new RpcError("this%20device%20is%20not%20paired", code), session("never")], async (t) => {
+        // The run ends by itself (it does not wait for a Stop).
+        await t.done;
+        assert.deepEqual(t.refusals, [code]);
+        assert.equal(t.server.opens.length, 1, "asked once");
+        assert.ok(!t.states.some((s) => s.waiting || s.state === "reconnecting"), "never reconnecting");
+        assert.deepEqual(t.errors, [], "a refusal is not a connection error");
+      });
+    });
+  }
 });

@@ -1,8 +1,10 @@
 /**
  * The capture page's link to the server: OpenSession, then a WatchAcks stream
  * kept open for as long as the page captures. When the stream fails or ends
- * it waits with backoff and resumes after the last acked seq; a NOT_FOUND
- * means the server forgot the session (it restarted), so a new one is opened.
+ * it waits with backoff and resumes after the last ack it received (the
+ * server's cursor: acks leave in completion order, so "after the highest
+ * seq" could skip one); a NOT_FOUND means the server forgot the session (it
+ * restarted), so a new one is opened.
  *
  * "live" needs evidence that the server answers on the session: a successful
  * OpenSession, an ack, or an upload the owner reports through
@@ -14,7 +16,8 @@
 
 import type { ICaptureServiceClient } from "@headcount/proto/capture-client";
 import type { CountingLine, FrameAck, SessionLimits } from "@headcount/proto/types";
-import { describeFailure, toCallFailure } from "../rpc-errors.ts";
+import { describeFailure, isRefusal, toCallFailure } from "../rpc-errors.ts";
+import type { CallFailure } from "../rpc-errors.ts";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
 import { UNARY_DEADLINE_MS, callOptions, withDeadline } from "../transport.ts";
 
@@ -25,6 +28,8 @@ export interface OpenedSession {
   readonly token: string;
   readonly limits: SessionLimits | null;
   readonly line: CountingLine | null;
+  /** The camera's name as the server stores it (the truth the page shows). */
+  readonly cameraName: string;
 }
 
 /** The link's state, a subset of the page's connection state. */
@@ -40,16 +45,21 @@ export interface SessionLinkEvents {
   error(message: string): void;
   /** Something the user may want to know that is not an error. */
   notice(message: string): void;
+  /** The server refused this device's credential (UNAUTHENTICATED, PERMISSION_DENIED): final, the link stops. */
+  refused(failure: CallFailure): void;
 }
 
-/** Who this device is, read at each OpenSession (the name may have been edited). */
+/** Who this device is, read at each OpenSession (OpenSessionRequest's fields). */
 export interface LinkIdentity {
   readonly cameraId: string;
+  /** A name the user typed on this page (renames the camera); empty keeps the server's name. */
   readonly cameraName: string;
+  /** The name for a camera this call creates (a link's or the page's remembered name); never renames. */
+  readonly newCameraName: string;
 }
 
-/** The two calls the link makes (the generated client, or a scripted fake in tests). */
-export type SessionLinkClient = Pick<ICaptureServiceClient, "openSession" | "watchAcks">;
+/** The calls the link makes (the generated client, or a scripted fake in tests; a fake may leave out closeSession). */
+export type SessionLinkClient = Pick<ICaptureServiceClient, "openSession" | "watchAcks"> & Partial<Pick<ICaptureServiceClient, "closeSession">>;
 
 /** What a link needs. */
 export interface SessionLinkOptions {
@@ -94,10 +104,14 @@ export class SessionLink {
   #watchAbort: AbortController | null = null;
   #currentRun: AbortSignal | null = null;
   #lastAckedSeq = 0;
+  /** The cursor of the last ack received on the current session (0: none yet). */
+  #ackCursor = 0;
   #waiting = false;
   #confirmed = false;
   /** Set after a NOT_FOUND was answered by reopening at once; cleared by the next ack. */
   #reopenedAtOnce = false;
+  /** Set when OpenSession refused the credential; the run ends. */
+  #refused = false;
 
   /** Creates an idle link. */
   constructor(options: SessionLinkOptions) {
@@ -124,7 +138,7 @@ export class SessionLink {
     if (session === this.#session && !this.#waiting) this.#markLive();
   }
 
-  /** The highest seq acked so far (page lifetime); WatchAcks resumes after it. */
+  /** The highest seq acked so far (page lifetime); a server without ack cursors resumes after it. */
   get lastAckedSeq(): number {
     return this.#lastAckedSeq;
   }
@@ -142,18 +156,35 @@ export class SessionLink {
     this.reconnect();
   }
 
+  /**
+   * Ends `session` on the server (the user's Stop), so the people still in
+   * view exit now ("capture stopped") rather than after the server's idle
+   * timeout. Best effort, never rejects: if it fails, the timeout does it.
+   */
+  async end(session: OpenedSession | null): Promise<void> {
+    const closeSession = this.#client.closeSession?.bind(this.#client);
+    if (!session || !closeSession) return;
+    try {
+      await withDeadline(UNARY_DEADLINE_MS, undefined, (signal) => closeSession({ sessionId: session.id }, callOptions(session.id, signal, session.token)).response);
+    } catch {
+      // The server expires the session by itself.
+    }
+  }
+
   /** Runs until `signal` aborts; never rejects. */
   async run(signal: AbortSignal): Promise<void> {
     let wasLive = false;
     // A Stop quickly followed by Start can leave the old run finishing while the new one begins.
     this.#currentRun = signal;
     this.#session = null;
+    this.#refused = false;
     try {
       while (!signal.aborted) {
         if (!this.#session) {
           this.#emit(wasLive ? "reconnecting" : "connecting", null);
           if (!(await this.#open(signal))) {
-            if (signal.aborted) return;
+            // A refused credential is final: retrying cannot cure it, only pairing can.
+            if (signal.aborted || this.#refused) return;
             await this.#wait(signal);
             continue;
           }
@@ -199,22 +230,32 @@ export class SessionLink {
         (callSignal) => this.#client.openSession(this.#identity(), callOptions(proposed, callSignal, this.#captureToken)).response,
       );
       if (signal.aborted) return false;
-      this.#session = { id: opened.sessionId, token: opened.sessionToken, limits: opened.limits ?? null, line: opened.line ?? null };
+      this.#session = {
+        id: opened.sessionId,
+        token: opened.sessionToken,
+        limits: opened.limits ?? null,
+        line: opened.line ?? null,
+        cameraName: opened.cameraName ?? "",
+      };
+      this.#ackCursor = 0;
       this.#events.opened(this.#session);
       return true;
     } catch (error) {
       if (signal.aborted) return false;
       const failure = toCallFailure(error);
+      if (isRefusal(failure)) {
+        this.#refused = true;
+        this.#events.refused(failure);
+        return false;
+      }
       this.#events.error(
         failure.network
           ? `Cannot reach the headcount server at ${this.#baseUrl} (${failure.message}). Is it running, and is this address reachable from this device?`
-          : failure.code === "UNAUTHENTICATED" || failure.code === "PERMISSION_DENIED"
-            ? `This device may not capture yet: ${failure.message} ${this.#captureToken ? "" : "(this page was opened without a pairing link)"}`.trim()
-            : `Could not open a capture session at ${this.#baseUrl}: ${describeFailure(failure)}${
-                failure.code === "NOT_FOUND" || failure.code === "UNIMPLEMENTED"
-                  ? " (is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint?)"
-                  : ""
-              }`,
+          : `Could not open a capture session at ${this.#baseUrl}: ${describeFailure(failure)}${
+              failure.code === "NOT_FOUND" || failure.code === "UNIMPLEMENTED"
+                ? " (is HEADCOUNT_GRPC_WEB_URL pointing at the gRPC-Web endpoint?)"
+                : ""
+            }`,
       );
       return false;
     }
@@ -227,12 +268,13 @@ export class SessionLink {
     this.#watchAbort = watch;
     try {
       const call = this.#client.watchAcks(
-        { sessionId: session.id, resumeAfterSeq: this.#lastAckedSeq },
+        { sessionId: session.id, resumeAfterSeq: this.#lastAckedSeq, resumeAfterCursor: this.#ackCursor },
         callOptions(session.id, watch.signal, session.token),
       );
       for await (const message of call.responses) {
         if (!message.ack) continue;
         this.#lastAckedSeq = Math.max(this.#lastAckedSeq, message.ack.seq);
+        this.#ackCursor = Math.max(this.#ackCursor, message.cursor);
         this.#backoff.reset();
         this.#reopenedAtOnce = false;
         this.#markLive();

@@ -11,6 +11,7 @@ import { describeFailure, toCallFailure } from "../rpc-errors.ts";
 import { browserStore } from "../capture/camera-identity.ts";
 import { UNARY_DEADLINE_MS, createTransport, withDeadline } from "../transport.ts";
 import { viewerInterceptor } from "../viewer-credential.ts";
+import { viewerUtcOffsetMinutes } from "./series-range.ts";
 
 /** The board's connection state; also the exact text of `data-testid="board-state"`. */
 export type BoardState = "connecting" | "live" | "reconnecting" | "error";
@@ -91,12 +92,13 @@ export class CountsFeed {
           const { cameras } = await withDeadline(
             UNARY_DEADLINE_MS,
             signal,
-            (callSignal) => client.listCameras({}, { abort: callSignal }).response,
+            (callSignal) => client.listCameras({ utcOffsetMinutes: viewerUtcOffsetMinutes() }, { abort: callSignal }).response,
           );
           listed = true;
           this.#update({ cameras: sortCameras(cameras), receivedAtMs: Date.now() });
         }
-        const call = client.watchCounts({}, { abort: signal });
+        // Each camera's "today" starts at this page's local midnight (the offset as of opening the stream).
+        const call = client.watchCounts({ utcOffsetMinutes: viewerUtcOffsetMinutes() }, { abort: signal });
         // Not "live" until the first snapshot: an open call proves nothing (an error answer has headers too).
         this.#update({ retryAtMs: null });
         for await (const snapshot of call.responses) {

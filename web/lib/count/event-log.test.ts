@@ -1,10 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { EventKind } from "@headcount/proto/count";
+import { EventKind, EventReason } from "@headcount/proto/count";
 import type { CountEvent } from "@headcount/proto/count";
-import { appendOlder, eventKindLabel, eventKindName, mergeNewest } from "./event-log.ts";
+import { appendOlder, eventKindLabel, eventKindName, eventReasonLabel, eventReasonName, mergeNewest } from "./event-log.ts";
 
-const event = (id: number, timeMs: number, kind = EventKind.ENTRY): CountEvent => ({ id, cameraId: "hall", kind, trackId: id, timeMs });
+const event = (id: number, timeMs: number, kind = EventKind.ENTRY): CountEvent => ({ id, cameraId: "hall", kind, trackId: id, timeMs, reason: EventReason.UNSPECIFIED });
 const ids = (events: readonly CountEvent[]) => events.map((e) => e.id);
 
 describe("event kind names", () => {
@@ -14,6 +14,14 @@ describe("event kind names", () => {
     assert.equal(eventKindLabel(EventKind.CROSS_OUT), "crossed out");
     assert.equal(eventKindLabel(EventKind.EXIT), "exit");
     assert.equal(eventKindName(99 as EventKind), "unknown");
+  });
+
+  it("say why an exit was counted at a session's end, and nothing for what the frames showed", () => {
+    assert.equal(eventReasonLabel(EventReason.CAPTURE_STOPPED), "capture stopped");
+    assert.equal(eventReasonName(EventReason.CAPTURE_STOPPED), "capture_stopped");
+    assert.equal(eventReasonName(EventReason.SESSION_LOST), "session_lost");
+    assert.equal(eventReasonLabel(EventReason.UNSPECIFIED), "");
+    assert.equal(eventReasonLabel(99 as EventReason), "");
   });
 });
 

@@ -3,7 +3,7 @@
  * newest-first list current when new events arrive.
  */
 
-import { EventKind } from "@headcount/proto/count";
+import { EventKind, EventReason } from "@headcount/proto/count";
 import type { CountEvent } from "@headcount/proto/count";
 
 /** Events per ListEvents page. */
@@ -44,6 +44,25 @@ export function eventKindName(kind: EventKind): EventKindName {
 /** The words the log shows for a kind. */
 export function eventKindLabel(kind: EventKind): string {
   return LABELS[eventKindName(kind)];
+}
+
+/** A reason as written in exports and in `data-reason` of `event-row` ("" for none). */
+export type EventReasonName = "" | "capture_stopped" | "session_lost";
+
+const REASONS: Record<EventReason, { readonly name: EventReasonName; readonly label: string }> = {
+  [EventReason.UNSPECIFIED]: { name: "", label: "" },
+  [EventReason.CAPTURE_STOPPED]: { name: "capture_stopped", label: "capture stopped" },
+  [EventReason.SESSION_LOST]: { name: "session_lost", label: "capture lost (server restarted)" },
+};
+
+/** Why an event was counted, in machine form ("" when the frames showed it). */
+export function eventReasonName(reason: EventReason): EventReasonName {
+  return REASONS[reason]?.name ?? "";
+}
+
+/** Why an event was counted, in the log's words ("" when the frames showed it). */
+export function eventReasonLabel(reason: EventReason): string {
+  return REASONS[reason]?.label ?? "";
 }
 
 /** The log's order: newer time first, then higher id (the server's order). Negative when `a` comes first. */

@@ -4,6 +4,7 @@
  * shows a readable message.
  */
 
+import type { PairCameraResponse } from "@headcount/proto/access";
 import { AccessServiceClient } from "@headcount/proto/access-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
 import type {
@@ -68,9 +69,13 @@ export class HistoryClient {
     this.#access = new AccessServiceClient(transport);
   }
 
-  /** PairCamera: a new pairing token for a camera (created when new). */
-  pair(cameraId: string, cameraName: string): Promise<CallResult<string>> {
-    return this.#call("pair", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#access.pairCamera({ cameraId, cameraName }, options).response).token);
+  /**
+   * PairCamera: a new pairing token, and where other devices reach the server.
+   * `newCamera` creates the camera named `cameraName` (ALREADY_EXISTS if the id
+   * is taken); otherwise the existing camera gets one more token and keeps its name.
+   */
+  pair(cameraId: string, cameraName: string, newCamera: boolean): Promise<CallResult<PairCameraResponse>> {
+    return this.#call("pair", UNARY_DEADLINE_MS, undefined, async (options) => await this.#access.pairCamera({ cameraId, cameraName, newCamera }, options).response);
   }
 
   /** RevokePairings: every pairing link of the camera stops working for new sessions. */

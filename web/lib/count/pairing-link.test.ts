@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadCameraIdentity } from "../capture/camera-identity.ts";
-import { pairingUrl, shortLinkText } from "./pairing-link.ts";
+import { pairingUrl, shortLinkText, takeLinkToken } from "./pairing-link.ts";
 
 describe("pairingUrl", () => {
   it("opens the capture page bound to the camera and its name", () => {
@@ -22,16 +22,27 @@ describe("pairingUrl", () => {
 
   it("carries the pairing token, which the capture page remembers for that camera only, and hides it when shown", () => {
     const url = pairingUrl("http://localhost:3000", "cam-abcd2345", "Hall", "hp_0123456789abcdefghij");
-    assert.equal(shortLinkText(url), "localhost:3000/capture?camera=cam-abcd2345&name=Hall&token=…");
+    assert.equal(url, "http://localhost:3000/capture?camera=cam-abcd2345&name=Hall#token=hp_0123456789abcdefghij", "in the fragment, which no server sees");
+    assert.equal(shortLinkText(url), "localhost:3000/capture?camera=cam-abcd2345&name=Hall#token=…");
     const query = new URL(url).searchParams;
+    const taken = takeLinkToken(url);
+    assert.equal(taken.cleanUrl, "http://localhost:3000/capture?camera=cam-abcd2345&name=Hall");
     const stored = new Map<string, string>();
     const store = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) };
-    const first = loadCameraIdentity(store, { camera: query.get("camera") ?? undefined, token: query.get("token") ?? undefined });
+    const first = loadCameraIdentity(store, { camera: query.get("camera") ?? undefined, token: taken.token });
     assert.equal(first.captureToken, "hp_0123456789abcdefghij");
     // A later visit without the link keeps it; a link for another camera without a token does not inherit it.
     assert.equal(loadCameraIdentity(store, {}).captureToken, "hp_0123456789abcdefghij");
     assert.equal(loadCameraIdentity(store, { camera: "cam-other234" }).captureToken, null);
     const bad = loadCameraIdentity(store, { camera: "cam-abcd2345", token: "short" });
     assert.match(bad.warning ?? "", /Ignored the pairing token/);
+  });
+});
+
+describe("takeLinkToken", () => {
+  it("takes the token from the fragment or from an older link's query, and strips it", () => {
+    assert.deepEqual(takeLinkToken("https://h:8443/capture?camera=a#token=t1&x=1"), { token: "t1", cleanUrl: "https://h:8443/capture?camera=a#x=1" });
+    assert.deepEqual(takeLinkToken("https://h:8443/capture?camera=a&token=t2&autostart=1"), { token: "t2", cleanUrl: "https://h:8443/capture?camera=a&autostart=1" });
+    assert.deepEqual(takeLinkToken("https://h:8443/capture?camera=a"), { token: undefined, cleanUrl: "https://h:8443/capture?camera=a" });
   });
 });

@@ -47,8 +47,9 @@ export interface IAccessServiceClient {
      */
     signIn(input: SignInRequest, options?: RpcOptions): UnaryCall<SignInRequest, SignInResponse>;
     /**
-     * Issues a new pairing token for a camera (created if new); the count page
-     * puts it in the capture link and its QR code. Tokens stay valid until revoked.
+     * Issues a new pairing token for a camera (created if new, never renamed);
+     * the count page puts it in the capture link and its QR code. Tokens stay
+     * valid until revoked.
      *
      * @generated from protobuf rpc: PairCamera
      */
@@ -101,8 +102,9 @@ export class AccessServiceClient implements IAccessServiceClient, ServiceInfo {
         return stackIntercept<SignInRequest, SignInResponse>("unary", this._transport, method, opt, input);
     }
     /**
-     * Issues a new pairing token for a camera (created if new); the count page
-     * puts it in the capture link and its QR code. Tokens stay valid until revoked.
+     * Issues a new pairing token for a camera (created if new, never renamed);
+     * the count page puts it in the capture link and its QR code. Tokens stay
+     * valid until revoked.
      *
      * @generated from protobuf rpc: PairCamera
      */

@@ -42,8 +42,9 @@ export interface IAccessService<T = ServerCallContext> {
      */
     signIn(request: SignInRequest, context: T): Promise<SignInResponse>;
     /**
-     * Issues a new pairing token for a camera (created if new); the count page
-     * puts it in the capture link and its QR code. Tokens stay valid until revoked.
+     * Issues a new pairing token for a camera (created if new, never renamed);
+     * the count page puts it in the capture link and its QR code. Tokens stay
+     * valid until revoked.
      *
      * @generated from protobuf rpc: PairCamera
      */

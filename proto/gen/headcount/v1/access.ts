@@ -72,11 +72,21 @@ export interface PairCameraRequest {
      */
     cameraId: string;
     /**
-     * A display name for a new camera; empty keeps the stored one.
+     * The name of a camera this call creates. Never renames: an existing
+     * camera keeps its name (CountService.RenameCamera renames).
      *
      * @generated from protobuf field: string camera_name = 2
      */
     cameraName: string;
+    /**
+     * True when the caller means a camera that does not exist yet: then an
+     * existing camera_id fails with ALREADY_EXISTS instead of issuing another
+     * token for that camera. False pairs one more device with camera_id,
+     * creating it if it is new.
+     *
+     * @generated from protobuf field: optional bool new_camera = 3
+     */
+    newCamera?: boolean;
 }
 /**
  * @generated from protobuf message headcount.v1.PairCameraResponse
@@ -93,6 +103,23 @@ export interface PairCameraResponse {
      * @generated from protobuf field: string token = 2
      */
     token: string;
+    /**
+     * Where other devices open this server's pages, for the pairing link: the
+     * configured public URL, else the server's LAN https origin on its LAN
+     * address (https://192.168.1.20:8443). Empty when the server knows no such
+     * address (behind Envoy: the page's own origin is right). A loopback host
+     * (127.0.0.1, localhost) means the link works on the server's machine only.
+     *
+     * @generated from protobuf field: string device_base_url = 3
+     */
+    deviceBaseUrl: string;
+    /**
+     * Where a device downloads the local CA certificate of that https origin
+     * over plain http (http://192.168.1.20:8080/ca.crt); empty when not served.
+     *
+     * @generated from protobuf field: string ca_certificate_url = 4
+     */
+    caCertificateUrl: string;
 }
 /**
  * @generated from protobuf message headcount.v1.RevokePairingsRequest
@@ -314,7 +341,8 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
     constructor() {
         super("headcount.v1.PairCameraRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "new_camera", kind: "scalar", opt: true, T: 8 /*ScalarType.BOOL*/ }
         ]);
     }
     create(value?: PartialMessage<PairCameraRequest>): PairCameraRequest {
@@ -336,6 +364,9 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
                 case /* string camera_name */ 2:
                     message.cameraName = reader.string();
                     break;
+                case /* optional bool new_camera */ 3:
+                    message.newCamera = reader.bool();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -354,6 +385,9 @@ class PairCameraRequest$Type extends MessageType<PairCameraRequest> {
         /* string camera_name = 2; */
         if (message.cameraName !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.cameraName);
+        /* optional bool new_camera = 3; */
+        if (message.newCamera !== undefined)
+            writer.tag(3, WireType.Varint).bool(message.newCamera);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -369,13 +403,17 @@ class PairCameraResponse$Type extends MessageType<PairCameraResponse> {
     constructor() {
         super("headcount.v1.PairCameraResponse", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "token", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 2, name: "token", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "device_base_url", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 4, name: "ca_certificate_url", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<PairCameraResponse>): PairCameraResponse {
         const message = globalThis.Object.create((this.messagePrototype!));
         message.cameraId = "";
         message.token = "";
+        message.deviceBaseUrl = "";
+        message.caCertificateUrl = "";
         if (value !== undefined)
             reflectionMergePartial<PairCameraResponse>(this, message, value);
         return message;
@@ -390,6 +428,12 @@ class PairCameraResponse$Type extends MessageType<PairCameraResponse> {
                     break;
                 case /* string token */ 2:
                     message.token = reader.string();
+                    break;
+                case /* string device_base_url */ 3:
+                    message.deviceBaseUrl = reader.string();
+                    break;
+                case /* string ca_certificate_url */ 4:
+                    message.caCertificateUrl = reader.string();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -409,6 +453,12 @@ class PairCameraResponse$Type extends MessageType<PairCameraResponse> {
         /* string token = 2; */
         if (message.token !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.token);
+        /* string device_base_url = 3; */
+        if (message.deviceBaseUrl !== "")
+            writer.tag(3, WireType.LengthDelimited).string(message.deviceBaseUrl);
+        /* string ca_certificate_url = 4; */
+        if (message.caCertificateUrl !== "")
+            writer.tag(4, WireType.LengthDelimited).string(message.caCertificateUrl);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);

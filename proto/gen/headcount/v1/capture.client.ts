@@ -6,6 +6,8 @@
 import type { RpcTransport } from "@protobuf-ts/runtime-rpc";
 import type { ServiceInfo } from "@protobuf-ts/runtime-rpc";
 import { CaptureService } from "./capture";
+import type { CloseSessionResponse } from "./capture";
+import type { CloseSessionRequest } from "./capture";
 import type { StreamFramesResponse } from "./capture";
 import type { StreamFramesRequest } from "./capture";
 import type { DuplexStreamingCall } from "@protobuf-ts/runtime-rpc";
@@ -46,8 +48,9 @@ export interface ICaptureServiceClient {
      */
     uploadFrame(input: UploadFrameRequest, options?: RpcOptions): UnaryCall<UploadFrameRequest, UploadFrameResponse>;
     /**
-     * Streams one ack per uploaded frame of a session, starting after
-     * resume_after_seq (acks still held by the server are replayed).
+     * Streams one ack per uploaded frame of a session. Acks still held by the
+     * server that the client has not received are replayed first: those after
+     * resume_after_cursor when it is set, else those above resume_after_seq.
      *
      * @generated from protobuf rpc: WatchAcks
      */
@@ -59,6 +62,13 @@ export interface ICaptureServiceClient {
      * @generated from protobuf rpc: StreamFrames
      */
     streamFrames(options?: RpcOptions): DuplexStreamingCall<StreamFramesRequest, StreamFramesResponse>;
+    /**
+     * Ends a session now (the capture page's Stop), instead of after the idle
+     * timeout: people still in view exit at its last frame ("capture stopped").
+     *
+     * @generated from protobuf rpc: CloseSession
+     */
+    closeSession(input: CloseSessionRequest, options?: RpcOptions): UnaryCall<CloseSessionRequest, CloseSessionResponse>;
 }
 /**
  * Frames in, acknowledgments out.
@@ -98,8 +108,9 @@ export class CaptureServiceClient implements ICaptureServiceClient, ServiceInfo 
         return stackIntercept<UploadFrameRequest, UploadFrameResponse>("unary", this._transport, method, opt, input);
     }
     /**
-     * Streams one ack per uploaded frame of a session, starting after
-     * resume_after_seq (acks still held by the server are replayed).
+     * Streams one ack per uploaded frame of a session. Acks still held by the
+     * server that the client has not received are replayed first: those after
+     * resume_after_cursor when it is set, else those above resume_after_seq.
      *
      * @generated from protobuf rpc: WatchAcks
      */
@@ -116,5 +127,15 @@ export class CaptureServiceClient implements ICaptureServiceClient, ServiceInfo 
     streamFrames(options?: RpcOptions): DuplexStreamingCall<StreamFramesRequest, StreamFramesResponse> {
         const method = this.methods[3], opt = this._transport.mergeOptions(options);
         return stackIntercept<StreamFramesRequest, StreamFramesResponse>("duplex", this._transport, method, opt);
+    }
+    /**
+     * Ends a session now (the capture page's Stop), instead of after the idle
+     * timeout: people still in view exit at its last frame ("capture stopped").
+     *
+     * @generated from protobuf rpc: CloseSession
+     */
+    closeSession(input: CloseSessionRequest, options?: RpcOptions): UnaryCall<CloseSessionRequest, CloseSessionResponse> {
+        const method = this.methods[4], opt = this._transport.mergeOptions(options);
+        return stackIntercept<CloseSessionRequest, CloseSessionResponse>("unary", this._transport, method, opt, input);
     }
 }

@@ -3,6 +3,8 @@
 // @generated from protobuf file "headcount/v1/capture.proto" (package "headcount.v1", syntax proto3)
 // tslint:disable
 // @ts-nocheck
+import { CloseSessionResponse } from "./capture";
+import { CloseSessionRequest } from "./capture";
 import { RpcOutputStream } from "@protobuf-ts/runtime-rpc";
 import { StreamFramesResponse } from "./capture";
 import { StreamFramesRequest } from "./capture";
@@ -41,8 +43,9 @@ export interface ICaptureService<T = ServerCallContext> {
      */
     uploadFrame(request: UploadFrameRequest, context: T): Promise<UploadFrameResponse>;
     /**
-     * Streams one ack per uploaded frame of a session, starting after
-     * resume_after_seq (acks still held by the server are replayed).
+     * Streams one ack per uploaded frame of a session. Acks still held by the
+     * server that the client has not received are replayed first: those after
+     * resume_after_cursor when it is set, else those above resume_after_seq.
      *
      * @generated from protobuf rpc: WatchAcks
      */
@@ -54,4 +57,11 @@ export interface ICaptureService<T = ServerCallContext> {
      * @generated from protobuf rpc: StreamFrames
      */
     streamFrames(requests: RpcOutputStream<StreamFramesRequest>, responses: RpcInputStream<StreamFramesResponse>, context: T): Promise<void>;
+    /**
+     * Ends a session now (the capture page's Stop), instead of after the idle
+     * timeout: people still in view exit at its last frame ("capture stopped").
+     *
+     * @generated from protobuf rpc: CloseSession
+     */
+    closeSession(request: CloseSessionRequest, context: T): Promise<CloseSessionResponse>;
 }

@@ -28,11 +28,20 @@ export interface OpenSessionRequest {
      */
     cameraId: string;
     /**
-     * A display name for the count page; empty keeps the stored one.
+     * Renames the camera: send it only when the user typed a new name on the
+     * capture device; empty (the usual case) keeps the stored name, which the
+     * count page's Manage may have changed.
      *
      * @generated from protobuf field: string camera_name = 2
      */
     cameraName: string;
+    /**
+     * The name of a camera this call creates (e.g. from a pairing link or a
+     * kiosk URL); ignored when the camera exists, so it never undoes a rename.
+     *
+     * @generated from protobuf field: optional string new_camera_name = 3
+     */
+    newCameraName?: string;
 }
 /**
  * @generated from protobuf message headcount.v1.OpenSessionResponse
@@ -66,6 +75,13 @@ export interface OpenSessionResponse {
      * @generated from protobuf field: string session_token = 5
      */
     sessionToken: string;
+    /**
+     * The camera's stored display name (after any rename this call made): the
+     * server's name is the truth, the capture page shows it.
+     *
+     * @generated from protobuf field: optional string camera_name = 6
+     */
+    cameraName?: string;
 }
 /**
  * One captured frame.
@@ -138,11 +154,22 @@ export interface WatchAcksRequest {
      */
     sessionId: string;
     /**
-     * Replay held acks with a seq above this one, then stream new acks.
+     * Replay held acks with a seq above this one, then stream new acks. Acks
+     * leave in completion order, not seq order (a late frame is acked after
+     * newer ones), so this can skip an ack the client never received: new
+     * clients send resume_after_cursor instead, which takes precedence.
      *
      * @generated from protobuf field: uint32 resume_after_seq = 2
      */
     resumeAfterSeq: number;
+    /**
+     * Replay the held acks sent after the ack with this cursor (the `cursor` of
+     * the last WatchAcksResponse received for this session; 0 before the first
+     * one), in the order the server sent them, then stream new acks.
+     *
+     * @generated from protobuf field: optional uint32 resume_after_cursor = 3
+     */
+    resumeAfterCursor?: number;
 }
 /**
  * @generated from protobuf message headcount.v1.WatchAcksResponse
@@ -152,6 +179,13 @@ export interface WatchAcksResponse {
      * @generated from protobuf field: headcount.v1.FrameAck ack = 1
      */
     ack?: FrameAck;
+    /**
+     * The ack's place among its session's acks in the order the server sent
+     * them: 1, 2, 3, ... Pass the last one received as resume_after_cursor.
+     *
+     * @generated from protobuf field: uint32 cursor = 2
+     */
+    cursor: number;
 }
 /**
  * @generated from protobuf message headcount.v1.StreamFramesRequest
@@ -204,6 +238,20 @@ export interface StreamFramesResponse {
     };
 }
 /**
+ * @generated from protobuf message headcount.v1.CloseSessionRequest
+ */
+export interface CloseSessionRequest {
+    /**
+     * @generated from protobuf field: string session_id = 1
+     */
+    sessionId: string;
+}
+/**
+ * @generated from protobuf message headcount.v1.CloseSessionResponse
+ */
+export interface CloseSessionResponse {
+}
+/**
  * The immediate answer to an upload.
  *
  * @generated from protobuf enum headcount.v1.ReceiptStatus
@@ -231,7 +279,8 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
     constructor() {
         super("headcount.v1.OpenSessionRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 2, name: "camera_name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "new_camera_name", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionRequest>): OpenSessionRequest {
@@ -253,6 +302,9 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
                 case /* string camera_name */ 2:
                     message.cameraName = reader.string();
                     break;
+                case /* optional string new_camera_name */ 3:
+                    message.newCameraName = reader.string();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -271,6 +323,9 @@ class OpenSessionRequest$Type extends MessageType<OpenSessionRequest> {
         /* string camera_name = 2; */
         if (message.cameraName !== "")
             writer.tag(2, WireType.LengthDelimited).string(message.cameraName);
+        /* optional string new_camera_name = 3; */
+        if (message.newCameraName !== undefined)
+            writer.tag(3, WireType.LengthDelimited).string(message.newCameraName);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -289,7 +344,8 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
             { no: 2, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
             { no: 3, name: "limits", kind: "message", T: () => SessionLimits },
             { no: 4, name: "line", kind: "message", T: () => CountingLine },
-            { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+            { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 6, name: "camera_name", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<OpenSessionResponse>): OpenSessionResponse {
@@ -321,6 +377,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
                 case /* string session_token */ 5:
                     message.sessionToken = reader.string();
                     break;
+                case /* optional string camera_name */ 6:
+                    message.cameraName = reader.string();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -348,6 +407,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         /* string session_token = 5; */
         if (message.sessionToken !== "")
             writer.tag(5, WireType.LengthDelimited).string(message.sessionToken);
+        /* optional string camera_name = 6; */
+        if (message.cameraName !== undefined)
+            writer.tag(6, WireType.LengthDelimited).string(message.cameraName);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -551,7 +613,8 @@ class WatchAcksRequest$Type extends MessageType<WatchAcksRequest> {
     constructor() {
         super("headcount.v1.WatchAcksRequest", [
             { no: 1, name: "session_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 2, name: "resume_after_seq", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
+            { no: 2, name: "resume_after_seq", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 3, name: "resume_after_cursor", kind: "scalar", opt: true, T: 13 /*ScalarType.UINT32*/ }
         ]);
     }
     create(value?: PartialMessage<WatchAcksRequest>): WatchAcksRequest {
@@ -573,6 +636,9 @@ class WatchAcksRequest$Type extends MessageType<WatchAcksRequest> {
                 case /* uint32 resume_after_seq */ 2:
                     message.resumeAfterSeq = reader.uint32();
                     break;
+                case /* optional uint32 resume_after_cursor */ 3:
+                    message.resumeAfterCursor = reader.uint32();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -591,6 +657,9 @@ class WatchAcksRequest$Type extends MessageType<WatchAcksRequest> {
         /* uint32 resume_after_seq = 2; */
         if (message.resumeAfterSeq !== 0)
             writer.tag(2, WireType.Varint).uint32(message.resumeAfterSeq);
+        /* optional uint32 resume_after_cursor = 3; */
+        if (message.resumeAfterCursor !== undefined)
+            writer.tag(3, WireType.Varint).uint32(message.resumeAfterCursor);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -605,11 +674,13 @@ export const WatchAcksRequest = new WatchAcksRequest$Type();
 class WatchAcksResponse$Type extends MessageType<WatchAcksResponse> {
     constructor() {
         super("headcount.v1.WatchAcksResponse", [
-            { no: 1, name: "ack", kind: "message", T: () => FrameAck }
+            { no: 1, name: "ack", kind: "message", T: () => FrameAck },
+            { no: 2, name: "cursor", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
         ]);
     }
     create(value?: PartialMessage<WatchAcksResponse>): WatchAcksResponse {
         const message = globalThis.Object.create((this.messagePrototype!));
+        message.cursor = 0;
         if (value !== undefined)
             reflectionMergePartial<WatchAcksResponse>(this, message, value);
         return message;
@@ -621,6 +692,9 @@ class WatchAcksResponse$Type extends MessageType<WatchAcksResponse> {
             switch (fieldNo) {
                 case /* headcount.v1.FrameAck ack */ 1:
                     message.ack = FrameAck.internalBinaryRead(reader, reader.uint32(), options, message.ack);
+                    break;
+                case /* uint32 cursor */ 2:
+                    message.cursor = reader.uint32();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -637,6 +711,9 @@ class WatchAcksResponse$Type extends MessageType<WatchAcksResponse> {
         /* headcount.v1.FrameAck ack = 1; */
         if (message.ack)
             FrameAck.internalBinaryWrite(message.ack, writer.tag(1, WireType.LengthDelimited).fork(), options).join();
+        /* uint32 cursor = 2; */
+        if (message.cursor !== 0)
+            writer.tag(2, WireType.Varint).uint32(message.cursor);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -767,6 +844,91 @@ class StreamFramesResponse$Type extends MessageType<StreamFramesResponse> {
  * @generated MessageType for protobuf message headcount.v1.StreamFramesResponse
  */
 export const StreamFramesResponse = new StreamFramesResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class CloseSessionRequest$Type extends MessageType<CloseSessionRequest> {
+    constructor() {
+        super("headcount.v1.CloseSessionRequest", [
+            { no: 1, name: "session_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
+        ]);
+    }
+    create(value?: PartialMessage<CloseSessionRequest>): CloseSessionRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.sessionId = "";
+        if (value !== undefined)
+            reflectionMergePartial<CloseSessionRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: CloseSessionRequest): CloseSessionRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string session_id */ 1:
+                    message.sessionId = reader.string();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: CloseSessionRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string session_id = 1; */
+        if (message.sessionId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.sessionId);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.CloseSessionRequest
+ */
+export const CloseSessionRequest = new CloseSessionRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class CloseSessionResponse$Type extends MessageType<CloseSessionResponse> {
+    constructor() {
+        super("headcount.v1.CloseSessionResponse", []);
+    }
+    create(value?: PartialMessage<CloseSessionResponse>): CloseSessionResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        if (value !== undefined)
+            reflectionMergePartial<CloseSessionResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: CloseSessionResponse): CloseSessionResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: CloseSessionResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.CloseSessionResponse
+ */
+export const CloseSessionResponse = new CloseSessionResponse$Type();
 /**
  * @generated ServiceType for protobuf service headcount.v1.CaptureService
  */
@@ -774,5 +936,6 @@ export const CaptureService = new ServiceType("headcount.v1.CaptureService", [
     { name: "OpenSession", options: {}, I: OpenSessionRequest, O: OpenSessionResponse },
     { name: "UploadFrame", options: {}, I: UploadFrameRequest, O: UploadFrameResponse },
     { name: "WatchAcks", serverStreaming: true, options: {}, I: WatchAcksRequest, O: WatchAcksResponse },
-    { name: "StreamFrames", serverStreaming: true, clientStreaming: true, options: {}, I: StreamFramesRequest, O: StreamFramesResponse }
+    { name: "StreamFrames", serverStreaming: true, clientStreaming: true, options: {}, I: StreamFramesRequest, O: StreamFramesResponse },
+    { name: "CloseSession", options: {}, I: CloseSessionRequest, O: CloseSessionResponse }
 ]);

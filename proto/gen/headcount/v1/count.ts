@@ -69,11 +69,54 @@ export interface Camera {
      * @generated from protobuf field: int64 reset_at_ms = 9 [jstype = JS_NUMBER]
      */
     resetAtMs: number;
+    /**
+     * What was counted since the viewer's local midnight (utc_offset_minutes of
+     * the request), from the same stored events as `counts`, taken at the same moment.
+     *
+     * @generated from protobuf field: headcount.v1.PeriodCounts today = 10
+     */
+    today?: PeriodCounts;
+}
+/**
+ * Counts of the events stored from a point in time on.
+ *
+ * @generated from protobuf message headcount.v1.PeriodCounts
+ */
+export interface PeriodCounts {
+    /**
+     * Start of the period, Unix ms (local midnight for `today`).
+     *
+     * @generated from protobuf field: int64 from_ms = 1 [jstype = JS_NUMBER]
+     */
+    fromMs: number;
+    /**
+     * @generated from protobuf field: uint32 entered = 2
+     */
+    entered: number;
+    /**
+     * @generated from protobuf field: uint32 exited = 3
+     */
+    exited: number;
+    /**
+     * @generated from protobuf field: uint32 crossed_in = 4
+     */
+    crossedIn: number;
+    /**
+     * @generated from protobuf field: uint32 crossed_out = 5
+     */
+    crossedOut: number;
 }
 /**
  * @generated from protobuf message headcount.v1.ListCamerasRequest
  */
 export interface ListCamerasRequest {
+    /**
+     * The viewer's offset from UTC in minutes (UTC+1 is 60), for each camera's
+     * `today`; UTC when unset.
+     *
+     * @generated from protobuf field: optional int32 utc_offset_minutes = 1
+     */
+    utcOffsetMinutes?: number;
 }
 /**
  * @generated from protobuf message headcount.v1.ListCamerasResponse
@@ -88,6 +131,13 @@ export interface ListCamerasResponse {
  * @generated from protobuf message headcount.v1.WatchCountsRequest
  */
 export interface WatchCountsRequest {
+    /**
+     * The viewer's offset from UTC in minutes (UTC+1 is 60), for each camera's
+     * `today`; UTC when unset.
+     *
+     * @generated from protobuf field: optional int32 utc_offset_minutes = 1
+     */
+    utcOffsetMinutes?: number;
 }
 /**
  * @generated from protobuf message headcount.v1.WatchCountsResponse
@@ -273,6 +323,12 @@ export interface CountEvent {
      * @generated from protobuf field: int64 time_ms = 5 [jstype = JS_NUMBER]
      */
     timeMs: number;
+    /**
+     * Why an exit was counted without the person being seen to leave; unspecified otherwise.
+     *
+     * @generated from protobuf field: headcount.v1.EventReason reason = 6
+     */
+    reason: EventReason;
 }
 /**
  * @generated from protobuf message headcount.v1.ListEventsRequest
@@ -469,6 +525,33 @@ export enum EventKind {
     RESET = 5
 }
 /**
+ * Why an event was counted other than by what the camera saw.
+ *
+ * @generated from protobuf enum headcount.v1.EventReason
+ */
+export enum EventReason {
+    /**
+     * Counted from the frames (the usual case).
+     *
+     * @generated from protobuf enum value: EVENT_REASON_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * The capture session ended (Stop, idle timeout, the server stopping) with
+     * the person still in view: the exit is at the session's last frame.
+     *
+     * @generated from protobuf enum value: EVENT_REASON_CAPTURE_STOPPED = 1;
+     */
+    CAPTURE_STOPPED = 1,
+    /**
+     * The session was cut off (the server was killed) with the person in view:
+     * the exit was recorded when the server started again, at the session's last stored event.
+     *
+     * @generated from protobuf enum value: EVENT_REASON_SESSION_LOST = 2;
+     */
+    SESSION_LOST = 2
+}
+/**
  * What to export.
  *
  * @generated from protobuf enum headcount.v1.ExportContent
@@ -518,7 +601,8 @@ class Camera$Type extends MessageType<Camera> {
             { no: 6, name: "latency_ms", kind: "scalar", T: 1 /*ScalarType.DOUBLE*/ },
             { no: 7, name: "last_seen_at_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 8, name: "line", kind: "message", T: () => CountingLine },
-            { no: 9, name: "reset_at_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ }
+            { no: 9, name: "reset_at_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 10, name: "today", kind: "message", T: () => PeriodCounts }
         ]);
     }
     create(value?: PartialMessage<Camera>): Camera {
@@ -566,6 +650,9 @@ class Camera$Type extends MessageType<Camera> {
                 case /* int64 reset_at_ms = 9 [jstype = JS_NUMBER] */ 9:
                     message.resetAtMs = reader.int64().toNumber();
                     break;
+                case /* headcount.v1.PeriodCounts today */ 10:
+                    message.today = PeriodCounts.internalBinaryRead(reader, reader.uint32(), options, message.today);
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -605,6 +692,9 @@ class Camera$Type extends MessageType<Camera> {
         /* int64 reset_at_ms = 9 [jstype = JS_NUMBER]; */
         if (message.resetAtMs !== 0)
             writer.tag(9, WireType.Varint).int64(message.resetAtMs);
+        /* headcount.v1.PeriodCounts today = 10; */
+        if (message.today)
+            PeriodCounts.internalBinaryWrite(message.today, writer.tag(10, WireType.LengthDelimited).fork(), options).join();
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -616,9 +706,90 @@ class Camera$Type extends MessageType<Camera> {
  */
 export const Camera = new Camera$Type();
 // @generated message type with reflection information, may provide speed optimized methods
+class PeriodCounts$Type extends MessageType<PeriodCounts> {
+    constructor() {
+        super("headcount.v1.PeriodCounts", [
+            { no: 1, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 2, name: "entered", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 3, name: "exited", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 4, name: "crossed_in", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 5, name: "crossed_out", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
+        ]);
+    }
+    create(value?: PartialMessage<PeriodCounts>): PeriodCounts {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.fromMs = 0;
+        message.entered = 0;
+        message.exited = 0;
+        message.crossedIn = 0;
+        message.crossedOut = 0;
+        if (value !== undefined)
+            reflectionMergePartial<PeriodCounts>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: PeriodCounts): PeriodCounts {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* int64 from_ms = 1 [jstype = JS_NUMBER] */ 1:
+                    message.fromMs = reader.int64().toNumber();
+                    break;
+                case /* uint32 entered */ 2:
+                    message.entered = reader.uint32();
+                    break;
+                case /* uint32 exited */ 3:
+                    message.exited = reader.uint32();
+                    break;
+                case /* uint32 crossed_in */ 4:
+                    message.crossedIn = reader.uint32();
+                    break;
+                case /* uint32 crossed_out */ 5:
+                    message.crossedOut = reader.uint32();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: PeriodCounts, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* int64 from_ms = 1 [jstype = JS_NUMBER]; */
+        if (message.fromMs !== 0)
+            writer.tag(1, WireType.Varint).int64(message.fromMs);
+        /* uint32 entered = 2; */
+        if (message.entered !== 0)
+            writer.tag(2, WireType.Varint).uint32(message.entered);
+        /* uint32 exited = 3; */
+        if (message.exited !== 0)
+            writer.tag(3, WireType.Varint).uint32(message.exited);
+        /* uint32 crossed_in = 4; */
+        if (message.crossedIn !== 0)
+            writer.tag(4, WireType.Varint).uint32(message.crossedIn);
+        /* uint32 crossed_out = 5; */
+        if (message.crossedOut !== 0)
+            writer.tag(5, WireType.Varint).uint32(message.crossedOut);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.PeriodCounts
+ */
+export const PeriodCounts = new PeriodCounts$Type();
+// @generated message type with reflection information, may provide speed optimized methods
 class ListCamerasRequest$Type extends MessageType<ListCamerasRequest> {
     constructor() {
-        super("headcount.v1.ListCamerasRequest", []);
+        super("headcount.v1.ListCamerasRequest", [
+            { no: 1, name: "utc_offset_minutes", kind: "scalar", opt: true, T: 5 /*ScalarType.INT32*/ }
+        ]);
     }
     create(value?: PartialMessage<ListCamerasRequest>): ListCamerasRequest {
         const message = globalThis.Object.create((this.messagePrototype!));
@@ -631,6 +802,9 @@ class ListCamerasRequest$Type extends MessageType<ListCamerasRequest> {
         while (reader.pos < end) {
             let [fieldNo, wireType] = reader.tag();
             switch (fieldNo) {
+                case /* optional int32 utc_offset_minutes */ 1:
+                    message.utcOffsetMinutes = reader.int32();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -643,6 +817,9 @@ class ListCamerasRequest$Type extends MessageType<ListCamerasRequest> {
         return message;
     }
     internalBinaryWrite(message: ListCamerasRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* optional int32 utc_offset_minutes = 1; */
+        if (message.utcOffsetMinutes !== undefined)
+            writer.tag(1, WireType.Varint).int32(message.utcOffsetMinutes);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -703,7 +880,9 @@ export const ListCamerasResponse = new ListCamerasResponse$Type();
 // @generated message type with reflection information, may provide speed optimized methods
 class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
     constructor() {
-        super("headcount.v1.WatchCountsRequest", []);
+        super("headcount.v1.WatchCountsRequest", [
+            { no: 1, name: "utc_offset_minutes", kind: "scalar", opt: true, T: 5 /*ScalarType.INT32*/ }
+        ]);
     }
     create(value?: PartialMessage<WatchCountsRequest>): WatchCountsRequest {
         const message = globalThis.Object.create((this.messagePrototype!));
@@ -716,6 +895,9 @@ class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
         while (reader.pos < end) {
             let [fieldNo, wireType] = reader.tag();
             switch (fieldNo) {
+                case /* optional int32 utc_offset_minutes */ 1:
+                    message.utcOffsetMinutes = reader.int32();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -728,6 +910,9 @@ class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
         return message;
     }
     internalBinaryWrite(message: WatchCountsRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* optional int32 utc_offset_minutes = 1; */
+        if (message.utcOffsetMinutes !== undefined)
+            writer.tag(1, WireType.Varint).int32(message.utcOffsetMinutes);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -1300,7 +1485,8 @@ class CountEvent$Type extends MessageType<CountEvent> {
             { no: 2, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
             { no: 3, name: "kind", kind: "enum", T: () => ["headcount.v1.EventKind", EventKind, "EVENT_KIND_"] },
             { no: 4, name: "track_id", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
-            { no: 5, name: "time_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ }
+            { no: 5, name: "time_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 6, name: "reason", kind: "enum", T: () => ["headcount.v1.EventReason", EventReason, "EVENT_REASON_"] }
         ]);
     }
     create(value?: PartialMessage<CountEvent>): CountEvent {
@@ -1310,6 +1496,7 @@ class CountEvent$Type extends MessageType<CountEvent> {
         message.kind = 0;
         message.trackId = 0;
         message.timeMs = 0;
+        message.reason = 0;
         if (value !== undefined)
             reflectionMergePartial<CountEvent>(this, message, value);
         return message;
@@ -1333,6 +1520,9 @@ class CountEvent$Type extends MessageType<CountEvent> {
                     break;
                 case /* int64 time_ms = 5 [jstype = JS_NUMBER] */ 5:
                     message.timeMs = reader.int64().toNumber();
+                    break;
+                case /* headcount.v1.EventReason reason */ 6:
+                    message.reason = reader.int32();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -1361,6 +1551,9 @@ class CountEvent$Type extends MessageType<CountEvent> {
         /* int64 time_ms = 5 [jstype = JS_NUMBER]; */
         if (message.timeMs !== 0)
             writer.tag(5, WireType.Varint).int64(message.timeMs);
+        /* headcount.v1.EventReason reason = 6; */
+        if (message.reason !== 0)
+            writer.tag(6, WireType.Varint).int32(message.reason);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);

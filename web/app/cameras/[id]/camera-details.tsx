@@ -22,7 +22,6 @@ import Link from "next/link";
 import { useSyncExternalStore } from "react";
 import { useCountData } from "@/components/use-count-data";
 import { useNow } from "@/components/use-now";
-import { useTodayTotals } from "@/components/use-today-totals";
 import type { CountsFeed } from "@/lib/count/counts-feed";
 import type { HistoryClient } from "@/lib/count/history-client";
 import type { GrpcWebSetting } from "@/lib/grpc-web-url";
@@ -55,7 +54,6 @@ function LiveDetails({ feed, history, cameraId }: { readonly feed: CountsFeed; r
   const view = useSyncExternalStore(feed.subscribe, feed.getSnapshot, feed.getSnapshot);
   const now = useNow();
   const camera = view.cameras?.find((c) => c.cameraId === cameraId);
-  const today = useTodayTotals(history, camera ? [camera] : null);
   return (
     <div className="camera-page" data-testid="camera-page" data-camera-id={cameraId}>
       <Head title={camera?.name || cameraId} state={view.state} subtitle={camera?.name ? cameraId : undefined} />
@@ -83,8 +81,8 @@ function LiveDetails({ feed, history, cameraId }: { readonly feed: CountsFeed; r
                 nowMs={now}
                 serverTimeMs={view.serverTimeMs}
                 receivedAtMs={view.receivedAtMs}
-                today={today.get(camera.cameraId)}
                 showManage={false}
+                stale={view.state !== "live"}
               />
             </ul>
             {history ? <CameraManagePanel history={history} camera={camera} /> : null}

@@ -1,0 +1,96 @@
+import type { CameraView } from "../camera/camera-registry.ts";
+import { OFFLINE, ONLINE, type CountTopics } from "./count-topics.ts";
+
+/** One retained Home Assistant discovery document and where it goes. */
+export interface DiscoveryMessage {
+  readonly topic: string;
+  readonly payload: string;
+}
+
+/** A sensor of a camera: its key in the state document and how Home Assistant should treat it. */
+interface SensorSpec {
+  readonly key: "in_view" | "entered" | "exited" | "crossed_in" | "crossed_out";
+  readonly name: string;
+  readonly stateClass: "measurement" | "total_increasing";
+  readonly icon: string;
+}
+
+const SENSORS: readonly SensorSpec[] = [
+  { key: "in_view", name: "People in view", stateClass: "measurement", icon: "mdi:account-group" },
+  // total_increasing: a reset to 0 from the count page starts a new cycle in Home Assistant's statistics.
+  { key: "entered", name: "Entered", stateClass: "total_increasing", icon: "mdi:account-arrow-right" },
+  { key: "exited", name: "Exited", stateClass: "total_increasing", icon: "mdi:account-arrow-left" },
+  { key: "crossed_in", name: "Crossed in", stateClass: "total_increasing", icon: "mdi:arrow-down-bold" },
+  { key: "crossed_out", name: "Crossed out", stateClass: "total_increasing", icon: "mdi:arrow-up-bold" },
+];
+
+/** Home Assistant's ids allow [a-zA-Z0-9_-]; a topic prefix may hold anything else. */
+function idPart(text: string): string {
+  return text.replace(/[^a-zA-Z0-9_-]/g, "_");
+}
+
+/**
+ * The discovery node of a camera: the topic prefix is part of it, so two
+ * headcount servers publishing under different prefixes never share entities.
+ */
+export function discoveryNodeId(topicPrefix: string, cameraId: string): string {
+  return `${idPart(topicPrefix)}_${cameraId}`;
+}
+
+/**
+ * The retained discovery documents of one camera: a Home Assistant device
+ * named like the camera, with a sensor per count (value read from the
+ * camera's state document) and a connectivity binary sensor. The counts are
+ * available while both the server and the camera are online; the
+ * connectivity sensor while the server is.
+ *
+ * Lines and zones (issue 14) will add sensors to the same device, e.g.
+ * `sensor/<node>/line_<line-id>_crossed_in/config`.
+ */
+export function discoveryMessages(options: { discoveryPrefix: string; topicPrefix: string; topics: CountTopics }, camera: CameraView): DiscoveryMessage[] {
+  const { discoveryPrefix, topicPrefix, topics } = options;
+  const node = discoveryNodeId(topicPrefix, camera.cameraId);
+  const device = {
+    identifiers: [node],
+    name: camera.name,
+    manufacturer: "headcount",
+    model: "Browser camera",
+  };
+  const origin = { name: "headcount" };
+  const sensors = SENSORS.map((s) => ({
+    topic: `${discoveryPrefix}/sensor/${node}/${s.key}/config`,
+    payload: JSON.stringify({
+      name: s.name,
+      unique_id: `${node}_${s.key}`,
+      state_topic: topics.state(camera.cameraId),
+      value_template: `{{ value_json.${s.key} }}`,
+      unit_of_measurement: "people",
+      state_class: s.stateClass,
+      icon: s.icon,
+      availability: [{ topic: topics.serverStatus }, { topic: topics.availability(camera.cameraId) }],
+      availability_mode: "all",
+      payload_available: ONLINE,
+      payload_not_available: OFFLINE,
+      device,
+      origin,
+    }),
+  }));
+  const online = {
+    topic: `${discoveryPrefix}/binary_sensor/${node}/online/config`,
+    payload: JSON.stringify({
+      name: "Online",
+      unique_id: `${node}_online`,
+      state_topic: topics.availability(camera.cameraId),
+      payload_on: ONLINE,
+      payload_off: OFFLINE,
+      device_class: "connectivity",
+      entity_category: "diagnostic",
+      availability_topic: topics.serverStatus,
+      payload_available: ONLINE,
+      payload_not_available: OFFLINE,
+      device,
+      origin,
+    }),
+  };
+  return [...sensors, online];
+}
