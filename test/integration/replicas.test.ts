@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { extractJpegFrames } from "../support/footage-frames.ts";
+import { loadPostgresMigrations } from "../../server/src/store/postgres-migrations.ts";
+import { openPostgresStore } from "../../server/src/store/postgres-store.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { freshDatabase, onDatabase } from "../support/postgres-db.ts";
 import { processClients, startServerProcess, type ServerProcess } from "../support/server-process.ts";
@@ -26,7 +28,7 @@ test("three replicas on one database: C's count page sees cameras capturing thro
   t.after(() => Promise.all(servers.map((s) => s.kill())));
   const [a, b, c] = ports.map((p) => processClients(p.grpc));
   t.after(() => [a, b, c].forEach((x) => x!.transport.close()));
-  assert.deepEqual((await onDatabase<{ version: number }>(databaseUrl, "SELECT version FROM headcount_schema ORDER BY version")).map((r) => r.version), [1, 2, 3], "migrated once");
+  assert.deepEqual((await onDatabase<{ version: number }>(databaseUrl, "SELECT version FROM headcount_schema ORDER BY version")).map((r) => r.version), loadPostgresMigrations().map((m) => m.version), "migrated once");
 
   const cameraOnC = async (id: string) => (await c!.count.listCameras({}).response).cameras.find((cam) => cam.cameraId === id);
   // Person 1 walks in at 6.0 s: 5.0 to 9.0 s of the footage holds one entry.
@@ -45,10 +47,11 @@ test("three replicas on one database: C's count page sees cameras capturing thro
   assert.ok(sawBothLive, "C showed both cameras online, with their fps, while they captured through A and B");
   assert.equal(countedA.entered, 1);
   assert.equal(countedB.entered, 1);
-  const storedOnC = async () => [(await cameraOnC("cam-a"))?.counts?.entered, (await cameraOnC("cam-b"))?.counts?.entered];
+  // Entered since reset and entered today (the minutes another replica stored), on C.
+  const storedOnC = async () => (await Promise.all(["cam-a", "cam-b"].map(cameraOnC))).flatMap((cam) => [cam?.counts?.entered, cam?.today?.entered]);
   const end = Date.now() + 1_000;
-  while ((await storedOnC()).join() !== "1,1" && Date.now() < end);
-  assert.deepEqual(await storedOnC(), [1, 1], "C shows the stored entries of both within a second");
+  while ((await storedOnC()).join() !== "1,1,1,1" && Date.now() < end);
+  assert.deepEqual(await storedOnC(), [1, 1, 1, 1], "C shows the stored entries of both, and today's, within a second");
 
   await c!.count.renameCamera({ cameraId: "cam-a", name: "Front door" });
   const line = { ax: 0.25, ay: 0.625, bx: 0.75, by: 0.625, inSideLeft: false };
@@ -59,4 +62,23 @@ test("three replicas on one database: C's count page sees cameras capturing thro
   while (!(seen?.name === "Front door" && seen.line?.ay === 0.625) && Date.now() < until1s) seen = await onA();
   assert.equal(seen?.name, "Front door", "the rename through C reached A within a second");
   assert.deepEqual({ ...seen?.line }, line, "the line set through C reached A within a second");
+});
+
+test("a replica starting on PostgreSQL leaves the other replicas' open sessions alone (a single SQLite server closes its lost ones at start)", { timeout: 120_000 }, async (t) => {
+  const databaseUrl = await freshDatabase(t);
+  // Another replica's live session: open, with a person in view.
+  const other = await openPostgresStore({ databaseUrl });
+  await other.upsertCamera("door", "", 1_000);
+  await other.openSession("live-elsewhere", "door", 1_000);
+  await other.appendEvents("door", "live-elsewhere", [{ kind: "entry", trackId: 1, timeMs: 1_100 }], 1);
+  await other.close();
+
+  const dataDir = mkdtempSync(join(tmpdir(), "headcount-replica-start-"));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const server = await startServerProcess({ grpcPort: await freePort(), grpcWebPort: await freePort(), dataDir, workers: 1, databaseUrl });
+  t.after(() => server.kill());
+  const sessions = await onDatabase<{ closed_at_ms: number | null }>(databaseUrl, "SELECT closed_at_ms FROM sessions WHERE session_id = 'live-elsewhere'");
+  assert.deepEqual(sessions, [{ closed_at_ms: null }], "still open");
+  const exits = await onDatabase(databaseUrl, "SELECT id FROM events WHERE kind = 1");
+  assert.deepEqual(exits, [], "its person did not exit");
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
 import { extractJpegFolder } from "../support/footage-frames.ts";
-import { oneByOneVideo, repoRoot } from "../support/paths.ts";
+import { spawnSender } from "../support/cli-sender.ts";
+import { oneByOneVideo } from "../support/paths.ts";
 import { freshDatabase, onDatabase } from "../support/postgres-db.ts";
 import { processClients, startServerProcess } from "../support/server-process.ts";
 import { waitFor } from "../support/waiting.ts";
@@ -23,27 +23,20 @@ test("SIGKILL of the replica a CLI sender streams to: the sender (given A and B)
   // 20 s of footage with people walking in, at its own rate; A is killed after 20 acks.
   const folder = extractJpegFolder(oneByOneVideo, { startS: 0, count: 200, fps: 10, width: 320 });
   const [addressA, addressB] = ports.map((p) => `127.0.0.1:${p.grpc}`);
-  const cli = spawn(process.execPath, ["--import", "tsx", "server/src/cli/send-main.ts", "--server", `${addressA},${addressB}`, "--camera", "failover-cam", "--token", TEST_CAPTURE_TOKEN, "--pace", "source", "--fps", "10", "--json", folder], {
-    cwd: repoRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  cli.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  cli.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => cli.once("exit", resolve));
-  t.after(() => cli.kill("SIGKILL"));
-  const acks = () => out.split("\n").filter((l) => l.startsWith('{"type":"ack"')).map((l) => JSON.parse(l) as { seq: number; status: string });
+  const cli = spawnSender(["--server", `${addressA},${addressB}`, "--camera", "failover-cam", "--token", TEST_CAPTURE_TOKEN, "--pace", "source", "--fps", "10", "--json", folder], { timeoutMs: 200_000 });
+  t.after(() => cli.child.kill("SIGKILL"));
+  const acks = () => cli.stdout().split("\n").filter((l) => l.startsWith('{"type":"ack"')).map((l) => JSON.parse(l) as { seq: number; status: string });
 
   await waitFor("20 acks from A", async () => acks().length >= 20, 60_000);
   await a!.kill();
   const lastOnA = Math.max(...acks().map((x) => x.seq));
-  assert.equal(await exited, 0, `the CLI failed: ${err}`);
+  assert.equal(await cli.exited, 0, `the CLI failed: ${cli.stderr()}`);
 
-  const summary = JSON.parse(out.trim().split("\n").at(-1)!) as { server: string; sent: number; acked: number; lost: number; reconnects: number };
+  const summary = JSON.parse(cli.stdout().trim().split("\n").at(-1)!) as { server: string; sent: number; acked: number; lost: number; reconnects: number };
   const afterKill = acks().filter((x) => x.seq > lastOnA);
   console.log(`replica failover: ${JSON.stringify(summary)}; last seq acked by A ${lastOnA}, ${afterKill.length} acks from B`);
   assert.equal(summary.server, addressB, "the last session ran on B");
+  assert.match(cli.stderr(), new RegExp(`the stream to ${addressA} broke .*\\n(.*\\n)*headcount send: reconnected to ${addressB}: new session`), "the person watching is told where it went");
   assert.ok(summary.reconnects >= 1);
   assert.ok(afterKill.length >= 10, "B acked frames after A died");
   assert.equal(new Set(acks().map((x) => x.seq)).size, acks().length, "no seq acked twice");
