@@ -50,6 +50,20 @@ test("a server that is not there fails within seconds with a plain message and e
   assert.ok(run.ms < 25_000, `it gave up after ${run.ms} ms`);
 });
 
+test("several --server addresses: one that is not there is passed over for the next; when none is, the message names them all", async () => {
+  const [down, alsoDown] = [await freePort(), await freePort()];
+  const live = `127.0.0.1:${ts.grpcPort}`;
+  const run = await runSender(["--server", `127.0.0.1:${down}, ${live}`, "--token", TEST_CAPTURE_TOKEN, "--camera", "cli-two", "--json", "--quiet", frames], { timeoutMs: 60_000 });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout.trim()) as { server: string }).server, live);
+  const none = await runSender(["--server", `127.0.0.1:${down},127.0.0.1:${alsoDown}`, "--token", TEST_CAPTURE_TOKEN, frames], { timeoutMs: 30_000 });
+  assert.equal(none.code, 1, none.stderr);
+  assert.match(none.stderr, new RegExp(`cannot reach a headcount server at 127\\.0\\.0\\.1:${down} or 127\\.0\\.0\\.1:${alsoDown}: connection refused`));
+  const empty = await runSender(["--server", `${live},`, frames], { timeoutMs: 30_000 });
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /^headcount send: --server needs HOST:PORT, or several comma-separated/);
+});
+
 test("the gRPC-Web port given as --server is named as the wrong kind of port", async () => {
   const webPort = new URL(ts.grpcWebUrl).port;
   const run = await runSender(["--server", `127.0.0.1:${webPort}`, "--token", TEST_CAPTURE_TOKEN, frames], { timeoutMs: 30_000 });
