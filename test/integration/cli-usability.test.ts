@@ -81,6 +81,7 @@ test("the summary for people is a table, not JSON; --json keeps JSON lines", asy
   assert.equal(row("frames sent"), "3");
   assert.equal(row("acked"), "3: 3 processed, 0 dropped stale, 0 rejected");
   assert.equal(row("reconnects"), "0");
+  assert.equal(row("server"), `127.0.0.1:${ts.grpcPort}`, "where the last session ran");
   assert.match(row("round trip") ?? "", /^p50 \d+ ms, p95 \d+ ms$/);
   const valueColumn = new Set(lines.slice(1).map((l) => l.search(/(?<=\S {2,})\S/)));
   assert.equal(valueColumn.size, 1, `values line up in one column:\n${run.stdout}`);

@@ -21,6 +21,7 @@ export function summaryTable(s: SendSummary): string {
   const c = s.counts;
   const rows: [string, string][] = [
     ["session", s.sessionId || "-"],
+    ["server", s.server || "-"],
     ["frames sent", `${s.sent}${s.skipped ? ` (${s.skipped} skipped: window full)` : ""}`],
     ["acked", `${s.acked}: ${s.processed} processed, ${s.droppedStale} dropped stale, ${s.rejected} rejected`],
     ["reconnects", `${s.reconnects}${s.reconnects ? ` (${s.lost} ${s.lost === 1 ? "frame" : "frames"} in flight lost)` : ""}`],
