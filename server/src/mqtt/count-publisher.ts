@@ -37,8 +37,8 @@ export function storeTellingPublisher(store: Store, publisher: CountPublisher): 
   return new Proxy(store, {
     get(target, property) {
       if (property === "appendEvents") {
-        return async (cameraId: string, sessionId: string | null, events: readonly NewEvent[]): Promise<AppendResult> => {
-          const result = await target.appendEvents(cameraId, sessionId, events);
+        return async (cameraId: string, sessionId: string | null, events: readonly NewEvent[], seq?: number): Promise<AppendResult> => {
+          const result = await target.appendEvents(cameraId, sessionId, events, seq);
           if (events.length > 0) publisher.eventsStored(cameraId, sessionId, events, result);
           return result;
         };
