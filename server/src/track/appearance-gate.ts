@@ -18,8 +18,8 @@ export function updateAppearance(old: readonly number[] | undefined, det: Detect
   return old === undefined ? next : blendHistograms(old, next, BLEND);
 }
 
-/** Similarity (0..1) of two histograms, or undefined when either is unknown. */
-export function appearanceSimilarity(a: readonly number[] | undefined, b: readonly number[] | undefined): number | undefined {
+// Undefined when either histogram is unknown.
+function appearanceSimilarity(a: readonly number[] | undefined, b: readonly number[] | undefined): number | undefined {
   return a === undefined || b === undefined ? undefined : histogramSimilarity(a, b);
 }
 

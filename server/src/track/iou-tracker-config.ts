@@ -73,7 +73,7 @@ export interface IouTrackerConfig {
    * and a detection for stitching them: below it they are different people.
    * Detections without a colour signature are never refused. 0 disables the
    * check. Default 0.5 (the same person from one frame to the next is above
-   * 0.8 in 98% of pairs on vtest; two different people are below 0.5 in half).
+   * 0.8 in 98% of pairs on vtest; two different people are below 0.5 in about 40%).
    */
   readonly stitchMinSimilarity: number;
   /** A stitched or revived detection's height may differ from the track's by at most this factor. Default 1.5. */
