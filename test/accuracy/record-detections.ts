@@ -12,6 +12,12 @@
  *
  * writes `test/fixtures/detections/vtest-10fps.json`. Run it again after any
  * change to the decoder, the detector, its settings or its model.
+ *
+ *   node --import tsx test/accuracy/record-detections.ts vtest 10 --signatures-only
+ *
+ * keeps a recording's boxes and only computes their colour signatures again
+ * (the worker's `describeDetections` on the same decoded frames): seconds
+ * instead of minutes, after a change to `appearance/` alone.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -20,19 +26,21 @@ import { videoFrames } from "../../server/src/cli/jpeg-sources.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { createMediaPipeDetector } from "../../server/src/detect/mediapipe-detector.ts";
 import { decodeJpeg } from "../../server/src/decode/jpeg-decoder.ts";
-import { clips, detectionsPath, encodeFrame, type ClipName, type RecordedClip } from "./recorded-detections.ts";
+import { describeDetections } from "../../server/src/appearance/describe-detections.ts";
+import { clips, detectionsPath, encodeFrame, loadRecording, type ClipName, type RecordedClip } from "./recorded-detections.ts";
 import { testModelPath } from "../support/paths.ts";
 
 /** The CLI sender's defaults (`send-main.ts`): width 640, ffmpeg quality 4. */
 const CLI_WIDTH = 640;
 const CLI_QSCALE = 4;
 
-async function record(clip: ClipName, fps: number): Promise<void> {
+async function record(clip: ClipName, fps: number, signaturesOnly: boolean): Promise<void> {
   const config = loadConfig({}, {});
   const model = new Uint8Array(readFileSync(testModelPath));
   const modelName = basename(testModelPath, ".tflite");
   const detector = await createMediaPipeDetector({ model, modelName, scoreThreshold: config.scoreThreshold, maxResults: config.maxPeople, tiling: config.tiling });
   const frames: string[] = [];
+  const recorded = signaturesOnly ? loadRecording(clip, fps).frames : undefined;
   let width = 0;
   let height = 0;
   const started = performance.now();
@@ -42,11 +50,14 @@ async function record(clip: ClipName, fps: number): Promise<void> {
       const decoded = await decodeJpeg(frame.jpeg, { maxPixels: config.limits.maxPixels, fitWithin: detector.inputSize });
       width = decoded.width;
       height = decoded.height;
-      frames.push(encodeFrame(detector.detect(decoded.image, frames.length + 1)));
+      const found = recorded ? recorded[frames.length]?.map(({ appearance: _, ...box }) => box) : detector.detect(decoded.image, frames.length + 1);
+      if (!found) throw new Error(`${clip} at ${fps} fps has more frames than its recording: record it in full`);
+      frames.push(encodeFrame(describeDetections(decoded.image, found)));
     }
   } finally {
     detector.close();
   }
+  if (recorded && recorded.length !== frames.length) throw new Error(`${clip} at ${fps} fps: ${frames.length} frames, recording has ${recorded.length}`);
   const header: Omit<RecordedClip, "frames"> = {
     video: basename(clips[clip].video),
     fps,
@@ -56,7 +67,8 @@ async function record(clip: ClipName, fps: number): Promise<void> {
       `Recorded by test/accuracy/record-detections.ts: frames made by the CLI sender's ffmpeg source (fps ${fps}, width ${CLI_WIDTH}, quality ${CLI_QSCALE}), ` +
       `analysed as frame.worker.ts does (decode shrunk to ${detector.inputSize?.width ?? "full"} px, ${detector.name}, ` +
       `score >= ${config.scoreThreshold}, at most ${config.maxPeople} people, tiling ${config.tiling ? "on" : "off"}). ` +
-      "Each frame is a list of [x, y, width, height, score] in normalized frame coordinates (4 decimals, score 3).",
+      "Each frame is a list of [x, y, width, height, score, appearance] in normalized frame coordinates (4 decimals, score 3); " +
+      "appearance is the colour signature the worker adds (appearance/colour-signature.ts), absent for boxes too small.",
   };
   const path = detectionsPath(clip, fps);
   // One frame per line: small diffs when a recording changes.
@@ -65,9 +77,11 @@ async function record(clip: ClipName, fps: number): Promise<void> {
   console.log(`${clip} at ${fps} fps: ${frames.length} frames in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${join("test/fixtures/detections", basename(path))}`);
 }
 
-const [clipArg, fpsArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const signaturesOnly = args.includes("--signatures-only");
+const [clipArg, fpsArg] = args.filter((a) => !a.startsWith("--"));
 const wanted = clipArg ? [clipArg as ClipName] : (Object.keys(clips) as ClipName[]);
 for (const clip of wanted) {
   if (!(clip in clips)) throw new Error(`unknown clip ${clip}: use one of ${Object.keys(clips).join(", ")}`);
-  for (const fps of fpsArg ? [Number(fpsArg)] : [10, 5]) await record(clip, fps);
+  for (const fps of fpsArg ? [Number(fpsArg)] : [10, 5]) await record(clip, fps, signaturesOnly);
 }

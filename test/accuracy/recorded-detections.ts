@@ -15,8 +15,8 @@ export interface RecordedClip {
   readonly width: number;
   readonly height: number;
   readonly method: string;
-  /** Per frame: [x, y, width, height, score] per detection. */
-  readonly frames: ReadonlyArray<ReadonlyArray<readonly number[]>>;
+  /** Per frame: [x, y, width, height, score, appearance?] per detection. */
+  readonly frames: ReadonlyArray<ReadonlyArray<ReadonlyArray<number | string>>>;
 }
 
 /** A counting line as the CLI takes it (`--line AX,AY,BX,BY`), "in" on its left. */
@@ -66,13 +66,21 @@ export function detectionsPath(clip: ClipName, fps: number): string {
 /** One frame's detections as a compact JSON line. */
 export function encodeFrame(detections: readonly Detection[]): string {
   const r = (v: number, digits: number) => Number(v.toFixed(digits));
-  return JSON.stringify(detections.map((d) => [r(d.x, 4), r(d.y, 4), r(d.width, 4), r(d.height, 4), r(d.score, 3)]));
+  return JSON.stringify(detections.map((d) => {
+    const numbers = [r(d.x, 4), r(d.y, 4), r(d.width, 4), r(d.height, 4), r(d.score, 3)];
+    return d.appearance === undefined ? numbers : [...numbers, d.appearance];
+  }));
 }
 
 /** Reads a clip's recording at `fps`, as detections per frame. */
 export function loadRecording(clip: ClipName, fps: number): { clip: RecordedClip; frames: Detection[][] } {
   const recorded = JSON.parse(readFileSync(detectionsPath(clip, fps), "utf8")) as RecordedClip;
-  const frames = recorded.frames.map((f) => f.map(([x, y, width, height, score]) => ({ x: x!, y: y!, width: width!, height: height!, score: score! })));
+  const frames = recorded.frames.map((f) =>
+    f.map(([x, y, width, height, score, appearance]) => {
+      const d = { x: x as number, y: y as number, width: width as number, height: height as number, score: score as number };
+      return typeof appearance === "string" ? { ...d, appearance } : d;
+    }),
+  );
   return { clip: recorded, frames };
 }
 

@@ -65,13 +65,15 @@ test("vtest.avi (small, many pedestrians): people in view within 1 person per fr
       `crossings left->right ${s.counts.crossedIn} (truth ${truth.totals.left_to_right}), ` +
       `right->left ${s.counts.crossedOut} (truth ${truth.totals.right_to_left}); entries ${s.counts.entered}, exits ${s.counts.exited} (${visits} visits)`,
   );
-  // Measured: MAE 0.81, crossings 15 and 17, entries 27 (before track revival 0.75, 15 and 19, 45; before stitching 0.91, 11 and 13, 93).
+  // Measured by the replay: MAE 0.82, crossings 15 and 16, entries 26 (before the colour cue in stitching 0.81 through
+  // the CLI, 15 and 17, 27; before track revival 0.75, 15 and 19, 45; before stitching 0.91, 11 and 13, 93).
   assert.ok(mae <= 0.9, `people in view: mean absolute error ${mae.toFixed(3)} per frame (goal: at most 0.75)`);
   const near = (got: number, want: number, tolerance: number) => Math.abs(got - want) <= tolerance;
   assert.ok(near(s.counts.crossedIn, truth.totals.left_to_right, 1), `left->right ${s.counts.crossedIn}, truth ${truth.totals.left_to_right} (+-1)`);
   assert.ok(near(s.counts.crossedOut, truth.totals.right_to_left, 2), `right->left ${s.counts.crossedOut}, truth ${truth.totals.right_to_left} (+-2)`);
   // 21 walks into the picture by 13 people (vtest.crowd.annotation.json); a lost person coming back as new inflates this.
-  assert.ok(s.counts.entered <= Math.ceil(visits * 1.3), `entries ${s.counts.entered} for ${visits} visits: tracks fragment`);
+  // The goal: within 25%.
+  assert.ok(s.counts.entered <= Math.floor(visits * 1.25), `entries ${s.counts.entered} for ${visits} visits: tracks fragment`);
   assertReplayIsCurrent(s, 10, "vertical");
 });
 
@@ -81,9 +83,9 @@ test("vtest.avi at 5 fps, a horizontal line at mid-frame: crossings within 10% o
   // Drawn left to right: its left (the "in" side) is the upper half, so crossed_in counts walking up the picture.
   const s = await send("accuracy-vtest-5fps", "0,0.5,1,0.5", 5);
   console.log(`vtest 5 fps, horizontal line: in ${s.counts.crossedIn} (truth ${horizontal.truth.in}), out ${s.counts.crossedOut} (truth ${horizontal.truth.out}); entries ${s.counts.entered}, exits ${s.counts.exited} (${truth.visits} visits)`);
-  // Measured: in 18, out 13, entries 27 (before track revival 18, 14, 43).
+  // Measured: in 18, out 13, entries 24 (before the colour cue in stitching 18, 13, 27; before track revival 18, 14, 43).
   assert.ok(Math.abs(s.counts.crossedIn - horizontal.truth.in) <= 2, `in ${s.counts.crossedIn}, truth ${horizontal.truth.in} (+-2)`);
   assert.ok(Math.abs(s.counts.crossedOut - horizontal.truth.out) <= 1, `out ${s.counts.crossedOut}, truth ${horizontal.truth.out} (+-1)`);
-  assert.ok(s.counts.entered <= Math.ceil(truth.visits * 1.3), `entries ${s.counts.entered} for ${truth.visits} visits`);
+  assert.ok(s.counts.entered <= Math.floor(truth.visits * 1.25), `entries ${s.counts.entered} for ${truth.visits} visits (goal: within 25%)`);
   assertReplayIsCurrent(s, 5, "horizontal");
 });

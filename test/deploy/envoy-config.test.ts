@@ -76,7 +76,7 @@ describe("a broken copy is rejected by the schema, at its line and column", { co
     ["wrong enum value", "lb_policy: RING_HASH", "lb_policy: RING_HASHED", /unknown enum value "RING_HASHED"/],
     ["enum in lower case", "lb_policy: RING_HASH", "lb_policy: ring_hash", /unknown enum value "ring_hash"/],
     ["wrong @type", "grpc_web.v3.GrpcWeb", "grpc_web.v3.GrpcWebb", /not found/],
-    ["@type of the wrong message", "cors.v3.CorsPolicy", "cors.v3.Cors", /unknown field "allow_origin_string_match"/],
+    ["@type of the wrong message", "cors.v3.CorsPolicy", "cors.v3.Cors", /unknown field "allow_methods"/],
     ["bad duration", "connection_keepalive: { interval: 30s, timeout: 10s }", "connection_keepalive: { interval: 30x, timeout: 10s }", /invalid duration/],
   ];
   for (const [name, from, to, message] of cases) {
@@ -109,6 +109,7 @@ describe("a copy that parses but breaks streaming, affinity or CORS fails the pr
     ["x-session-id not allowed", "authorization, x-session-id,", "authorization,", /allow_headers lacks x-session-id/],
     ["admin on every interface", "socket_address: { address: 127.0.0.1, port_value: 9901 }", "socket_address: { address: 0.0.0.0, port_value: 9901 }", /admin must be bound to 127.0.0.1/],
     ["upstream HTTP/1.1", /explicit_http_config:\n *http2_protocol_options:\n *# [^\n]*\n *connection_keepalive: \{ interval: 30s, timeout: 10s \}/, "explicit_http_config:\n            http_protocol_options: {}", /upstream must be HTTP\/2/],
+    ["CORS open to every origin", "                              allow_methods: \"POST, OPTIONS\"", "                              allow_origin_string_match:\n                                - safe_regex: { regex: \".*\" }\n                              allow_methods: \"POST, OPTIONS\"", /must not allow every origin/],
     ["cors filter missing", /\n *- name: envoy\.filters\.http\.cors\n *typed_config:\n *"@type": [^\n]*\.Cors\n/, "\n", /envoy\.filters\.http\.cors missing/],
     ["health checks removed", /\n *health_checks:\n(?: {8,}[^\n]*\n)+? *tcp_health_check: \{\}\n/, "\n", /health_checks missing/],
     ["health checks too slow to drop a dead replica", "interval: 2s\n          unhealthy_threshold: 2", "interval: 10s\n          unhealthy_threshold: 3", /finds a dead replica after 31 s/],

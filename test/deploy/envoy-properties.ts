@@ -128,6 +128,8 @@ function checkGrpcRoute(where: string, route: Obj, clusters: Map<string, Obj>, f
   if (missingAllow.length) problems.push(`${where}: CORS allow_headers lacks ${missingAllow.join(", ")}`);
   const missingExpose = REQUIRED_EXPOSE_HEADERS.filter((h) => !list(cors.exposeHeaders).includes(h));
   if (missingExpose.length) problems.push(`${where}: CORS expose_headers lacks ${missingExpose.join(", ")}`);
+  // Any web page a visitor opens could then pair cameras and read counts from their browser.
+  if (arr(cors.allowOriginStringMatch).some((m) => allowsEveryOrigin(obj(m)))) problems.push(`${where}: CORS must not allow every origin (list exact origins)`);
 
   const name = str(action.cluster);
   facts.grpcCluster ??= name;
@@ -182,4 +184,11 @@ function checkFilters(where: string, hcm: Obj): string[] {
   }
   if (names.at(-1) !== "envoy.filters.http.router") problems.push(`${where}: the router must be the last http filter`);
   return problems;
+}
+
+/** True for an origin matcher that any origin passes (a regex like ".*", an empty prefix or suffix, "*"). */
+function allowsEveryOrigin(matcher: Obj): boolean {
+  const regex = str(obj(matcher.safeRegex).regex);
+  if (regex !== undefined && /^\^?\.[*+]\$?$/.test(regex)) return true;
+  return matcher.prefix === "" || matcher.suffix === "" || matcher.exact === "*" || matcher.contains === "";
 }

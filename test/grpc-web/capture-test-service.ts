@@ -77,6 +77,9 @@ export async function startCaptureTestServer(port = 0): Promise<CaptureTestServe
     async streamFrames(): Promise<void> {
       throw new RpcError("not in this test", "UNIMPLEMENTED");
     },
+    async closeSession(): Promise<never> {
+      throw new RpcError("not in this test", "UNIMPLEMENTED");
+    },
   };
   const [definition, implementation] = adaptService(CaptureService, service);
 

@@ -26,6 +26,12 @@ export interface Box {
 export interface Detection extends Box {
   /** Confidence, 0..1. */
   readonly score: number;
+  /**
+   * The person's colour signature (`appearance/colour-signature.ts`), added by
+   * the frame worker from the decoded frame; absent when the box is too small
+   * or nobody computed it. The tracker uses it to tell people apart.
+   */
+  readonly appearance?: string;
 }
 
 /** A long-lived, synchronous person detector. */

@@ -4,12 +4,14 @@ import { parentPort } from "node:worker_threads";
 import sharp from "sharp";
 import { DecodeError, decodeJpeg } from "../decode/jpeg-decoder.ts";
 import type { Detector } from "../detect/detector.ts";
+import { describeDetections } from "../appearance/describe-detections.ts";
 import { collectFrameGarbage } from "./frame-garbage.ts";
 import type { DetectorSpec, FromWorker, ToWorker } from "./messages.ts";
 
 /**
  * A frame worker: one long-lived detector, fed one frame at a time.
- * decode (sharp, off this thread in libuv) -> detect (synchronous, this thread).
+ * decode (sharp, off this thread in libuv) -> detect (synchronous, this thread)
+ * -> colour signature of each person, from the same decoded pixels.
  */
 
 const port = parentPort;
@@ -70,7 +72,7 @@ async function handleFrame(jobId: number, jpeg: Uint8Array): Promise<void> {
   }
   const decodedAt = performance.now();
   try {
-    const detections = detector.detect(decoded.image, nextTimestamp());
+    const detections = describeDetections(decoded.image, detector.detect(decoded.image, nextTimestamp()));
     const detectedAt = performance.now();
     send({
       type: "result",

@@ -68,6 +68,14 @@ export interface IouTrackerConfig {
   readonly reviveRadius: number;
   /** How fast the revival radius grows with the time the track was lost before the birth, box heights per second. Default 0.5. */
   readonly reviveSpeed: number;
+  /**
+   * Least colour similarity (0..1, `appearance-gate.ts`) between a lost track
+   * and a detection for stitching them: below it they are different people.
+   * Detections without a colour signature are never refused. 0 disables the
+   * check. Default 0.5 (the same person from one frame to the next is above
+   * 0.8 in 98% of pairs on vtest; two different people are below 0.5 in about 40%).
+   */
+  readonly stitchMinSimilarity: number;
   /** A stitched or revived detection's height may differ from the track's by at most this factor. Default 1.5. */
   readonly stitchSizeRatio: number;
   /** A tentative track is dropped after more consecutive misses than this. Default 1. */
@@ -92,6 +100,7 @@ export const defaultIouTrackerConfig: IouTrackerConfig = Object.freeze({
   stitchMs: 3000,
   stitchRadius: 1.25,
   stitchSizeRatio: 1.5,
+  stitchMinSimilarity: 0.5,
   reviveMs: 10000,
   reviveRadius: 1,
   reviveSpeed: 0.5,
@@ -102,7 +111,7 @@ export const defaultIouTrackerConfig: IouTrackerConfig = Object.freeze({
 
 /** Throws RangeError when a field of `cfg` is out of range. */
 export function validateIouTrackerConfig(cfg: IouTrackerConfig): void {
-  const unit = ["highScore", "lowScore", "minHeight", "velocitySmoothing", "duplicateIou"] as const;
+  const unit = ["highScore", "lowScore", "minHeight", "velocitySmoothing", "duplicateIou", "stitchMinSimilarity"] as const;
   for (const key of unit) {
     const v = cfg[key];
     if (!(v >= 0 && v <= 1)) throw new RangeError(`IouTrackerConfig.${key} must be within 0..1, got ${v}`);

@@ -8,7 +8,8 @@
  * to a horizon) for fast movers whose boxes no longer overlap; (3) low-score
  * detections are matched to the tracks left over, by IoU only; (4) high-score
  * detections still unmatched are stitched to confirmed tracks unseen for a
- * while if near their path (`track-stitching.ts`); (5) a tentative track
+ * while if near their path and not of clearly different colours
+ * (`track-stitching.ts`, `appearance-gate.ts`); (5) a tentative track
  * reaching `minHits` is confirmed, unless it was born away from the frame's
  * edges near where a confirmed track vanished: then it revives that track
  * (`track-revival.ts`); (6) the rest start tentative tracks, unless they
@@ -32,6 +33,8 @@ import { boxCentre, centreDistance, iou, shiftBox } from "./box-math.ts";
 import { defaultIouTrackerConfig, validateIouTrackerConfig } from "./iou-tracker-config.ts";
 import { stitchCost, walkedOut } from "./track-stitching.ts";
 import { bornInside, revivalCost } from "./track-revival.ts";
+import { looksDifferent, updateAppearance } from "./appearance-gate.ts";
+import { decodeSignature } from "../appearance/colour-signature.ts";
 
 export { defaultIouTrackerConfig, type IouTrackerConfig } from "./iou-tracker-config.ts";
 
@@ -48,6 +51,8 @@ interface TrackState {
   lastMatchMs: number;
   /** Centre velocity, normalized units per ms; undefined until the second hit. */
   velocity: { x: number; y: number } | undefined;
+  /** Running colour histogram of the person (`appearance-gate.ts`), once a detection had a signature. */
+  appearance: number[] | undefined;
   /** Where and when the track was first seen. */
   readonly birth: Box;
   readonly bornMs: number;
@@ -142,7 +147,12 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         // A second box on a tracked person must not revive a lost track next to it.
         return (h === -1 || !states[h]!.confirmed) && !held.some((m) => iou(m, detections[d]!) >= cfg.duplicateIou);
       });
-      match(byStitch, fresh, (t, d) => stitchCost(gate, states[t]!, detections[d]!, timeMs), true);
+      match(byStitch, fresh, (t, d) => {
+        const det = detections[d]!;
+        // Someone else walking past where a person was lost (vtest F287, F500, F722).
+        if (looksDifferent(cfg.stitchMinSimilarity, states[t]!.appearance, decodeSignature(det.appearance))) return undefined;
+        return stitchCost(gate, states[t]!, det, timeMs);
+      }, true);
       holderOf.forEach((t, d) => {
         if (t !== -1) assignments[d] = states[t]!.id;
       });
@@ -166,7 +176,7 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         }
         // The newborn is a person the tracker lost: the old identity goes on with the new track's state.
         const o = states[old]!;
-        Object.assign(o, { box: s.box, score: s.score, hits: o.hits + s.hits, misses: 0, lastMatchMs: s.lastMatchMs, velocity: s.velocity });
+        Object.assign(o, { box: s.box, score: s.score, hits: o.hits + s.hits, misses: 0, lastMatchMs: s.lastMatchMs, velocity: s.velocity, appearance: s.appearance ?? o.appearance });
         merged[t] = true;
         // Taken: a second newborn in this frame cannot revive it too.
         trackOf[old] = trackOf[t]!;
@@ -181,7 +191,8 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         if (assignments[d] !== 0 || matchedBoxes.some((m) => iou(m, det) >= cfg.duplicateIou)) continue;
         const s: TrackState = {
           id: nextId++, box: toBox(det), score: det.score, hits: 1, misses: 0,
-          confirmed: cfg.minHits <= 1, lastMatchMs: timeMs, velocity: undefined, birth: toBox(det), bornMs: timeMs,
+          confirmed: cfg.minHits <= 1, lastMatchMs: timeMs, velocity: undefined, appearance: decodeSignature(det.appearance),
+          birth: toBox(det), bornMs: timeMs,
         };
         if (s.confirmed) confirmed.push(s.id);
         states.push(s);
@@ -237,6 +248,7 @@ function hit(cfg: IouTrackerConfig, s: TrackState, det: Detection, timeMs: numbe
     s.velocity = { x: a * vx + (1 - a) * old.x, y: a * vy + (1 - a) * old.y };
   }
   s.box = toBox(det);
+  s.appearance = updateAppearance(s.appearance, det);
   s.score = det.score;
   s.hits += 1;
   s.misses = 0;

@@ -28,6 +28,8 @@ export interface WalkerScript {
   readonly hidden?: (frame: number) => boolean;
   /** Deterministic box noise: each edge moves by up to ±amplitude. */
   readonly noise?: { readonly seed: number; readonly amplitude: number };
+  /** The colour signature on every detection of this walker (`appearance/colour-signature.ts`). */
+  readonly appearance?: string;
 }
 
 /** The detection a walker produces at `timeMs`, clipped to the frame, or null when absent or out of frame. */
@@ -53,7 +55,8 @@ export function walkerAt(w: WalkerScript, timeMs: number): Detection | null {
   const top = Math.max(0, feet.y - w.height + jitter());
   const bottom = Math.min(1, feet.y + jitter());
   if (right - left < 0.02 || bottom - top < 0.02) return null;
-  return { x: left, y: top, width: right - left, height: bottom - top, score: w.score ?? 0.8 };
+  const box = { x: left, y: top, width: right - left, height: bottom - top, score: w.score ?? 0.8 };
+  return w.appearance === undefined ? box : { ...box, appearance: w.appearance };
 }
 
 /** A walker moving in a straight line from `from` to `to` between `startMs` and `endMs`. */
