@@ -17,7 +17,7 @@ interface NpmStart {
   readonly child: ChildProcess;
   log(): string;
   readonly exited: Promise<number | null>;
-  readonly ports: { grpc: number; grpcWeb: number; web: number };
+  readonly ports: { grpc: number; grpcWeb: number; web: number; https: number };
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "headcount-npm-start-"));
@@ -30,7 +30,7 @@ after(() => {
 });
 
 async function npmStart(name: string, env: Record<string, string>): Promise<NpmStart> {
-  const ports = { grpc: await freePort(), grpcWeb: await freePort(), web: await freePort() };
+  const ports = { grpc: await freePort(), grpcWeb: await freePort(), web: await freePort(), https: await freePort() };
   const logFile = join(scratch, `${name}.log`);
   const fd = openSync(logFile, "w");
   const child = spawn("npm", ["start"], {
@@ -43,6 +43,9 @@ async function npmStart(name: string, env: Record<string, string>): Promise<NpmS
       HEADCOUNT_HOST: "127.0.0.1",
       HEADCOUNT_GRPC_PORT: String(ports.grpc),
       HEADCOUNT_GRPC_WEB_PORT: String(ports.grpcWeb),
+      HEADCOUNT_LAN_HTTPS_PORT: String(ports.https),
+      // Bound to loopback, the server knows no address a phone reaches: name one, as a user would.
+      HEADCOUNT_PUBLIC_URL: `https://headcount.test:${ports.https}`,
       HEADCOUNT_METRICS: "off",
       HEADCOUNT_WORKERS: "1",
       HEADCOUNT_DATA_DIR: join(scratch, `${name}-data`),
@@ -101,6 +104,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.kill(run.child.pid!, signal);
     assert.equal(await exitWithin(run, 45_000), 0, run.log());
     assert.match(run.log(), /headcount: running: count page http:\/\/localhost:\d+\//);
+    assert.ok(
+      run.log().includes(`headcount: phones and other devices on this network: open https://headcount.test:${run.ports.https}/`),
+      "the running lines say where phones go, not only the server's JSON log",
+    );
     assert.match(run.log(), /headcount: the web app's build is up to date/);
     assert.doesNotMatch(run.log(), /\[web build\]|Creating an optimized production build/, "no build when the sources did not change");
     assert.equal(lines(run.log()).at(-1), "headcount: stopped");

@@ -3,6 +3,7 @@ import { SERVER_PACKAGE_DIR } from "../package-dir.ts";
 import { launchChild, type ChildCommand, type ChildExit, type LaunchedChild } from "./launched-child.ts";
 import { checkServerCanStart, serverEnvironment, StartRefused } from "./start-checks.ts";
 import { WEB_BUILD, webBuildIsCurrent } from "./web-build.ts";
+import { lanOriginLine } from "./server-log-lines.ts";
 
 /**
  * `npm start`: the embedded default on one machine. Checks what would stop
@@ -99,15 +100,22 @@ async function main(): Promise<void> {
 
   const port = process.env.PORT || "3000";
   let ready = 0;
+  // Where phones go: the one line a person reads must say it, not only the server's JSON log.
+  let otherDevices = "";
   const started = () => {
-    if (++ready === 2) say(`running: count page http://localhost:${port}/, capture page http://localhost:${port}/capture (Ctrl-C stops it)`);
+    if (++ready < 2) return;
+    say(`running: count page http://localhost:${port}/, capture page http://localhost:${port}/capture (Ctrl-C stops it)`);
+    if (otherDevices) say(otherDevices);
   };
   const server = launch("server", {
     command: process.execPath,
     args: ["--import", "tsx", "src/main.ts"],
     cwd: SERVER_PACKAGE_DIR,
     env: { ...env, MALLOC_ARENA_MAX: "2" },
-    onLine: (line) => line.includes('"msg":"headcount server ready"') && started(),
+    onLine: (line) => {
+      otherDevices = lanOriginLine(line) ?? otherDevices;
+      if (line.includes('"msg":"headcount server ready"')) started();
+    },
   });
   const web = launch("web", {
     command: WEB_BUILD.command,
