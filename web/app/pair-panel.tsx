@@ -154,7 +154,7 @@ export function PairPanel({ cameras, history }: PairPanelProps) {
           {issued ? (
             <p className="pair-link">
               <span className="muted small" data-testid="pair-link-camera" data-camera-id={issued.cameraId}>
-                Link for {issued.name || issued.cameraId} ({issued.cameraId}):
+                Link for {issued.name ? `${issued.name} (${issued.cameraId})` : issued.cameraId}:
               </span>{" "}
               <a href={issued.url} data-testid="pair-link">
                 {shortLinkText(issued.url)}
