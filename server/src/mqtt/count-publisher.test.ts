@@ -25,3 +25,29 @@ test("the store told to a publisher keeps appends keyed by their frame seq: a re
   assert.deepEqual(again, first, "the retry answers with the first append's totals and ids");
   assert.equal((await store.getCamera("door"))?.totals.entered, 1);
 });
+
+test("a session's closing exits reach the publisher with the camera and the store's ids, once", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "headcount-publisher-store-"));
+  const store = openSqliteStore({ dataDir: dir });
+  t.after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // A fake publisher that records what it is told.
+  const told: Array<{ cameraId: string; kinds: string[]; reasons: Array<string | null | undefined>; eventIds: readonly number[] }> = [];
+  const fakePublisher: CountPublisher = {
+    cameraChanged: () => {},
+    eventsStored: (cameraId, _session, events, result) => told.push({ cameraId, kinds: events.map((e) => e.kind), reasons: events.map((e) => e.reason), eventIds: result.eventIds }),
+    close: async () => {},
+  };
+  const publishing = storeTellingPublisher(store, fakePublisher);
+  await publishing.upsertCamera("door", "", 0);
+  await publishing.openSession("s", "door", 0);
+  await publishing.appendEvents("door", "s", [{ kind: "entry", trackId: 1, timeMs: 10 }], 1);
+  const exit: NewEvent = { kind: "exit", trackId: 1, timeMs: 20, reason: "capture_stopped" };
+  const closed = await publishing.closeSession("s", 30, 1, [exit]);
+  assert.ok(closed);
+  assert.equal(await publishing.closeSession("s", 40, 1, [exit]), null, "a session closes once");
+  assert.deepEqual(told.map((e) => [e.cameraId, e.kinds, e.reasons]), [["door", ["entry"], [undefined]], ["door", ["exit"], ["capture_stopped"]]]);
+  assert.deepEqual(told[1]!.eventIds, closed.eventIds);
+});

@@ -29,17 +29,34 @@ export const noCountPublisher: CountPublisher = {
 };
 
 /**
- * The store, with every successful append of events also told to `publisher`
- * (counted events from the pipeline and resets from the count page alike).
+ * The store, with every successful append of events also told to `publisher`:
+ * counted events from the pipeline, resets from the count page, and the exits a
+ * session's end appends (for which it remembers each open session's camera).
  * Everything else goes to the store untouched.
  */
 export function storeTellingPublisher(store: Store, publisher: CountPublisher): Store {
+  const cameraOfSession = new Map<string, string>();
   return new Proxy(store, {
     get(target, property) {
       if (property === "appendEvents") {
         return async (cameraId: string, sessionId: string | null, events: readonly NewEvent[], seq?: number): Promise<AppendResult> => {
           const result = await target.appendEvents(cameraId, sessionId, events, seq);
           if (events.length > 0) publisher.eventsStored(cameraId, sessionId, events, result);
+          return result;
+        };
+      }
+      if (property === "openSession") {
+        return async (sessionId: string, cameraId: string, openedAtMs: number): Promise<void> => {
+          await target.openSession(sessionId, cameraId, openedAtMs);
+          cameraOfSession.set(sessionId, cameraId);
+        };
+      }
+      if (property === "closeSession") {
+        return async (sessionId: string, closedAtMs: number, framesAcked: number, exits?: readonly NewEvent[]): Promise<AppendResult | null> => {
+          const result = await target.closeSession(sessionId, closedAtMs, framesAcked, exits);
+          const cameraId = cameraOfSession.get(sessionId);
+          cameraOfSession.delete(sessionId);
+          if (result && cameraId !== undefined && exits && exits.length > 0) publisher.eventsStored(cameraId, sessionId, exits, result);
           return result;
         };
       }

@@ -64,6 +64,8 @@ export interface CountEventDocument {
   readonly time_ms: number;
   /** The capture session that counted it; null for a reset from the count page. */
   readonly session_id: string | null;
+  /** Why an exit was counted other than by what the camera saw ("capture_stopped", "session_lost"), else null. */
+  readonly reason: string | null;
   /** The camera's totals after the frame (batch) this event was stored with. */
   readonly totals: { readonly entered: number; readonly exited: number; readonly crossed_in: number; readonly crossed_out: number };
 }
@@ -95,6 +97,7 @@ export function eventDocuments(cameraId: string, sessionId: string | null, event
     time: new Date(e.timeMs).toISOString(),
     time_ms: e.timeMs,
     session_id: sessionId,
+    reason: e.reason ?? null,
     totals,
   }));
 }
