@@ -127,7 +127,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     : noCountPublisher;
   if (config.mqtt) log.info({ broker: config.mqtt.url, topicPrefix: config.mqtt.topicPrefix, discoveryPrefix: config.mqtt.discoveryPrefix }, "publishing counts over MQTT");
   cameras.onChange((cameraId) => publisher.cameraChanged(cameraId));
-  // Every path that appends events (the pipeline's counts, the count page's resets) goes through this one.
+  // Every path that appends events (the pipeline's counts, the count page's resets, a session's closing exits) goes through this one.
   const publishingStore = storeTellingPublisher(store, publisher);
   const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics);
   const sessions = new SessionRegistry({
@@ -152,7 +152,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     // Envoy's default cap on request headers (60 KiB); Node alone lets 64 KiB through.
     interceptors: [metadataLimit()],
   });
-  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store, access, onFrameReceived: metrics.frameReceived }), log));
+  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store: publishingStore, access, onFrameReceived: metrics.frameReceived }), log));
   grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, publishingStore, access, (id) => sessions.find(id)), log));
   let edge: BrowserEdge | undefined;
   const noLinks: DeviceLinks = { baseUrl: "", caCertUrl: "" };

@@ -29,10 +29,10 @@ async function stopServer(ts: TestServer): Promise<void> {
 }
 
 /** A test server whose every processed frame counts one entry, publishing to `url`. */
-async function serverPublishingTo(url: string, settings: Partial<MqttSettings> = {}, log?: Logger): Promise<{ ts: TestServer; topicPrefix: string; discoveryPrefix: string }> {
+async function serverPublishingTo(url: string, settings: Partial<MqttSettings> = {}, log?: Logger, tracking = everyFrameCountsAnEntry()): Promise<{ ts: TestServer; topicPrefix: string; discoveryPrefix: string }> {
   const prefixes = privatePrefixes();
   const mqtt: MqttSettings = { url, username: undefined, password: undefined, caFile: undefined, maxQueued: 1000, ...prefixes, ...settings };
-  const ts = await startTestServer({ config: { mqtt }, deps: { tracking: everyFrameCountsAnEntry() }, log });
+  const ts = await startTestServer({ config: { mqtt }, deps: { tracking }, log });
   servers.push(ts);
   return { ts, topicPrefix: mqtt.topicPrefix, discoveryPrefix: mqtt.discoveryPrefix ?? "" };
 }
@@ -56,6 +56,30 @@ async function sendFrames(ts: TestServer, cameraId: string, count: number, camer
   }
   return acks.filter((a) => a.status === FrameStatus.PROCESSED).map((a) => a.counts?.entered ?? -1);
 }
+
+test("MQTT: the exits a session's end stores are published as events, with their reason", async () => {
+  const { ts, topicPrefix, discoveryPrefix } = await serverPublishingTo(SHARED_BROKER_URL, {}, undefined, everyFrameCountsAnEntry({ stillInViewAtClose: true }));
+  const sub = await subscribe(SHARED_BROKER_URL, [`${topicPrefix}/#`, `${discoveryPrefix}/#`]);
+  try {
+    const capture = ts.web().capture;
+    const { response: s } = await capture.openSession({ cameraId: "lobby", cameraName: "" });
+    for (let seq = 1; seq <= 2; seq++) await capture.uploadFrame({ sessionId: s.sessionId, frame: { seq, capturedAtMs: Date.now(), jpeg, width: 320, height: 180 } });
+    await until(() => sub.on(`${topicPrefix}/lobby/event`).length >= 2, "the two entries");
+    await capture.closeSession({ sessionId: s.sessionId });
+    await until(() => sub.on(`${topicPrefix}/lobby/event`).length >= 4, "the two exits of the session's end");
+    const events = sub.on(`${topicPrefix}/lobby/event`).map((p) => JSON.parse(p));
+    assert.deepEqual(events.map((e) => [e.kind, e.track_id, e.reason]), [["entry", 1, null], ["entry", 2, null], ["exit", 1, "capture_stopped"], ["exit", 2, "capture_stopped"]]);
+    assert.equal(events[3].totals.exited, 2);
+    // Leave nothing retained on the shared broker.
+    await stopServer(ts);
+    await until(() => sub.on(`${topicPrefix}/status`).at(-1) === "offline", "offline on stop");
+    for (const topic of new Set(sub.messages.filter((m) => !m.topic.endsWith("/event")).map((m) => m.topic))) {
+      await sub.client.publishAsync(topic, "", { qos: 1, retain: true });
+    }
+  } finally {
+    await sub.close();
+  }
+});
 
 test("MQTT: discovery documents, retained state, one QoS 1 event per counted entry, and a reset, on the real Mosquitto", async () => {
   const { ts, topicPrefix, discoveryPrefix } = await serverPublishingTo(SHARED_BROKER_URL);

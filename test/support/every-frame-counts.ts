@@ -8,7 +8,7 @@ import { createIouTracker } from "../../server/src/track/iou-tracker.ts";
  * detector it drives the real pipeline, store, registry and publishers with
  * a known number of counted events and no model.
  */
-export function everyFrameCountsAnEntry(): TrackingFactory {
+export function everyFrameCountsAnEntry(options: { readonly stillInViewAtClose?: boolean } = {}): TrackingFactory {
   return {
     createTracker: () => createIouTracker(),
     createCounter(): Counter {
@@ -20,8 +20,14 @@ export function everyFrameCountsAnEntry(): TrackingFactory {
           return { totals: { ...totals }, events: [{ kind: "entry", trackId: ++trackId, timeMs: update.timeMs }] };
         },
         setLine: () => {},
-        // Its "entries" are frames, not people: nobody is left in view to close.
-        close: () => ({ totals: { ...totals }, events: [] }),
+        // Its "entries" are frames, not people: nobody is left in view to close, unless a test
+        // wants every one of them still in view when its session ends (as the real counter closes them).
+        close(timeMs) {
+          if (!options.stillInViewAtClose) return { totals: { ...totals }, events: [] };
+          const events = Array.from({ length: trackId - totals.exited }, (_, i) => ({ kind: "exit" as const, trackId: totals.exited + i + 1, timeMs, reason: "capture_stopped" as const }));
+          totals.exited = trackId;
+          return { totals: { ...totals }, events };
+        },
       };
     },
   };
