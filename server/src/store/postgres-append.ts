@@ -1,11 +1,8 @@
 import type pg from "pg";
 import { one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
-import { type CameraRow, KIND_CODE, reasonCode, totalsOf } from "./sqlite-rows.ts";
+import { batchEffect, type CameraRow, KIND_CODE, reasonCode, totalsOf } from "./sqlite-rows.ts";
 import type { AppendResult, NewEvent } from "./store.ts";
-
-/** Entered, exited, crossed in, crossed out: a camera's totals or one minute's counts. */
-type Counts = [number, number, number, number];
 
 /**
  * One appended batch inside the caller's transaction: locks the camera row,
@@ -21,23 +18,7 @@ export async function appendInTransaction(
     const { rows } = await client.query<{ id: number }>(SQL.batchEventIds, [sessionKey, seq]);
     return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id) };
   }
-  const t: Counts = [row.entered, row.exited, row.crossed_in, row.crossed_out];
-  let resetAtMs = row.reset_at_ms;
-  const minutes = new Map<number, Counts>();
-  for (const e of events) {
-    if (e.kind === "reset") {
-      t.fill(0);
-      resetAtMs = e.timeMs;
-      continue;
-    }
-    const minute = Math.floor(e.timeMs / 60_000);
-    let m = minutes.get(minute);
-    if (!m) minutes.set(minute, (m = [0, 0, 0, 0]));
-    // KIND_CODE of entry, exit, cross_in, cross_out is 0..3: the column index.
-    const col = KIND_CODE[e.kind] as 0 | 1 | 2 | 3;
-    t[col]++;
-    m[col]++;
-  }
+  const { totals: t, resetAtMs, minutes } = batchEffect(row, events);
   const inserted = await client.query<{ id: number }>(SQL.insertEvents, [
     cameraKey, sessionKey, seq,
     events.map((e) => KIND_CODE[e.kind]), events.map((e) => e.trackId), events.map((e) => e.timeMs), events.map((e) => reasonCode(e.reason)),

@@ -29,6 +29,39 @@ export const KIND_CODE: Readonly<Record<StoredEventKind, number>> = Object.fromE
   STORED_EVENT_KINDS.map((k, i) => [k, i]),
 ) as Record<StoredEventKind, number>;
 
+/** Entered, exited, crossed in, crossed out: a camera's totals or one minute's counts, as the columns store them. */
+export type Counts = [number, number, number, number];
+
+/** What one appended batch does to a camera: its totals and reset time after it, and the counts it adds per minute. */
+export interface BatchEffect {
+  readonly totals: Counts;
+  readonly resetAtMs: number | null;
+  /** Counts to add, by minute (Unix ms / 60,000). */
+  readonly minutes: ReadonlyMap<number, Counts>;
+}
+
+/** Folds a batch's events into the camera's stored totals (a reset starts them at zero again); both stores write the result. */
+export function batchEffect(row: CameraRow, events: readonly NewEvent[]): BatchEffect {
+  const totals: Counts = [row.entered, row.exited, row.crossed_in, row.crossed_out];
+  let resetAtMs = row.reset_at_ms;
+  const minutes = new Map<number, Counts>();
+  for (const e of events) {
+    if (e.kind === "reset") {
+      totals.fill(0);
+      resetAtMs = e.timeMs;
+      continue;
+    }
+    const minute = Math.floor(e.timeMs / 60_000);
+    let m = minutes.get(minute);
+    if (!m) minutes.set(minute, (m = [0, 0, 0, 0]));
+    // KIND_CODE of entry, exit, cross_in, cross_out is 0..3: the column index.
+    const col = KIND_CODE[e.kind] as 0 | 1 | 2 | 3;
+    totals[col]++;
+    m[col]++;
+  }
+  return { totals, resetAtMs, minutes };
+}
+
 /** The kind of a numeric code read back from the database. */
 export function kindOf(code: number): StoredEventKind {
   const kind = STORED_EVENT_KINDS[code];

@@ -4,7 +4,7 @@ import { DomainError } from "../rpc/errors.ts";
 import { SqliteAccessStore } from "./sqlite-access-store.ts";
 import { queryEvents, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
-import { type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, lineColumns, reasonCode, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { batchEffect, type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, lineColumns, reasonCode, toCamera, totalsOf } from "./sqlite-rows.ts";
 import type {
   AppendResult, EventPage, EventQuery, LostSession, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
 } from "./store.ts";
@@ -16,9 +16,6 @@ import type {
 export function openSqliteStore(options: SqliteOpenOptions): SqliteStore {
   return new SqliteStore(openDatabase(options));
 }
-
-/** Entered, exited, crossed in, crossed out: a camera's totals or one minute's counts. */
-type Counts = [number, number, number, number];
 
 /**
  * The Store on better-sqlite3. Each call does all its work before its promise
@@ -196,29 +193,11 @@ export class SqliteStore implements Store {
       const eventIds = this.sql.batchEventIds.all(sessionKey!, seq).map((r) => r.id);
       return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds };
     }
-    const t: Counts = [row.entered, row.exited, row.crossed_in, row.crossed_out];
-    let resetAtMs = row.reset_at_ms;
-    const minutes = new Map<number, Counts>();
-    const eventIds: number[] = [];
-    for (const e of events) {
-      eventIds.push(Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq, reasonCode(e.reason)).lastInsertRowid));
-      if (e.kind === "reset") {
-        t.fill(0);
-        resetAtMs = e.timeMs;
-        continue;
-      }
-      const minute = Math.floor(e.timeMs / 60_000);
-      let m = minutes.get(minute);
-      if (!m) minutes.set(minute, (m = [0, 0, 0, 0]));
-      // KIND_CODE of entry, exit, cross_in, cross_out is 0..3: the column index.
-      const col = KIND_CODE[e.kind] as 0 | 1 | 2 | 3;
-      t[col]++;
-      m[col]++;
-    }
+    const eventIds = events.map((e) => Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq, reasonCode(e.reason)).lastInsertRowid));
+    const { totals: t, resetAtMs, minutes } = batchEffect(row, events);
     this.sql.setTotals.run(...t, resetAtMs, cameraKey);
     for (const [minute, m] of minutes) this.sql.addMinute.run(cameraKey, minute, ...m);
-    const totals = { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] };
-    return { totals, resetAtMs, eventIds };
+    return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, eventIds };
   }
 
   private found(row: CameraRow | undefined, cameraId: string): CameraRow {
