@@ -30,6 +30,7 @@ import { findRevival } from "./track-revival.ts";
 import { looksDifferent } from "./appearance-gate.ts";
 import { decodeSignature } from "../appearance/colour-signature.ts";
 import { FrameMatching, highCost, lowCost } from "./frame-matching.ts";
+import { isSecondBox, overlapsAny } from "./second-box.ts";
 import { absorb, hit, predictBox, snapshot, startTrack, type TrackState } from "./track-state.ts";
 
 export { defaultIouTrackerConfig, type IouTrackerConfig } from "./iou-tracker-config.ts";
@@ -46,6 +47,7 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
   };
   // A track lost inside the frame stays listed (not yet an exit) while it may be stitched or revived.
   const waitMs = Math.max(cfg.stitchMs, cfg.reviveMs);
+  const secondBox = { duplicateIou: cfg.duplicateIou, containment: cfg.secondBoxContainment };
   let nextId = 1;
   let states: TrackState[] = [];
 
@@ -74,7 +76,7 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
       const fresh = high.filter((d) => {
         const h = holderOf[d]!;
         // A second box on a tracked person must not revive a lost track next to it.
-        return (h === -1 || !states[h]!.confirmed) && !held.some((b) => iou(b, detections[d]!) >= cfg.duplicateIou);
+        return (h === -1 || !states[h]!.confirmed) && !isSecondBox(secondBox, detections[d]!, held);
       });
       m.match(byStitch, fresh, (t, d) => {
         const det = detections[d]!;
@@ -95,8 +97,11 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         else hit(cfg, s, detections[d]!, timeMs);
         if (!s.confirmed && s.hits >= cfg.minHits) confirming.push(t);
       });
+      const tracked = states.filter((o, k) => o.confirmed && trackOf[k] !== -1).map((o) => o.box);
       for (const t of confirming) {
         const s = states[t]!;
+        // Maybe a second box on a tracked person: wait until it stands alone.
+        if (overlapsAny(s.box, tracked, cfg.shadowIou)) continue;
         const old = findRevival(revival, states, t, (k) => merged[k]! || trackOf[k] !== -1, timeMs);
         if (old === undefined) {
           s.confirmed = true;
