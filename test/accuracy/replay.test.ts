@@ -20,8 +20,9 @@ for (const fps of [10, 5]) {
     for (const l of r.lines) {
       for (const dir of ["in", "out"] as const) {
         // The goal: within 10% each way. Not met in one place: the vertical line's right-to-left crossings at
-        // 10 fps, 16 for 18 (-11%): U walking behind T in one box (F533), U's 20 px turn back (F630), A at the
-        // sign (F751). Held there to the 16 measured, so that it cannot get worse unnoticed.
+        // 10 fps, 16 for 18 (-11%): U and T in one box all the way (F533), U's turn back inside the dead band
+        // (F630), K and B swapping identities in the pair's boxes (F751); see README.md in this folder for the
+        // rules tried. Held there to the 16 measured, so that it cannot get worse unnoticed.
         const share = l.name === "vertical" && dir === "out" && fps === 10 ? 0.12 : 0.1;
         const tolerance = l.truth[dir] * share;
         assert.ok(Math.abs(l[dir] - l.truth[dir]) <= tolerance, `${l.name} ${dir}: ${l[dir]}, hand count ${l.truth[dir]} (+-${tolerance.toFixed(1)})`);
