@@ -40,8 +40,12 @@ import { useNow } from "@/components/use-now";
 import type { CountsFeed, BoardView } from "@/lib/count/counts-feed";
 import type { HistoryClient } from "@/lib/count/history-client";
 import type { GrpcWebSetting } from "@/lib/grpc-web-url";
-import { CameraTile } from "./camera-tile";
+import { SummaryStrip } from "@/components/summary-strip";
+import { summarize } from "@/lib/count/board-order";
+import { AreaPanel } from "./areas/area-panel";
+import { CameraSections } from "./camera-sections";
 import { HistoryPanel } from "./history-panel";
+import "./board.css";
 import { PairPanel } from "./pair-panel";
 
 /** Props of {@link CountBoard}. */
@@ -53,15 +57,15 @@ export interface CountBoardProps {
 /** Creates the feed in the browser (it needs `location`) and renders the board. */
 export function CountBoard({ grpcWeb }: CountBoardProps) {
   const data = useCountData(grpcWeb);
-  return data ? <LiveBoard feed={data.feed} history={data.history} /> : <BoardLayout view={null} history={null} />;
+  return data ? <LiveBoard feed={data.feed} history={data.history} grpcWeb={grpcWeb} /> : <BoardLayout view={null} history={null} grpcWeb={grpcWeb} />;
 }
 
-function LiveBoard({ feed, history }: { readonly feed: CountsFeed; readonly history: HistoryClient | null }) {
+function LiveBoard({ feed, history, grpcWeb }: { readonly feed: CountsFeed; readonly history: HistoryClient | null; readonly grpcWeb: GrpcWebSetting }) {
   const view = useSyncExternalStore(feed.subscribe, feed.getSnapshot, feed.getSnapshot);
-  return <BoardLayout view={view} history={history} />;
+  return <BoardLayout view={view} history={history} grpcWeb={grpcWeb} />;
 }
 
-function BoardLayout({ view, history }: { readonly view: BoardView | null; readonly history: HistoryClient | null }) {
+function BoardLayout({ view, history, grpcWeb }: { readonly view: BoardView | null; readonly history: HistoryClient | null; readonly grpcWeb: GrpcWebSetting }) {
   const now = useNow();
   const state = view?.state ?? "connecting";
   const cameras = view?.cameras ?? null;
@@ -99,26 +103,24 @@ function BoardLayout({ view, history }: { readonly view: BoardView | null; reado
         </p>
       ) : null}
       {cameras && cameras.length === 0 ? <EmptyState /> : null}
+      {cameras && cameras.length > 0 ? <SummaryStrip summary={summarize(cameras)} areas={view?.areas ?? []} stale={!live} /> : null}
       {cameras && cameras.length > 0 ? (
-        <ul className="tiles">
-          {cameras.map((camera) => (
-            <CameraTile
-              key={camera.cameraId}
-              camera={camera}
-              nowMs={now}
-              serverTimeMs={view?.serverTimeMs ?? null}
-              receivedAtMs={view?.receivedAtMs ?? null}
-              stale={state !== "live"}
-            />
-          ))}
-        </ul>
+        <CameraSections
+          cameras={cameras}
+          areas={view?.areas ?? []}
+          nowMs={now}
+          serverTimeMs={view?.serverTimeMs ?? null}
+          receivedAtMs={view?.receivedAtMs ?? null}
+          stale={!live}
+        />
       ) : null}
       {cameras && cameras.length > 0 ? (
         <p className="muted small">
           Total acked rate: {formatRate(cameras.reduce((sum, camera) => sum + camera.ackedFps, 0))} fps
         </p>
       ) : null}
-      {history && cameras && cameras.length > 0 ? <HistoryPanel history={history} cameras={cameras} /> : null}
+      {cameras && cameras.length > 0 ? <AreaPanel grpcWeb={grpcWeb} cameras={cameras} areas={view?.areas ?? []} /> : null}
+      {history && cameras && cameras.length > 0 ? <HistoryPanel history={history} cameras={cameras} areas={view?.areas ?? []} /> : null}
       {cameras ? (
         <div id="pair">
           <PairPanel cameras={cameras} history={history} />
