@@ -26,10 +26,12 @@ describe("the count page at many cameras", () => {
     assert.deepEqual(sortCamerasBy(cameras, "name").map((c) => c.name), ["Door 1", "Door 2", "Door 3", "Door 10"]);
   });
 
-  it("searches names and ids by every word", () => {
-    const cameras = [cam("north-1", "Lobby north"), cam("south-1", "Lobby south"), cam("gate", "Gate")];
+  it("searches names and ids for the phrase", () => {
+    const cameras = [cam("north-1", "Lobby north"), cam("south-1", "Lobby  south"), cam("gate", "Gate"), cam("c7", "Camera 7"), cam("c17", "Camera 17"), cam("c70", "Camera 70")];
     assert.deepEqual(filterCameras(cameras, "lobby NOR").map((c) => c.cameraId), ["north-1"]);
-    assert.deepEqual(filterCameras(cameras, "  ").length, 3);
+    assert.deepEqual(filterCameras(cameras, " lobby south").map((c) => c.cameraId), ["south-1"]);
+    assert.deepEqual(filterCameras(cameras, "camera 7").map((c) => c.cameraId), ["c7", "c70"]);
+    assert.deepEqual(filterCameras(cameras, "  ").length, 6);
     assert.deepEqual(filterCameras(cameras, "south-1").map((c) => c.cameraId), ["south-1"]);
   });
 

@@ -36,14 +36,11 @@ export function sortCamerasBy(cameras: readonly Camera[], sort: CameraSort): Cam
   return [...cameras].sort((a, b) => first(a, b) || byName(a, b));
 }
 
-/** The cameras whose name or id contains every word of the query (case ignored). */
+/** The cameras whose name or id contains the query (case and repeated spaces ignored): "camera 7" finds Camera 7 and 70-79, not 17. */
 export function filterCameras(cameras: readonly Camera[], query: string): Camera[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return [...cameras];
-  return cameras.filter((c) => {
-    const text = `${c.name} ${c.cameraId}`.toLowerCase();
-    return words.every((w) => text.includes(w));
-  });
+  const q = query.toLowerCase().replace(/\s+/g, " ").trim();
+  if (!q) return [...cameras];
+  return cameras.filter((c) => c.name.toLowerCase().replace(/\s+/g, " ").includes(q) || c.cameraId.toLowerCase().includes(q));
 }
 
 /** Whether the table is shown, for a choice and a number of cameras. */
