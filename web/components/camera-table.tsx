@@ -24,7 +24,7 @@ export function CameraTable({ cameras, stale }: CameraTableProps) {
         <thead>
           <tr>
             <th scope="col">camera</th>
-            <th scope="col">link</th>
+            <th scope="col">status</th>
             <th scope="col" className="num">in view</th>
             <th scope="col" className="num" title="Since local midnight">entered today</th>
             <th scope="col" className="num">exited today</th>
