@@ -5,17 +5,20 @@
  * (name, most people, offline first), tiles or a table (the table by itself
  * from 13 cameras), and a section per area with its entrance cameras, then
  * the others. Test hooks: `camera-search`, `camera-sort`, `camera-layout`
- * (auto | tiles | table), `board-layout` (`data-layout`: tiles | table),
+ * (auto | tiles | table; `?view=tiles` or `?view=table` in the address picks one), `board-layout` (`data-layout`: tiles | table),
  * `area-section` (`data-area-id`, "" for cameras in no area), `search-empty`.
  */
 
-import { useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import type { Area } from "@headcount/proto/area";
 import type { Camera } from "@headcount/proto/count";
 import { CameraTable } from "@/components/camera-table";
 import { stateName } from "@/components/summary-strip";
 import { type BoardLayoutChoice, type CameraSort, filterCameras, sectionsOf, showsTable, sortCamerasBy } from "@/lib/count/board-order";
 import { CameraTile } from "./camera-tile";
+
+// A changes-only message replaces only the cameras that changed: the other tiles keep their props and skip rendering.
+const Tile = memo(CameraTile);
 
 /** Props of {@link CameraSections}. */
 export interface CameraSectionsProps {
@@ -32,6 +35,11 @@ export function CameraSections({ cameras, areas, nowMs, serverTimeMs, receivedAt
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<CameraSort>("name");
   const [layout, setLayout] = useState<BoardLayoutChoice>("auto");
+  // A bookmarkable choice: /?view=tiles or /?view=table (a wall screen that should always show one of them).
+  useEffect(() => {
+    const asked = new URLSearchParams(window.location.search).get("view");
+    if (asked === "tiles" || asked === "table") setLayout(asked);
+  }, []);
   const table = showsTable(layout, cameras.length);
   const sections = useMemo(() => sectionsOf(sortCamerasBy(filterCameras(cameras, query), sort), areas), [cameras, areas, query, sort]);
   const shown = sections.reduce((n, s) => n + s.cameras.length, 0);
@@ -77,7 +85,7 @@ export function CameraSections({ cameras, areas, nowMs, serverTimeMs, receivedAt
             ) : (
               <ul className="tiles">
                 {section.cameras.map((camera) => (
-                  <CameraTile key={camera.cameraId} camera={camera} nowMs={nowMs} serverTimeMs={serverTimeMs} receivedAtMs={receivedAtMs} stale={stale} />
+                  <Tile key={camera.cameraId} camera={camera} nowMs={nowMs} serverTimeMs={serverTimeMs} receivedAtMs={receivedAtMs} stale={stale} />
                 ))}
               </ul>
             )}

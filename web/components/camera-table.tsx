@@ -6,6 +6,7 @@
  */
 
 import Link from "next/link";
+import { memo } from "react";
 import type { Camera } from "@headcount/proto/count";
 import { formatRate } from "@/components/format";
 
@@ -43,7 +44,8 @@ export function CameraTable({ cameras, stale }: CameraTableProps) {
   );
 }
 
-function Row({ camera, stale }: { readonly camera: Camera; readonly stale: boolean }) {
+// Memoized: a changes-only message replaces only the cameras that changed, so only their rows render again.
+const Row = memo(function Row({ camera, stale }: { readonly camera: Camera; readonly stale: boolean }) {
   const online = stale ? "unknown" : camera.online ? "online" : "offline";
   return (
     <tr data-testid="camera-row" data-camera-id={camera.cameraId} className={`row-${online}`}>
@@ -65,4 +67,4 @@ function Row({ camera, stale }: { readonly camera: Camera; readonly stale: boole
       <td className="num">{online === "online" ? formatRate(camera.ackedFps) : "-"}</td>
     </tr>
   );
-}
+});
