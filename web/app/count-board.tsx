@@ -13,6 +13,11 @@
  *   `tile-crossed-in`, `tile-crossed-out`, each also with `-today`; `tile-since-reset`, `tile-online`,
  *   `tile-fps`, `tile-latency`, `tile-last-seen`, `tile-manage` (see camera-tile.tsx)
  *
+ * Many cameras and areas (summary-strip.tsx, camera-sections.tsx, camera-table.tsx, areas/area-panel.tsx)
+ * - `summary-strip`, `summary-online`, `summary-in-view`, `summary-entered-today`, `summary-area`
+ * - `camera-search`, `camera-sort`, `camera-layout`, `board-layout` (`data-layout`), `area-section`,
+ *   `camera-table` with rows `camera-row`; `area-panel` and its form and rows
+ *
  * History (history-panel.tsx, series-chart.tsx, export-buttons.tsx, event-log.tsx)
  * - `history` (section, `data-camera-id`), `history-camera` (select, "" = all cameras),
  *   `range-select` (hour | today | week | custom), `range-from`, `range-to`, `range-apply`,
