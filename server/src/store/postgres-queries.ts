@@ -123,6 +123,11 @@ export const COPIED_TABLES: ReadonlyArray<{ readonly table: string; readonly key
   { table: "appended_batches", key: "session_key, seq", identity: false, columns: { session_key: "integer", seq: "bigint" } },
   { table: "pairings", key: "token_sha256", identity: false, columns: { token_sha256: "text", camera_key: "integer", created_at_ms: "bigint" } },
   { table: "secrets", key: "name", identity: false, columns: { name: "text", value: "text" } },
+  {
+    table: "areas", key: "area_key", identity: true,
+    columns: { area_key: "integer", area_id: "text", name: "text", capacity: "integer", reset_minute: "integer", time_zone: "text", reset_at_ms: "bigint", created_at_ms: "bigint" },
+  },
+  { table: "area_entrances", key: "area_key, position", identity: false, columns: { area_key: "integer", position: "integer", camera_key: "integer", line_id: "text" } },
 ];
 
 /** Inserts rows given as one array per column. */
