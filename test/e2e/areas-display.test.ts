@@ -117,8 +117,16 @@ test("an area of two doors: made on the count page, inside-now rises and falls t
   await board.getByTestId("summary-strip").scrollIntoViewIfNeeded();
   await board.screenshot({ path: join(screenshotDir, "count-page-area.png") });
 
+  // Edited: a capacity of 3 makes 2 inside green again.
+  await board.getByTestId("area-edit").click();
+  assert.equal(await board.getByTestId("area-capacity").inputValue(), "2");
+  await board.getByTestId("area-capacity").fill("3");
+  await board.getByTestId("area-create").click();
+  await waitFor("the new capacity on the display", async () => (await text(display, "occupancy-headline")) === "2 of 3 inside", 15_000);
+  assert.equal(await screen.getAttribute("data-tone"), "green");
+
   await streamOneByOne(ts, "back-door", walk, 1);
-  await waitFor("1 inside again on the display", async () => (await text(display, "occupancy-headline")) === "1 of 2 inside", 15_000);
+  await waitFor("1 inside again on the display", async () => (await text(display, "occupancy-headline")) === "1 of 3 inside", 15_000);
   await waitFor("1 inside again on the board", async () => (await boardInside()) === 1, 15_000);
   assert.equal(await screen.getAttribute("data-tone"), "green");
 
@@ -130,7 +138,7 @@ test("an area of two doors: made on the count page, inside-now rises and falls t
   await display.screenshot({ path: join(screenshotDir, "occupancy-display-reconnecting.png") });
   ts = await startServer();
   await waitFor("the display live again", async () => (await screen.getAttribute("data-state")) === "live", 60_000);
-  assert.equal(await text(display, "occupancy-headline"), "1 of 2 inside", "inside-now continues from the stored events");
+  assert.equal(await text(display, "occupancy-headline"), "1 of 3 inside", "inside-now continues from the stored events");
 
   // Its history: the event log filtered to the area's doors.
   const area = await new AreaServiceClient(ts.native.transport).listAreas({}, viewer);

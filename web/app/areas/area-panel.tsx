@@ -4,15 +4,15 @@
  * Areas on the count page: make one from cameras' counting lines (its
  * doors), and reset, delete or open the display of each. Test hooks:
  * `area-panel`, `area-name`, `area-capacity`, `area-reset-time`,
- * `area-entrance` (checkbox, `data-camera-id`), `area-create`, `area-error`,
- * rows `area-row` (`data-area-id`) with `area-display`, `area-reset`, `area-delete`.
+ * `area-entrance` (checkbox, `data-camera-id`), `area-create` (also saves an edit), `area-cancel`,
+ * `area-error`, rows `area-row` (`data-area-id`) with `area-display`, `area-edit`, `area-reset`, `area-delete`.
  */
 
 import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
 import type { Area } from "@headcount/proto/area";
 import type { Camera } from "@headcount/proto/count";
-import { AreaClient, areaFailure, minutesOf } from "@/lib/areas/area-client";
+import { AreaClient, areaFailure, minutesOf, timeOf } from "@/lib/areas/area-client";
 import { resolveGrpcWebUrl, type GrpcWebSetting } from "@/lib/grpc-web-url";
 
 /** Props of {@link AreaPanel}. */
@@ -31,6 +31,8 @@ export function AreaPanel({ grpcWeb, cameras, areas }: AreaPanelProps) {
   const [doors, setDoors] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The area being edited, or null while the form makes a new one. */
+  const [editing, setEditing] = useState<Area | null>(null);
   useEffect(() => {
     const resolved = resolveGrpcWebUrl(grpcWeb, window.location);
     setClient(resolved.ok ? new AreaClient(resolved.url) : null);
@@ -57,13 +59,28 @@ export function AreaPanel({ grpcWeb, cameras, areas }: AreaPanelProps) {
     if (resetMinute === null) return setError("The daily reset needs a time such as 04:00.");
     if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1)) return setError("The capacity is a whole number of people, at least 1; leave it empty for no limit.");
     if (doors.size === 0) return setError("Pick at least one camera as a door.");
-    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const entrances = [...doors].map((cameraId) => ({ cameraId, lineId: "line" }));
-    const ok = await act(() => client.create({ name, capacity: cap, resetMinute, timeZone, entrances }));
-    if (ok) {
-      setName("");
-      setDoors(new Set());
-    }
+    const timeZone = editing?.settings?.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // An edit keeps the lines the area already uses on a camera; a new door is the camera's line.
+    const kept = new Map((editing?.settings?.entrances ?? []).map((e) => [e.cameraId, e.lineId]));
+    const entrances = [...doors].map((cameraId) => ({ cameraId, lineId: kept.get(cameraId) ?? "line" }));
+    const settings = { name, capacity: cap, resetMinute, timeZone, entrances };
+    const ok = await act(() => (editing ? client.update(editing.areaId, settings) : client.create(settings)));
+    if (ok) clear();
+  };
+  const clear = () => {
+    setEditing(null);
+    setName("");
+    setCapacity("");
+    setResetTime("04:00");
+    setDoors(new Set());
+  };
+  const startEdit = (area: Area) => {
+    setEditing(area);
+    setError(null);
+    setName(area.settings?.name ?? "");
+    setCapacity(area.settings?.capacity === undefined ? "" : String(area.settings.capacity));
+    setResetTime(timeOf(area.settings?.resetMinute ?? 240));
+    setDoors(new Set(area.settings?.entrances.map((e) => e.cameraId) ?? []));
   };
   const toggle = (cameraId: string, on: boolean) => {
     const next = new Set(doors);
@@ -90,6 +107,9 @@ export function AreaPanel({ grpcWeb, cameras, areas }: AreaPanelProps) {
               <Link href={`/areas/${encodeURIComponent(area.areaId)}/display`} data-testid="area-display">
                 Display
               </Link>{" "}
+              <button type="button" disabled={busy} data-testid="area-edit" onClick={() => startEdit(area)}>
+                Edit
+              </button>{" "}
               <button type="button" disabled={busy || !client} data-testid="area-reset" onClick={() => void act(() => client!.reset(area.areaId))}>
                 Reset to 0
               </button>{" "}
@@ -128,8 +148,13 @@ export function AreaPanel({ grpcWeb, cameras, areas }: AreaPanelProps) {
           ))}
         </fieldset>
         <button type="submit" className="primary" disabled={busy || !client} data-testid="area-create">
-          Create area
+          {editing ? `Save ${editing.settings?.name ?? "area"}` : "Create area"}
         </button>
+        {editing ? (
+          <button type="button" onClick={clear} data-testid="area-cancel">
+            Cancel
+          </button>
+        ) : null}
         {error ? (
           <p className="alert" role="alert" data-testid="area-error">
             {error}

@@ -19,6 +19,11 @@ export function minutesOf(time: string): number | null {
   return h < 24 && min < 60 ? h * 60 + min : null;
 }
 
+/** 240 -> "04:00", for an <input type="time">. */
+export function timeOf(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
 /** A failed area call, as a sentence for the page. */
 export function areaFailure(error: unknown): string {
   const failure = toCallFailure(error);
@@ -35,6 +40,11 @@ export class AreaClient {
 
   async create(settings: AreaSettings): Promise<Area> {
     const { area } = await withDeadline(UNARY_DEADLINE_MS, undefined, (abort) => this.#client.createArea({ settings }, { abort }).response);
+    return area!;
+  }
+
+  async update(areaId: string, settings: AreaSettings): Promise<Area> {
+    const { area } = await withDeadline(UNARY_DEADLINE_MS, undefined, (abort) => this.#client.updateArea({ areaId, settings }, { abort }).response);
     return area!;
   }
 
