@@ -1,7 +1,7 @@
 "use client";
 
 import type { Area } from "@headcount/proto/area";
-import { areaScope } from "@/lib/areas/area-scope";
+import { AreaOptions } from "./areas/area-options";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Camera, SeriesPoint } from "@headcount/proto/count";
 import { ChangeRefresher, selectionKey } from "@/lib/count/change-refresher";
@@ -132,11 +132,7 @@ export function HistoryPanel({ history, cameras, fixedCameraId, areas = [] }: Hi
             {fixedCameraId === undefined ? (
               <select aria-label="Camera" data-testid="history-camera" value={pickedCamera} onChange={(event) => setPickedCamera(event.target.value)}>
                 <option value="">All cameras</option>
-                {areas.map((area) => (
-                  <option key={area.areaId} value={areaScope(area.areaId)}>
-                    Area: {area.settings?.name}
-                  </option>
-                ))}
+                <AreaOptions areas={areas} />
                 {cameras.map((camera) => (
                   <option key={camera.cameraId} value={camera.cameraId}>
                     {camera.name || camera.cameraId}

@@ -1,4 +1,5 @@
 import type { Line } from "../count/count-types.ts";
+import { type CrossingSums, type Entrance, entranceKey } from "./area-occupancy.ts";
 
 /**
  * Which counting lines a camera has, by id: the one place that knows how
@@ -27,4 +28,14 @@ export function lineIdsOf(camera: CameraLines): string[] {
  */
 export function crossingBelongsTo(lineId: string): boolean {
   return lineId === SINGLE_LINE_ID;
+}
+
+/** Crossing sums per camera (what the store counts today) -> per entrance line, for {@link occupancyOf}. */
+export function crossingsByLine(entrances: readonly Entrance[], perCamera: ReadonlyMap<string, CrossingSums>): Map<string, CrossingSums> {
+  const result = new Map<string, CrossingSums>();
+  for (const e of entrances) {
+    const sums = perCamera.get(e.cameraId);
+    if (sums && crossingBelongsTo(e.lineId)) result.set(entranceKey(e), sums);
+  }
+  return result;
 }

@@ -1,7 +1,7 @@
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { AreaStore, StoredArea } from "../store/area-store.ts";
-import { capacityState, type CapacityState, type CrossingSums, entranceKey, type Occupancy, occupancyOf } from "./area-occupancy.ts";
-import { crossingBelongsTo } from "./area-lines.ts";
+import { capacityState, type CapacityState, type Occupancy, occupancyOf } from "./area-occupancy.ts";
+import { crossingsByLine } from "./area-lines.ts";
 import { dailyResetAfter, dailyResetBefore } from "./daily-reset.ts";
 
 /** An area with its counts at one moment. */
@@ -166,8 +166,8 @@ export class AreaMonitor {
     const dayStartMs = dailyResetBefore(atMs, area.resetMinute, area.timeZone);
     const manual = area.resetAtMs !== null && area.resetAtMs > dayStartMs ? area.resetAtMs : null;
     const cameraIds = area.entrances.map((e) => e.cameraId);
-    const sinceDay = byLine(area, await this.store.crossingsSince(cameraIds, dayStartMs));
-    const sinceManual = manual === null ? null : byLine(area, await this.store.crossingsSince(cameraIds, manual));
+    const sinceDay = crossingsByLine(area.entrances, await this.store.crossingsSince(cameraIds, dayStartMs));
+    const sinceManual = manual === null ? null : crossingsByLine(area.entrances, await this.store.crossingsSince(cameraIds, manual));
     const occupancy = occupancyOf(area.entrances, sinceDay, sinceManual);
     return {
       area,
@@ -193,14 +193,4 @@ export class AreaMonitor {
   private emit(areaId: string): void {
     for (const l of this.listeners) l(areaId);
   }
-}
-
-/** Per-camera crossing sums -> per entrance line (see area-lines.ts). */
-function byLine(area: StoredArea, perCamera: Map<string, CrossingSums>): Map<string, CrossingSums> {
-  const result = new Map<string, CrossingSums>();
-  for (const e of area.entrances) {
-    const sums = perCamera.get(e.cameraId);
-    if (sums && crossingBelongsTo(e.lineId)) result.set(entranceKey(e), sums);
-  }
-  return result;
 }
