@@ -1,10 +1,12 @@
 import type { AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { AccessService as AccessServiceInfo } from "@headcount/proto/access";
+import { AreaService as AreaServiceInfo } from "@headcount/proto/area";
 import { CaptureService as CaptureServiceInfo } from "@headcount/proto/capture";
 import { CountService as CountServiceInfo } from "@headcount/proto/count";
 import { AccessControl } from "./access/access-control.ts";
 import { writeLocalCaptureToken } from "./access/local-capture-token.ts";
+import { AreaMonitor } from "./areas/area-monitor.ts";
 import { loadCamera } from "./camera/camera-loader.ts";
 import { CameraRegistry } from "./camera/camera-registry.ts";
 import type { ServerConfig } from "./config.ts";
@@ -22,6 +24,7 @@ import type { TrackingFactory } from "./pipeline/session-tracking.ts";
 import type { DetectorSpec } from "./pipeline/messages.ts";
 import { createWorkerPool, type WorkerPool } from "./pipeline/worker-pool.ts";
 import { AccessService } from "./rpc/access-service.ts";
+import { AreaService } from "./rpc/area-service.ts";
 import { CaptureService } from "./rpc/capture-service.ts";
 import { CountService } from "./rpc/count-service.ts";
 import { DomainError } from "./rpc/errors.ts";
@@ -109,6 +112,9 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   const where = config.databaseUrl ? { database: redact(config.databaseUrl) } : { dataDir: config.dataDir };
   log.info({ ...where, cameras: cameras.list(Date.now()).length }, "history store open");
   // Other replicas' camera changes and live figures (LISTEN/NOTIFY); one server on SQLite needs none.
+  // Areas count from the stored crossings of their entrance cameras, so they follow the registry.
+  const areas = new AreaMonitor(store.areas, cameras);
+  await areas.start();
   const replicas = postgres ? await startReplicaSync({ store: postgres, databaseUrl: config.databaseUrl!, cameras, log }) : undefined;
   const metrics = createServerMetrics({
     // Read at scrape time, after `sessions` exists.
@@ -153,7 +159,9 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     interceptors: [metadataLimit()],
   });
   grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store: publishingStore, access, onFrameReceived: metrics.frameReceived }), log));
-  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, publishingStore, access, (id) => sessions.find(id)), log));
+  grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, publishingStore, access, (id) => sessions.find(id), areas), log));
+  const defaultTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  grpcServer.addService(...adaptServiceWithStatus(AreaServiceInfo, new AreaService({ store: store.areas, monitor: areas, cameras, access, defaultTimeZone }), log));
   let edge: BrowserEdge | undefined;
   const noLinks: DeviceLinks = { baseUrl: "", caCertUrl: "" };
   grpcServer.addService(...adaptServiceWithStatus(AccessServiceInfo, new AccessService(access, cameras, store, () => edge?.links ?? noLinks), log));
@@ -202,6 +210,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
       await pipeline.finished();
       await pool.close();
       await publisher.close();
+      areas.stop();
       await replicas?.close();
       await store.close();
     },

@@ -57,7 +57,7 @@ async function brokenCopy(name: string, from: string | RegExp, to: string): Prom
 }
 
 test("the contract has the services the gRPC route must cover", () => {
-  assert.deepEqual([...contract.servicePaths].sort(), ["/headcount.v1.AccessService/", "/headcount.v1.CaptureService/", "/headcount.v1.CountService/"]);
+  assert.deepEqual([...contract.servicePaths].sort(), ["/headcount.v1.AccessService/", "/headcount.v1.AreaService/", "/headcount.v1.CaptureService/", "/headcount.v1.CountService/"]);
 });
 
 test("envoy.yaml parses as an Envoy v3 Bootstrap and has every property headcount needs", async () => {

@@ -13,6 +13,11 @@
  *   `tile-crossed-in`, `tile-crossed-out`, each also with `-today`; `tile-since-reset`, `tile-online`,
  *   `tile-fps`, `tile-latency`, `tile-last-seen`, `tile-manage` (see camera-tile.tsx)
  *
+ * Many cameras and areas (summary-strip.tsx, camera-sections.tsx, camera-table.tsx, areas/area-panel.tsx)
+ * - `summary-strip`, `summary-online`, `summary-in-view`, `summary-entered-today`, `summary-area`
+ * - `camera-search`, `camera-sort`, `camera-layout`, `board-layout` (`data-layout`), `area-section`,
+ *   `camera-table` with rows `camera-row`; `area-panel` and its form and rows
+ *
  * History (history-panel.tsx, series-chart.tsx, export-buttons.tsx, event-log.tsx)
  * - `history` (section, `data-camera-id`), `history-camera` (select, "" = all cameras),
  *   `range-select` (hour | today | week | custom), `range-from`, `range-to`, `range-apply`,
@@ -40,8 +45,12 @@ import { useNow } from "@/components/use-now";
 import type { CountsFeed, BoardView } from "@/lib/count/counts-feed";
 import type { HistoryClient } from "@/lib/count/history-client";
 import type { GrpcWebSetting } from "@/lib/grpc-web-url";
-import { CameraTile } from "./camera-tile";
+import { SummaryStrip } from "@/components/summary-strip";
+import { summarize } from "@/lib/count/board-order";
+import { AreaPanel } from "./areas/area-panel";
+import { CameraSections } from "./camera-sections";
 import { HistoryPanel } from "./history-panel";
+import "./board.css";
 import { PairPanel } from "./pair-panel";
 
 /** Props of {@link CountBoard}. */
@@ -53,15 +62,15 @@ export interface CountBoardProps {
 /** Creates the feed in the browser (it needs `location`) and renders the board. */
 export function CountBoard({ grpcWeb }: CountBoardProps) {
   const data = useCountData(grpcWeb);
-  return data ? <LiveBoard feed={data.feed} history={data.history} /> : <BoardLayout view={null} history={null} />;
+  return data ? <LiveBoard feed={data.feed} history={data.history} grpcWeb={grpcWeb} /> : <BoardLayout view={null} history={null} grpcWeb={grpcWeb} />;
 }
 
-function LiveBoard({ feed, history }: { readonly feed: CountsFeed; readonly history: HistoryClient | null }) {
+function LiveBoard({ feed, history, grpcWeb }: { readonly feed: CountsFeed; readonly history: HistoryClient | null; readonly grpcWeb: GrpcWebSetting }) {
   const view = useSyncExternalStore(feed.subscribe, feed.getSnapshot, feed.getSnapshot);
-  return <BoardLayout view={view} history={history} />;
+  return <BoardLayout view={view} history={history} grpcWeb={grpcWeb} />;
 }
 
-function BoardLayout({ view, history }: { readonly view: BoardView | null; readonly history: HistoryClient | null }) {
+function BoardLayout({ view, history, grpcWeb }: { readonly view: BoardView | null; readonly history: HistoryClient | null; readonly grpcWeb: GrpcWebSetting }) {
   const now = useNow();
   const state = view?.state ?? "connecting";
   const cameras = view?.cameras ?? null;
@@ -99,26 +108,24 @@ function BoardLayout({ view, history }: { readonly view: BoardView | null; reado
         </p>
       ) : null}
       {cameras && cameras.length === 0 ? <EmptyState /> : null}
+      {cameras && cameras.length > 0 ? <SummaryStrip summary={summarize(cameras)} areas={view?.areas ?? []} stale={!live} /> : null}
       {cameras && cameras.length > 0 ? (
-        <ul className="tiles">
-          {cameras.map((camera) => (
-            <CameraTile
-              key={camera.cameraId}
-              camera={camera}
-              nowMs={now}
-              serverTimeMs={view?.serverTimeMs ?? null}
-              receivedAtMs={view?.receivedAtMs ?? null}
-              stale={state !== "live"}
-            />
-          ))}
-        </ul>
+        <CameraSections
+          cameras={cameras}
+          areas={view?.areas ?? []}
+          nowMs={now}
+          serverTimeMs={view?.serverTimeMs ?? null}
+          receivedAtMs={view?.receivedAtMs ?? null}
+          stale={!live}
+        />
       ) : null}
       {cameras && cameras.length > 0 ? (
         <p className="muted small">
           Total acked rate: {formatRate(cameras.reduce((sum, camera) => sum + camera.ackedFps, 0))} fps
         </p>
       ) : null}
-      {history && cameras && cameras.length > 0 ? <HistoryPanel history={history} cameras={cameras} /> : null}
+      {cameras && cameras.length > 0 ? <AreaPanel grpcWeb={grpcWeb} cameras={cameras} areas={view?.areas ?? []} /> : null}
+      {history && cameras && cameras.length > 0 ? <HistoryPanel history={history} cameras={cameras} areas={view?.areas ?? []} /> : null}
       {cameras ? (
         <div id="pair">
           <PairPanel cameras={cameras} history={history} />

@@ -1,5 +1,7 @@
 "use client";
 
+import type { Area } from "@headcount/proto/area";
+import { AreaOptions } from "./areas/area-options";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Camera, SeriesPoint } from "@headcount/proto/count";
 import { ChangeRefresher, selectionKey } from "@/lib/count/change-refresher";
@@ -18,6 +20,8 @@ export interface HistoryPanelProps {
   readonly cameras: readonly Camera[];
   /** The camera page's camera; without it the panel offers "All cameras" and each camera. */
   readonly fixedCameraId?: string;
+  /** Areas to offer as well (their doors' history). */
+  readonly areas?: readonly Area[];
 }
 
 interface Loaded {
@@ -40,7 +44,7 @@ const SLIDE_REFRESH_MS = 60_000;
  * `history-error`, `history-totals` (`data-entered`, `data-exited`,
  * `data-crossed-in`, `data-crossed-out`); see SeriesChart, ExportButtons, EventLog.
  */
-export function HistoryPanel({ history, cameras, fixedCameraId }: HistoryPanelProps) {
+export function HistoryPanel({ history, cameras, fixedCameraId, areas = [] }: HistoryPanelProps) {
   const [pickedCamera, setPickedCamera] = useState("");
   const cameraId = fixedCameraId ?? pickedCamera;
   const [choice, setChoice] = useState<RangeChoice>({ preset: "today", customFrom: "", customTo: "" });
@@ -128,6 +132,7 @@ export function HistoryPanel({ history, cameras, fixedCameraId }: HistoryPanelPr
             {fixedCameraId === undefined ? (
               <select aria-label="Camera" data-testid="history-camera" value={pickedCamera} onChange={(event) => setPickedCamera(event.target.value)}>
                 <option value="">All cameras</option>
+                <AreaOptions areas={areas} />
                 {cameras.map((camera) => (
                   <option key={camera.cameraId} value={camera.cameraId}>
                     {camera.name || camera.cameraId}

@@ -29,10 +29,11 @@ import type { AccessControl, SessionCredential } from "../access/access-control.
 import { headerValue } from "../access/bearer-credential.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { BucketSize, StoredEvent, StoredEventKind, StoredEventReason, Store } from "../store/store.ts";
-import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
 import { DomainError } from "./errors.ts";
 import { exportEvents, exportSeries, fillSeries } from "./history-export.ts";
 import { fromProtoLine, toProtoCamera } from "./proto-mapping.ts";
+import { streamCounts, type CountStreamTiming } from "./counts-stream.ts";
+import type { AreaMonitor } from "../areas/area-monitor.ts";
 
 /** Most buckets one series request may cover (a week of minutes is 10,080). */
 const MAX_BUCKETS = 50_000;
@@ -53,12 +54,7 @@ const REASON_TO_PROTO: Record<StoredEventReason, EventReason> = {
 };
 
 /** Timing of the count stream. */
-export interface CountServiceOptions {
-  /** At most one snapshot per this many ms while counts change. */
-  readonly minIntervalMs: number;
-  /** A snapshot at least this often, so proxies see traffic and "online" ages out. */
-  readonly heartbeatMs: number;
-}
+export type CountServiceOptions = CountStreamTiming;
 
 /**
  * headcount.v1.CountService: the count page's view of every camera, as
@@ -71,6 +67,8 @@ export class CountService implements ICountService {
     private readonly access: AccessControl,
     /** The open session with an id, if any (a capture page may set its own camera's line). */
     private readonly sessionOf: (sessionId: string) => SessionCredential | undefined,
+    /** Areas, for WatchCounts and for filtering the history by area; null leaves them out. */
+    private readonly areas: AreaMonitor | null = null,
     private readonly options: CountServiceOptions = { minIntervalMs: 250, heartbeatMs: 5_000 },
   ) {}
 
@@ -83,38 +81,8 @@ export class CountService implements ICountService {
   async watchCounts(request: WatchCountsRequest, responses: RpcInputStream<WatchCountsResponse>, context: ServerCallContext): Promise<void> {
     this.access.requireViewer(context.headers);
     const offset = checkUtcOffset(request.utcOffsetMinutes ?? 0);
-    // A snapshot is small and the newest one replaces the rest: 4 waiting means the reader is stuck.
-    const writer = new BoundedStreamWriter(responses, 4);
-    let lastSent = 0;
-    let scheduled: NodeJS.Timeout | undefined;
-    const snapshot = () => {
-      scheduled = undefined;
-      lastSent = Date.now();
-      writer.push({ cameras: this.cameras.list(lastSent, offset).map(toProtoCamera), serverTimeMs: lastSent });
-    };
-    const onChange = () => {
-      if (scheduled) return;
-      scheduled = setTimeout(snapshot, Math.max(0, lastSent + this.options.minIntervalMs - Date.now()));
-    };
-    const unsubscribe = this.cameras.onChange(onChange);
-    const heartbeat = setInterval(() => {
-      try {
-        // A stream outlives the viewer token it was opened with only until the next beat.
-        this.access.requireViewer(context.headers);
-      } catch (err) {
-        writer.end(err as DomainError);
-        return;
-      }
-      if (Date.now() - lastSent >= this.options.heartbeatMs) snapshot();
-    }, this.options.heartbeatMs / 2);
-    try {
-      snapshot();
-      await writer.run(cancelSignalOf(context));
-    } finally {
-      unsubscribe();
-      clearInterval(heartbeat);
-      clearTimeout(scheduled);
-    }
+    const deps = { cameras: this.cameras, areas: this.areas, access: this.access, timing: this.options };
+    await streamCounts(deps, request, offset, responses, context);
   }
 
   async setCountingLine(request: SetCountingLineRequest, context: ServerCallContext): Promise<SetCountingLineResponse> {
@@ -156,6 +124,7 @@ export class CountService implements ICountService {
     if (request.cameraId) this.requireCamera(request.cameraId);
     const page = await this.store.events({
       cameraId: request.cameraId || undefined,
+      cameraIds: this.areaCameras(request.areaId),
       fromMs: request.fromMs || undefined,
       toMs: request.toMs || undefined,
       limit: request.limit || 100,
@@ -169,7 +138,7 @@ export class CountService implements ICountService {
     const format = request.format === ExportFormat.CSV ? "csv" : request.format === ExportFormat.JSON ? "json" : null;
     if (!format) throw new DomainError("INVALID_ARGUMENT", "format must be CSV or JSON");
     checkRange(request.fromMs, request.toMs);
-    const label = `${request.cameraId || "all"}-${new Date(request.fromMs).toISOString().slice(0, 10)}`;
+    const label = `${request.cameraId || (request.areaId ? `area-${request.areaId}` : "all")}-${new Date(request.fromMs).toISOString().slice(0, 10)}`;
     if (request.content === ExportContent.SERIES) {
       const query = this.seriesQuery(request);
       const points = fillSeries(await this.store.series(query), { ...query, utcOffsetMinutes: query.utcOffsetMinutes ?? 0 });
@@ -181,7 +150,7 @@ export class CountService implements ICountService {
     const events: StoredEvent[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.store.events({ cameraId: request.cameraId || undefined, fromMs: request.fromMs, toMs: request.toMs, limit: 10_000, cursor });
+      const page = await this.store.events({ cameraId: request.cameraId || undefined, cameraIds: this.areaCameras(request.areaId), fromMs: request.fromMs, toMs: request.toMs, limit: 10_000, cursor });
       events.push(...page.events);
       cursor = page.nextCursor ?? undefined;
       if (events.length > MAX_EXPORT_EVENTS) {
@@ -199,7 +168,7 @@ export class CountService implements ICountService {
     return { jpeg: frame.jpeg, width: frame.width, height: frame.height, capturedAtMs: frame.capturedAtMs };
   }
 
-  private seriesQuery(request: { cameraId: string; fromMs: number; toMs: number; bucket: Bucket; utcOffsetMinutes: number }) {
+  private seriesQuery(request: { cameraId: string; areaId?: string; fromMs: number; toMs: number; bucket: Bucket; utcOffsetMinutes: number }) {
     const bucket: BucketSize | null =
       request.bucket === Bucket.MINUTE ? "minute" : request.bucket === Bucket.HOUR ? "hour" : request.bucket === Bucket.DAY ? "day" : null;
     if (!bucket) throw new DomainError("INVALID_ARGUMENT", "bucket must be MINUTE, HOUR or DAY");
@@ -210,7 +179,15 @@ export class CountService implements ICountService {
     }
     checkUtcOffset(request.utcOffsetMinutes);
     if (request.cameraId) this.requireCamera(request.cameraId);
-    return { cameraId: request.cameraId || undefined, fromMs: request.fromMs, toMs: request.toMs, bucket, utcOffsetMinutes: request.utcOffsetMinutes };
+    return { cameraId: request.cameraId || undefined, cameraIds: this.areaCameras(request.areaId), fromMs: request.fromMs, toMs: request.toMs, bucket, utcOffsetMinutes: request.utcOffsetMinutes };
+  }
+
+  /** The cameras of an area's entrances, for filtering; undefined for no area; NOT_FOUND for an unknown one. */
+  private areaCameras(areaId: string | undefined): string[] | undefined {
+    if (!areaId) return undefined;
+    const view = this.areas?.get(areaId);
+    if (!view) throw new DomainError("NOT_FOUND", `no area with id ${JSON.stringify(areaId.slice(0, 80))}`);
+    return [...new Set(view.area.entrances.map((e) => e.cameraId))];
   }
 
   private requireCamera(cameraId: string): void {

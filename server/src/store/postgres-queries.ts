@@ -66,9 +66,9 @@ export const SQL = {
     SELECT ((minute * 60000 + $1::bigint) / $2::bigint) * $2::bigint - $1::bigint AS "startMs",
       SUM(entered)::bigint AS entered, SUM(exited)::bigint AS exited, SUM(crossed_in)::bigint AS "crossedIn", SUM(crossed_out)::bigint AS "crossedOut"
     FROM minute_counts
-    WHERE minute >= $3 AND minute < $4 AND ($5::integer IS NULL OR camera_key = $5)
+    WHERE minute >= $3 AND minute < $4 AND ($5::integer IS NULL OR camera_key = $5) AND ($6::integer[] IS NULL OR camera_key = ANY($6))
     GROUP BY 1 ORDER BY 1`,
-  /** Newest first (time, then id), after the cursor ($4, $5) when given; $6 is the page size plus one. */
+  /** Newest first (time, then id), after the cursor ($4, $5) when given; $6 is the page size plus one; $7 a set of cameras (an area's). */
   events: `
     SELECT e.id, c.camera_id AS "cameraId", s.session_id AS "sessionId", e.kind, e.track_id AS "trackId", e.time_ms AS "timeMs", e.reason
     FROM events e
@@ -78,6 +78,7 @@ export const SQL = {
       AND ($2::bigint IS NULL OR e.time_ms >= $2)
       AND ($3::bigint IS NULL OR e.time_ms < $3)
       AND ($4::bigint IS NULL OR e.time_ms < $4 OR (e.time_ms = $4 AND e.id < $5))
+      AND ($7::integer[] IS NULL OR e.camera_key = ANY($7))
     ORDER BY e.time_ms DESC, e.id DESC
     LIMIT $6`,
 
@@ -122,6 +123,11 @@ export const COPIED_TABLES: ReadonlyArray<{ readonly table: string; readonly key
   { table: "appended_batches", key: "session_key, seq", identity: false, columns: { session_key: "integer", seq: "bigint" } },
   { table: "pairings", key: "token_sha256", identity: false, columns: { token_sha256: "text", camera_key: "integer", created_at_ms: "bigint" } },
   { table: "secrets", key: "name", identity: false, columns: { name: "text", value: "text" } },
+  {
+    table: "areas", key: "area_key", identity: true,
+    columns: { area_key: "integer", area_id: "text", name: "text", capacity: "integer", reset_minute: "integer", time_zone: "text", reset_at_ms: "bigint", created_at_ms: "bigint" },
+  },
+  { table: "area_entrances", key: "area_key, position", identity: false, columns: { area_key: "integer", position: "integer", camera_key: "integer", line_id: "text" } },
 ];
 
 /** Inserts rows given as one array per column. */

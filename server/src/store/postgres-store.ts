@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { Line } from "../count/count-types.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { PostgresAccessStore } from "./postgres-access-store.ts";
+import { PostgresAreaStore } from "./postgres-area-store.ts";
 import { migratePostgres, type PostgresMigration } from "./postgres-migrations.ts";
 import { createPool, inTransaction, isTransient, one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
@@ -63,9 +64,11 @@ export class PostgresStore implements Store {
   private readonly cameraKeys = new Map<string, number>();
   private readonly sessionKeys = new Map<string, { key: number; cameraKey: number }>();
   readonly access: PostgresAccessStore;
+  readonly areas: PostgresAreaStore;
 
   constructor(readonly pool: pg.Pool) {
     this.access = new PostgresAccessStore(pool, (cameraId) => this.cameraKey(cameraId));
+    this.areas = new PostgresAreaStore(pool, (cameraId) => this.cameraKey(cameraId));
   }
 
   async upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera> {
@@ -167,7 +170,7 @@ export class PostgresStore implements Store {
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
     const p = seriesParams(query);
     const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
-    return (await this.pool.query<SeriesPoint>(SQL.series, [p.offsetMs, p.bucketMs, p.fromMinute, p.toMinute, cameraKey])).rows;
+    return (await this.pool.query<SeriesPoint>(SQL.series, [p.offsetMs, p.bucketMs, p.fromMinute, p.toMinute, cameraKey, await this.cameraKeysOf(query.cameraIds)])).rows;
   }
 
   async events(query: EventQuery): Promise<EventPage> {
@@ -176,7 +179,7 @@ export class PostgresStore implements Store {
     const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
     const { rows } = await this.pool.query<{ id: number; cameraId: string; sessionId: string | null; kind: number; trackId: number; timeMs: number; reason: number | null }>(
       SQL.events,
-      [cameraKey, query.fromMs ?? null, query.toMs ?? null, curTime, curId, query.limit + 1],
+      [cameraKey, query.fromMs ?? null, query.toMs ?? null, curTime, curId, query.limit + 1, await this.cameraKeysOf(query.cameraIds)],
     );
     const events = rows.slice(0, query.limit).map((r) => ({ ...r, kind: kindOf(r.kind), reason: reasonOf(r.reason) }));
     const last = events.at(-1);
@@ -185,6 +188,14 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     if (!this.pool.ended && !this.pool.ending) await this.pool.end();
+  }
+
+  /** The keys of a set of cameras (an unknown one is NOT_FOUND), or null for no set. */
+  private async cameraKeysOf(cameraIds: readonly string[] | undefined): Promise<number[] | null> {
+    if (cameraIds === undefined) return null;
+    const keys: number[] = [];
+    for (const id of cameraIds) keys.push(await this.cameraKey(id));
+    return keys;
   }
 
   private async cameraKey(cameraId: string): Promise<number> {

@@ -31,15 +31,20 @@ export function checkLimit(limit: number): void {
  * Sums the minute aggregates into buckets. `cameraKey` null sums every camera.
  * Reads only `minute_counts` (at most 1,440 rows per camera-day), never events.
  */
-export function querySeries(db: Database.Database, cameraKey: number | null, q: SeriesQuery): SeriesPoint[] {
+export function querySeries(db: Database.Database, cameraKey: number | null, q: SeriesQuery, cameraKeys: readonly number[] | null = null): SeriesPoint[] {
   // better-sqlite3 binds JS numbers as REAL; CAST keeps the division integral.
   const sql = `
     SELECT ((minute * 60000 + CAST(@offsetMs AS INTEGER)) / CAST(@bucketMs AS INTEGER)) * @bucketMs - @offsetMs AS startMs,
       SUM(entered) AS entered, SUM(exited) AS exited, SUM(crossed_in) AS crossedIn, SUM(crossed_out) AS crossedOut
     FROM minute_counts
     WHERE minute >= @fromMinute AND minute < @toMinute ${cameraKey === null ? "" : "AND camera_key = @cameraKey"}
+      ${cameraKeys === null ? "" : "AND camera_key IN (SELECT value FROM json_each(@cameraKeys))"}
     GROUP BY startMs ORDER BY startMs`;
-  return db.prepare<Record<string, number>, SeriesPoint>(sql).all({ ...seriesParams(q), ...(cameraKey === null ? {} : { cameraKey }) });
+  return db.prepare<Record<string, number | string>, SeriesPoint>(sql).all({
+    ...seriesParams(q),
+    ...(cameraKey === null ? {} : { cameraKey }),
+    ...(cameraKeys === null ? {} : { cameraKeys: JSON.stringify(cameraKeys) }),
+  });
 }
 
 interface EventRow {
@@ -53,15 +58,16 @@ interface EventRow {
 }
 
 /** A page of events newest first (time, then id), continuing after `q.cursor`. */
-export function queryEvents(db: Database.Database, cameraKey: number | null, q: EventQuery): EventPage {
+export function queryEvents(db: Database.Database, cameraKey: number | null, q: EventQuery, cameraKeys: readonly number[] | null = null): EventPage {
   checkLimit(q.limit);
   const where: string[] = [];
-  const params: Record<string, number> = { limit: q.limit + 1 };
-  const filter = (condition: string, values: Record<string, number>) => {
+  const params: Record<string, number | string> = { limit: q.limit + 1 };
+  const filter = (condition: string, values: Record<string, number | string>) => {
     where.push(condition);
     Object.assign(params, values);
   };
   if (cameraKey !== null) filter("e.camera_key = @cameraKey", { cameraKey });
+  if (cameraKeys !== null) filter("e.camera_key IN (SELECT value FROM json_each(@cameraKeys))", { cameraKeys: JSON.stringify(cameraKeys) });
   if (q.fromMs !== undefined) filter("e.time_ms >= @fromMs", { fromMs: q.fromMs });
   if (q.toMs !== undefined) filter("e.time_ms < @toMs", { toMs: q.toMs });
   if (q.cursor !== undefined) {
@@ -76,7 +82,7 @@ export function queryEvents(db: Database.Database, cameraKey: number | null, q: 
     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY e.time_ms DESC, e.id DESC
     LIMIT @limit`;
-  const rows = db.prepare<Record<string, number>, EventRow>(sql).all(params);
+  const rows = db.prepare<Record<string, number | string>, EventRow>(sql).all(params);
   const more = rows.length > q.limit;
   const events: StoredEvent[] = rows.slice(0, q.limit).map((r) => ({ ...r, kind: kindOf(r.kind), reason: reasonOf(r.reason) }));
   const last = events.at(-1);

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { Line } from "../count/count-types.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { SqliteAccessStore } from "./sqlite-access-store.ts";
+import { SqliteAreaStore } from "./sqlite-area-store.ts";
 import { queryEvents, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
 import { batchEffect, type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, lineColumns, reasonCode, toCamera, totalsOf } from "./sqlite-rows.ts";
@@ -30,6 +31,7 @@ export class SqliteStore implements Store {
   private readonly sql;
   private readonly appendTransaction;
   readonly access: SqliteAccessStore;
+  readonly areas: SqliteAreaStore;
 
   constructor(private readonly db: Database.Database) {
     this.sql = {
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
       this.appendInTransaction(cameraKey, sessionKey, events, seq),
     );
     this.access = new SqliteAccessStore(db, (cameraId) => this.cameraKey(cameraId));
+    this.areas = new SqliteAreaStore(db, (cameraId) => this.cameraKey(cameraId));
   }
 
   async upsertCamera(cameraId: string, name: string, nowMs: number): Promise<StoredCamera> {
@@ -166,11 +169,11 @@ export class SqliteStore implements Store {
   }
 
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
-    return querySeries(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query);
+    return querySeries(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query, this.cameraKeysOf(query.cameraIds));
   }
 
   async events(query: EventQuery): Promise<EventPage> {
-    return queryEvents(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query);
+    return queryEvents(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query, this.cameraKeysOf(query.cameraIds));
   }
 
   async close(): Promise<void> {
@@ -203,6 +206,11 @@ export class SqliteStore implements Store {
   private found(row: CameraRow | undefined, cameraId: string): CameraRow {
     if (!row) throw new DomainError("NOT_FOUND", `unknown camera ${cameraId}`);
     return row;
+  }
+
+  /** The keys of a set of cameras (an unknown one is NOT_FOUND), or null for no set. */
+  private cameraKeysOf(cameraIds: readonly string[] | undefined): number[] | null {
+    return cameraIds === undefined ? null : cameraIds.map((id) => this.cameraKey(id));
   }
 
   private cameraKey(cameraId: string): number {

@@ -22,6 +22,7 @@ async function everything(store: Store) {
     hours: await store.series({ fromMs: 0, toMs: 1e13, bucket: "hour" }),
     paired: await store.access.pairedCamera("ab".repeat(32)),
     secret: await store.access.secret("viewer-token-key", () => "a new one"),
+    areas: await store.areas.listAreas(),
   };
 }
 
@@ -33,6 +34,9 @@ test("npm run move-history copies a SQLite history into an empty PostgreSQL data
   await old.setLine("door", { ax: 0.1, ay: 0.5, bx: 0.9, by: 0.5, inSideLeft: false });
   await old.access.addPairing("door", "ab".repeat(32), 2_000);
   await old.access.secret("viewer-token-key", () => "the old key");
+  await old.areas.createArea("shop", { name: "Shop", capacity: 30, resetMinute: 300, timeZone: "Europe/Berlin" }, 3_000);
+  await old.areas.setEntrances("shop", [{ cameraId: "hall", lineId: "line" }, { cameraId: "door", lineId: "line" }]);
+  await old.areas.resetArea("shop", 4_000);
   await old.openSession("s1", "door", 5_000);
   await old.openSession("s2", "hall", 5_000);
   for (let i = 0; i < 400; i++) {
@@ -54,7 +58,7 @@ test("npm run move-history copies a SQLite history into an empty PostgreSQL data
 
   const store = await openPostgresStore({ databaseUrl: url });
   t.after(() => store.close());
-  assert.deepEqual(await everything(store), before, "cameras, totals, lines, events with their ids and reasons, sessions, series, pairings and secrets");
+  assert.deepEqual(await everything(store), before, "cameras, totals, lines, events with their ids and reasons, sessions, series, pairings, secrets and areas");
   const next = await store.appendEvents("door", "s1", [{ kind: "entry", trackId: 999, timeMs: 9_500_000 }], 400);
   assert.deepEqual(next.eventIds, [803], "ids continue after the copied ones");
   assert.deepEqual((await store.appendEvents("door", "s1", [{ kind: "entry", trackId: 5, timeMs: 10_000 }], 5)).eventIds, [before.events.find((e) => e.sessionId === "s1" && e.trackId === 5)!.id], "copied batch keys still stop a retried batch");

@@ -13,7 +13,7 @@ export type CopyReport = Record<string, number>;
 /**
  * Moves a whole SQLite history (the embedded store in `dataDir`) into an
  * empty PostgreSQL database: cameras with their names, lines and totals,
- * sessions, every event, minute counts, pairing tokens and the server secrets
+ * sessions, every event, minute counts, areas, pairing tokens and the server secrets
  * (viewer sign-ins and paired cameras keep working). One transaction: a
  * failure leaves the database empty. Refuses a database that already holds
  * cameras. The SQLite file is left in place (brought to the current schema).

@@ -1,5 +1,6 @@
 import type { Line } from "../count/count-types.ts";
 import type { AccessStore } from "./access-store.ts";
+import type { AreaStore } from "./area-store.ts";
 
 /**
  * What the store keeps about a camera, session and count event. The store
@@ -116,6 +117,8 @@ export type BucketSize = "minute" | "hour" | "day";
 export interface SeriesQuery {
   /** One camera, or every camera summed when absent. */
   readonly cameraId?: string;
+  /** Only these cameras, summed (an area's entrances); with `cameraId`, both apply. */
+  readonly cameraIds?: readonly string[];
   readonly fromMs: number;
   readonly toMs: number;
   readonly bucket: BucketSize;
@@ -141,6 +144,8 @@ export interface SeriesPoint {
 export interface EventQuery {
   /** One camera, or every camera when absent. */
   readonly cameraId?: string;
+  /** Only these cameras (an area's entrances); with `cameraId`, both apply. */
+  readonly cameraIds?: readonly string[];
   /** Inclusive lower bound on event time, Unix ms. */
   readonly fromMs?: number;
   /** Exclusive upper bound on event time, Unix ms. */
@@ -225,6 +230,8 @@ export interface Store {
 
   /** Pairing tokens and server secrets, kept in the same database. */
   readonly access: AccessStore;
+  /** Areas: cameras' lines counted together as one place's doors. */
+  readonly areas: AreaStore;
 
   /** Closes the database; later calls fail. */
   close(): Promise<void>;

@@ -5,6 +5,7 @@
  */
 
 import { CountServiceClient } from "@headcount/proto/count-client";
+import type { Area } from "@headcount/proto/area";
 import type { Camera } from "@headcount/proto/count";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
@@ -12,6 +13,7 @@ import { browserStore } from "../capture/camera-identity.ts";
 import { UNARY_DEADLINE_MS, createTransport, withDeadline } from "../transport.ts";
 import { viewerInterceptor } from "../viewer-credential.ts";
 import { viewerUtcOffsetMinutes } from "./series-range.ts";
+import { mergeCameras } from "./board-order.ts";
 
 /** The board's connection state; also the exact text of `data-testid="board-state"`. */
 export type BoardState = "connecting" | "live" | "reconnecting" | "error";
@@ -24,6 +26,8 @@ export interface BoardView {
   readonly error: string | null;
   /** Cameras sorted by name, then id; null until the first answer. */
   readonly cameras: readonly Camera[] | null;
+  /** Every area with its counts, from the last message; empty until the stream answers. */
+  readonly areas: readonly Area[];
   /** The server's clock at the last snapshot, and the page's clock when it arrived (for "seen 3 s ago"). */
   readonly serverTimeMs: number | null;
   readonly receivedAtMs: number | null;
@@ -55,6 +59,7 @@ export class CountsFeed {
       retryAtMs: null,
       error: baseUrl ? null : configError,
       cameras: null,
+      areas: [],
       serverTimeMs: null,
       receivedAtMs: null,
     };
@@ -98,7 +103,8 @@ export class CountsFeed {
           this.#update({ cameras: sortCameras(cameras), receivedAtMs: Date.now() });
         }
         // Each camera's "today" starts at this page's local midnight (the offset as of opening the stream).
-        const call = client.watchCounts({ utcOffsetMinutes: viewerUtcOffsetMinutes() }, { abort: signal });
+        // Only the cameras that changed after the first message: with 100 cameras most messages hold one or two.
+        const call = client.watchCounts({ utcOffsetMinutes: viewerUtcOffsetMinutes(), changesOnly: true }, { abort: signal });
         // Not "live" until the first snapshot: an open call proves nothing (an error answer has headers too).
         this.#update({ retryAtMs: null });
         for await (const snapshot of call.responses) {
@@ -106,7 +112,8 @@ export class CountsFeed {
           this.#update({
             state: "live",
             error: null,
-            cameras: sortCameras(snapshot.cameras),
+            cameras: sortCameras(snapshot.changesOnly ? mergeCameras(this.#view.cameras ?? [], snapshot.cameras) : snapshot.cameras),
+            areas: snapshot.areas,
             serverTimeMs: snapshot.serverTimeMs || null,
             receivedAtMs: Date.now(),
           });

@@ -4,6 +4,7 @@
  * shows a readable message.
  */
 
+import { scopeFields } from "../areas/area-scope.ts";
 import type { PairCameraResponse } from "@headcount/proto/access";
 import { AccessServiceClient } from "@headcount/proto/access-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
@@ -85,18 +86,18 @@ export class HistoryClient {
 
   /** GetSeries for one camera ("" for all) over a range: the non-empty buckets. */
   series(cameraId: string, range: ResolvedRange, signal?: AbortSignal): Promise<CallResult<SeriesPoint[]>> {
-    const request = { cameraId, fromMs: range.fromMs, toMs: range.toMs, bucket: range.bucket, utcOffsetMinutes: range.utcOffsetMinutes };
+    const request = { ...scopeFields(cameraId), fromMs: range.fromMs, toMs: range.toMs, bucket: range.bucket, utcOffsetMinutes: range.utcOffsetMinutes };
     return this.#call("series", UNARY_DEADLINE_MS, signal, async (options) => (await this.#client.getSeries(request, options).response).points);
   }
 
   /** ListEvents: one page, newest first. */
   events(request: ListEventsRequest, signal?: AbortSignal): Promise<CallResult<ListEventsResponse>> {
-    return this.#call("events", UNARY_DEADLINE_MS, signal, async (options) => (await this.#client.listEvents(request, options).response));
+    return this.#call("events", UNARY_DEADLINE_MS, signal, async (options) => (await this.#client.listEvents({ ...request, ...scopeFields(request.cameraId) }, options).response));
   }
 
   /** ExportCounts: a file of events or of the series. */
   exportFile(request: ExportCountsRequest, signal?: AbortSignal): Promise<CallResult<ExportCountsResponse>> {
-    return this.#call("export", EXPORT_DEADLINE_MS, signal, async (options) => (await this.#client.exportCounts(request, options).response));
+    return this.#call("export", EXPORT_DEADLINE_MS, signal, async (options) => (await this.#client.exportCounts({ ...request, ...scopeFields(request.cameraId) }, options).response));
   }
 
   /** RenameCamera; answers the updated camera. */

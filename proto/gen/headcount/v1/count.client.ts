@@ -41,8 +41,10 @@ export interface ICountServiceClient {
      */
     listCameras(input: ListCamerasRequest, options?: RpcOptions): UnaryCall<ListCamerasRequest, ListCamerasResponse>;
     /**
-     * Streams a snapshot of every camera whenever a count or link changes
+     * Streams a snapshot of every camera and area whenever a count or link changes
      * (at most a few per second), and at least every few seconds as a heartbeat.
+     * With changes_only, only the first message and the heartbeats hold every
+     * camera; the others hold the cameras that changed since the last message.
      *
      * @generated from protobuf rpc: WatchCounts
      */
@@ -112,8 +114,10 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
         return stackIntercept<ListCamerasRequest, ListCamerasResponse>("unary", this._transport, method, opt, input);
     }
     /**
-     * Streams a snapshot of every camera whenever a count or link changes
+     * Streams a snapshot of every camera and area whenever a count or link changes
      * (at most a few per second), and at least every few seconds as a heartbeat.
+     * With changes_only, only the first message and the heartbeats hold every
+     * camera; the others hold the cameras that changed since the last message.
      *
      * @generated from protobuf rpc: WatchCounts
      */

@@ -36,8 +36,10 @@ export interface ICountService<T = ServerCallContext> {
      */
     listCameras(request: ListCamerasRequest, context: T): Promise<ListCamerasResponse>;
     /**
-     * Streams a snapshot of every camera whenever a count or link changes
+     * Streams a snapshot of every camera and area whenever a count or link changes
      * (at most a few per second), and at least every few seconds as a heartbeat.
+     * With changes_only, only the first message and the heartbeats hold every
+     * camera; the others hold the cameras that changed since the last message.
      *
      * @generated from protobuf rpc: WatchCounts
      */

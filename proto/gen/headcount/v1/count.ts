@@ -13,6 +13,7 @@ import { UnknownFieldHandler } from "@protobuf-ts/runtime";
 import type { PartialMessage } from "@protobuf-ts/runtime";
 import { reflectionMergePartial } from "@protobuf-ts/runtime";
 import { MessageType } from "@protobuf-ts/runtime";
+import { Area } from "./area";
 import { CountingLine } from "./types";
 import { Counts } from "./types";
 /**
@@ -138,6 +139,13 @@ export interface WatchCountsRequest {
      * @generated from protobuf field: optional int32 utc_offset_minutes = 1
      */
     utcOffsetMinutes?: number;
+    /**
+     * Send only the cameras that changed (see WatchCounts); the client merges
+     * them by camera_id into what it has.
+     *
+     * @generated from protobuf field: optional bool changes_only = 2
+     */
+    changesOnly?: boolean;
 }
 /**
  * @generated from protobuf message headcount.v1.WatchCountsResponse
@@ -153,6 +161,18 @@ export interface WatchCountsResponse {
      * @generated from protobuf field: int64 server_time_ms = 2 [jstype = JS_NUMBER]
      */
     serverTimeMs: number;
+    /**
+     * Every area with its counts (always all of them: they are few).
+     *
+     * @generated from protobuf field: repeated headcount.v1.Area areas = 3
+     */
+    areas: Area[];
+    /**
+     * True when `cameras` holds only the cameras that changed; false when it holds every camera.
+     *
+     * @generated from protobuf field: bool changes_only = 4
+     */
+    changesOnly: boolean;
 }
 /**
  * @generated from protobuf message headcount.v1.SetCountingLineRequest
@@ -230,6 +250,12 @@ export interface GetSeriesRequest {
      * @generated from protobuf field: string camera_id = 1
      */
     cameraId: string;
+    /**
+     * Only the cameras of this area's entrances, summed (with camera_id empty).
+     *
+     * @generated from protobuf field: optional string area_id = 6
+     */
+    areaId?: string;
     /**
      * Range start (inclusive) and end (exclusive), Unix ms.
      *
@@ -341,6 +367,12 @@ export interface ListEventsRequest {
      */
     cameraId: string;
     /**
+     * Only the events of this area's entrance cameras (with camera_id empty).
+     *
+     * @generated from protobuf field: optional string area_id = 6
+     */
+    areaId?: string;
+    /**
      * Optional range, Unix ms: from inclusive, to exclusive; 0 leaves that side open.
      *
      * @generated from protobuf field: int64 from_ms = 2 [jstype = JS_NUMBER]
@@ -396,6 +428,12 @@ export interface ExportCountsRequest {
      * @generated from protobuf field: string camera_id = 3
      */
     cameraId: string;
+    /**
+     * Only this area's entrance cameras (with camera_id empty).
+     *
+     * @generated from protobuf field: optional string area_id = 8
+     */
+    areaId?: string;
     /**
      * @generated from protobuf field: int64 from_ms = 4 [jstype = JS_NUMBER]
      */
@@ -881,7 +919,8 @@ export const ListCamerasResponse = new ListCamerasResponse$Type();
 class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
     constructor() {
         super("headcount.v1.WatchCountsRequest", [
-            { no: 1, name: "utc_offset_minutes", kind: "scalar", opt: true, T: 5 /*ScalarType.INT32*/ }
+            { no: 1, name: "utc_offset_minutes", kind: "scalar", opt: true, T: 5 /*ScalarType.INT32*/ },
+            { no: 2, name: "changes_only", kind: "scalar", opt: true, T: 8 /*ScalarType.BOOL*/ }
         ]);
     }
     create(value?: PartialMessage<WatchCountsRequest>): WatchCountsRequest {
@@ -898,6 +937,9 @@ class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
                 case /* optional int32 utc_offset_minutes */ 1:
                     message.utcOffsetMinutes = reader.int32();
                     break;
+                case /* optional bool changes_only */ 2:
+                    message.changesOnly = reader.bool();
+                    break;
                 default:
                     let u = options.readUnknownField;
                     if (u === "throw")
@@ -913,6 +955,9 @@ class WatchCountsRequest$Type extends MessageType<WatchCountsRequest> {
         /* optional int32 utc_offset_minutes = 1; */
         if (message.utcOffsetMinutes !== undefined)
             writer.tag(1, WireType.Varint).int32(message.utcOffsetMinutes);
+        /* optional bool changes_only = 2; */
+        if (message.changesOnly !== undefined)
+            writer.tag(2, WireType.Varint).bool(message.changesOnly);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -928,13 +973,17 @@ class WatchCountsResponse$Type extends MessageType<WatchCountsResponse> {
     constructor() {
         super("headcount.v1.WatchCountsResponse", [
             { no: 1, name: "cameras", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Camera },
-            { no: 2, name: "server_time_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ }
+            { no: 2, name: "server_time_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
+            { no: 3, name: "areas", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Area },
+            { no: 4, name: "changes_only", kind: "scalar", T: 8 /*ScalarType.BOOL*/ }
         ]);
     }
     create(value?: PartialMessage<WatchCountsResponse>): WatchCountsResponse {
         const message = globalThis.Object.create((this.messagePrototype!));
         message.cameras = [];
         message.serverTimeMs = 0;
+        message.areas = [];
+        message.changesOnly = false;
         if (value !== undefined)
             reflectionMergePartial<WatchCountsResponse>(this, message, value);
         return message;
@@ -949,6 +998,12 @@ class WatchCountsResponse$Type extends MessageType<WatchCountsResponse> {
                     break;
                 case /* int64 server_time_ms = 2 [jstype = JS_NUMBER] */ 2:
                     message.serverTimeMs = reader.int64().toNumber();
+                    break;
+                case /* repeated headcount.v1.Area areas */ 3:
+                    message.areas.push(Area.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* bool changes_only */ 4:
+                    message.changesOnly = reader.bool();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -968,6 +1023,12 @@ class WatchCountsResponse$Type extends MessageType<WatchCountsResponse> {
         /* int64 server_time_ms = 2 [jstype = JS_NUMBER]; */
         if (message.serverTimeMs !== 0)
             writer.tag(2, WireType.Varint).int64(message.serverTimeMs);
+        /* repeated headcount.v1.Area areas = 3; */
+        for (let i = 0; i < message.areas.length; i++)
+            Area.internalBinaryWrite(message.areas[i], writer.tag(3, WireType.LengthDelimited).fork(), options).join();
+        /* bool changes_only = 4; */
+        if (message.changesOnly !== false)
+            writer.tag(4, WireType.Varint).bool(message.changesOnly);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -1277,6 +1338,7 @@ class GetSeriesRequest$Type extends MessageType<GetSeriesRequest> {
     constructor() {
         super("headcount.v1.GetSeriesRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 6, name: "area_id", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ },
             { no: 2, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 3, name: "to_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 4, name: "bucket", kind: "enum", T: () => ["headcount.v1.Bucket", Bucket, "BUCKET_"] },
@@ -1301,6 +1363,9 @@ class GetSeriesRequest$Type extends MessageType<GetSeriesRequest> {
             switch (fieldNo) {
                 case /* string camera_id */ 1:
                     message.cameraId = reader.string();
+                    break;
+                case /* optional string area_id */ 6:
+                    message.areaId = reader.string();
                     break;
                 case /* int64 from_ms = 2 [jstype = JS_NUMBER] */ 2:
                     message.fromMs = reader.int64().toNumber();
@@ -1341,6 +1406,9 @@ class GetSeriesRequest$Type extends MessageType<GetSeriesRequest> {
         /* int32 utc_offset_minutes = 5; */
         if (message.utcOffsetMinutes !== 0)
             writer.tag(5, WireType.Varint).int32(message.utcOffsetMinutes);
+        /* optional string area_id = 6; */
+        if (message.areaId !== undefined)
+            writer.tag(6, WireType.LengthDelimited).string(message.areaId);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -1569,6 +1637,7 @@ class ListEventsRequest$Type extends MessageType<ListEventsRequest> {
     constructor() {
         super("headcount.v1.ListEventsRequest", [
             { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 6, name: "area_id", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ },
             { no: 2, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 3, name: "to_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 4, name: "limit", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
@@ -1593,6 +1662,9 @@ class ListEventsRequest$Type extends MessageType<ListEventsRequest> {
             switch (fieldNo) {
                 case /* string camera_id */ 1:
                     message.cameraId = reader.string();
+                    break;
+                case /* optional string area_id */ 6:
+                    message.areaId = reader.string();
                     break;
                 case /* int64 from_ms = 2 [jstype = JS_NUMBER] */ 2:
                     message.fromMs = reader.int64().toNumber();
@@ -1633,6 +1705,9 @@ class ListEventsRequest$Type extends MessageType<ListEventsRequest> {
         /* string cursor = 5; */
         if (message.cursor !== "")
             writer.tag(5, WireType.LengthDelimited).string(message.cursor);
+        /* optional string area_id = 6; */
+        if (message.areaId !== undefined)
+            writer.tag(6, WireType.LengthDelimited).string(message.areaId);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -1705,6 +1780,7 @@ class ExportCountsRequest$Type extends MessageType<ExportCountsRequest> {
             { no: 1, name: "content", kind: "enum", T: () => ["headcount.v1.ExportContent", ExportContent, "EXPORT_CONTENT_"] },
             { no: 2, name: "format", kind: "enum", T: () => ["headcount.v1.ExportFormat", ExportFormat, "EXPORT_FORMAT_"] },
             { no: 3, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 8, name: "area_id", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ },
             { no: 4, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 5, name: "to_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 6, name: "bucket", kind: "enum", T: () => ["headcount.v1.Bucket", Bucket, "BUCKET_"] },
@@ -1737,6 +1813,9 @@ class ExportCountsRequest$Type extends MessageType<ExportCountsRequest> {
                     break;
                 case /* string camera_id */ 3:
                     message.cameraId = reader.string();
+                    break;
+                case /* optional string area_id */ 8:
+                    message.areaId = reader.string();
                     break;
                 case /* int64 from_ms = 4 [jstype = JS_NUMBER] */ 4:
                     message.fromMs = reader.int64().toNumber();
@@ -1783,6 +1862,9 @@ class ExportCountsRequest$Type extends MessageType<ExportCountsRequest> {
         /* int32 utc_offset_minutes = 7; */
         if (message.utcOffsetMinutes !== 0)
             writer.tag(7, WireType.Varint).int32(message.utcOffsetMinutes);
+        /* optional string area_id = 8; */
+        if (message.areaId !== undefined)
+            writer.tag(8, WireType.LengthDelimited).string(message.areaId);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
