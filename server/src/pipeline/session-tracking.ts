@@ -20,8 +20,10 @@ interface SessionState {
   readonly tracker: Tracker;
   readonly counter: Counter;
   line: Line | null;
-  /** Time of the last frame given to the tracker, ms. */
+  /** Time of the last frame given to the tracker (or skipped), ms. */
   lastTimeMs: number;
+  /** Tracks alive (confirmed or tentative) after the last tracked frame. */
+  liveTracks: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export class SessionTracking {
     const timeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
     state.lastTimeMs = timeMs;
     const update = state.tracker.update(detections, timeMs);
+    state.liveTracks = update.tracks.length;
     const counted = state.counter.update(update);
     const people = detections.map((d, i) => ({
       x: d.x,
@@ -56,6 +59,28 @@ export class SessionTracking {
       trackId: confirmedId(update.tracks, update.assignments[i] ?? 0),
     }));
     return { counted, people };
+  }
+
+  /**
+   * True while the session's tracker holds any track, confirmed or
+   * tentative, including one missed for a while that may still be re-found:
+   * the motion gate must not skip detection then.
+   */
+  hasLiveTracks(sessionId: string): boolean {
+    return (this.#sessions.get(sessionId)?.liveTracks ?? 0) > 0;
+  }
+
+  /**
+   * A frame the motion gate skipped: nothing moved and no track was alive.
+   * The tracker is not told: an empty frame would make it age its tracks as
+   * if people had vanished, while in truth nobody was looked for. Its next
+   * frame comes with the real time gap, which is what its time-based limits
+   * (stitching, revival) measure. Only the session's last frame time moves,
+   * so exits at its close are stamped no earlier than its last frame.
+   */
+  skip(sessionId: string, frameTimeMs: number): void {
+    const state = this.#sessions.get(sessionId);
+    if (state) state.lastTimeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
   }
 
   /**
@@ -74,7 +99,7 @@ export class SessionTracking {
   #stateOf(sessionId: string, line: Line | null): SessionState {
     let state = this.#sessions.get(sessionId);
     if (!state) {
-      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0 };
+      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0, liveTracks: 0 };
       this.#sessions.set(sessionId, state);
     } else if (state.line !== line) {
       state.counter.setLine(line);
