@@ -18,8 +18,25 @@ export interface MotionReport {
   readonly detectionSkipped: boolean;
 }
 
-/** Why a frame is detected whatever the motion check says; null when only motion decides. */
-export type DetectReason = "first-frame" | "tracks" | "motion-hold" | "forced" | "always" | null;
+/** How many tracks a session's tracker holds after its last tracked frame. */
+export interface LiveTracks {
+  /** Confirmed and tentative, including confirmed tracks missed for a while that may still be re-found. */
+  readonly alive: number;
+  readonly tentative: number;
+}
+
+/**
+ * What to do with a session's next frame: detect it without a motion check,
+ * check it for motion (`check`), or skip detection without looking at it
+ * (between the detections that follow a lone person).
+ */
+export type GatePlan = { readonly kind: "detect" } | { readonly kind: "check"; readonly check: MotionCheck } | { readonly kind: "skip" };
+
+/** Why a frame is detected (or skipped) whatever the motion check says; null when only motion decides. */
+export type DetectReason = "first-frame" | "tracks" | "following" | "motion-hold" | "forced" | null;
+
+const DETECT: GatePlan = { kind: "detect" };
+const SKIP: GatePlan = { kind: "skip" };
 
 /**
  * The motion gate: decides, per frame of a session, whether the detector
@@ -30,13 +47,12 @@ export interface MotionGate {
   /** The gate's name for logs and benchmarks. */
   readonly name: string;
   /**
-   * The check for a session's next frame, or null when the frame must be
-   * detected without a motion check at all (gating off, or people are being
-   * tracked: the background is not needed then and the check would cost
-   * CPU for nothing).
+   * What to do with a session's next frame at `nowMs` (its frame time), given
+   * the tracks its tracker holds. No motion check while people are tracked:
+   * the background is not needed then and the check would cost CPU for nothing.
    */
-  plan(sessionId: string, nowMs: number, tracksAlive: boolean): MotionCheck | null;
-  /** Records what the worker measured on the session's frame (call only after a non-null plan). */
+  plan(sessionId: string, nowMs: number, tracks: LiveTracks): GatePlan;
+  /** Records what the worker measured on the session's frame (after a "check" plan). */
   settle(sessionId: string, nowMs: number, report: MotionReport): void;
   /** Frees a finished session's state. */
   forget(sessionId: string): void;
@@ -46,6 +62,11 @@ export interface MotionGate {
 export interface FrameDifferenceSettings extends MotionThresholds {
   /** Frames detected after the last frame with motion. */
   readonly holdFrames: number;
+  /**
+   * While exactly one confirmed track is alive (and none tentative), detect
+   * about this often, ms, instead of on every frame; 0: every frame.
+   */
+  readonly followIntervalMs: number;
   /** Detect at least this often, ms, even with nothing moving (someone standing perfectly still). */
   readonly forceIntervalMs: number;
 }
@@ -59,9 +80,9 @@ interface GateState {
 
 /**
  * The real gate: a frame-difference motion check on a 1/8-scale grey
- * thumbnail. Detects while any track is alive or tentative, on motion, for
- * `holdFrames` frames after motion stops, and at least every
- * `forceIntervalMs`; skips the rest.
+ * thumbnail. Detects while any track is alive or tentative (a lone confirmed
+ * person about every `followIntervalMs`), on motion, for `holdFrames` frames
+ * after motion stops, and at least every `forceIntervalMs`; skips the rest.
  */
 export class FrameDifferenceGate implements MotionGate {
   readonly name = "frame-difference";
@@ -69,20 +90,29 @@ export class FrameDifferenceGate implements MotionGate {
 
   constructor(private readonly settings: FrameDifferenceSettings) {}
 
-  plan(sessionId: string, nowMs: number, tracksAlive: boolean): MotionCheck | null {
-    const reason = this.reasonToDetect(sessionId, nowMs, tracksAlive);
+  plan(sessionId: string, nowMs: number, tracks: LiveTracks): GatePlan {
+    const reason = this.reasonToDetect(sessionId, nowMs, tracks);
+    if (reason === "following") return SKIP;
     if (reason === "tracks") {
-      // Detecting anyway, and no thumbnail to learn from: count it as a detection so the interval restarts.
+      // No thumbnail to learn from: count it as a detection so the forced interval restarts.
       this.#stateOf(sessionId).lastDetectMs = nowMs;
-      return null;
+      return DETECT;
     }
-    return { background: this.#stateOf(sessionId).background, thresholds: this.settings, detectAnyway: reason !== null };
+    return { kind: "check", check: { background: this.#stateOf(sessionId).background, thresholds: this.settings, detectAnyway: reason !== null } };
   }
 
-  /** Why the session's next frame is detected whatever its motion, or null (pure, for tests and logs). */
-  reasonToDetect(sessionId: string, nowMs: number, tracksAlive: boolean): DetectReason {
+  /**
+   * Why the session's next frame is detected whatever its motion ("following":
+   * skipped whatever its motion), or null when motion decides. Pure, for tests and logs.
+   */
+  reasonToDetect(sessionId: string, nowMs: number, tracks: LiveTracks): DetectReason {
     const state = this.#stateOf(sessionId);
-    if (tracksAlive) return "tracks";
+    if (tracks.alive > 0) {
+      // One person walking alone is followed at a lower rate; crowds and new tracks get every frame.
+      // Three quarters of the interval: a frame arriving a little early (camera jitter) is not skipped.
+      const lone = tracks.alive === 1 && tracks.tentative === 0;
+      return lone && nowMs - state.lastDetectMs < this.settings.followIntervalMs * 0.75 ? "following" : "tracks";
+    }
     if (!state.background) return "first-frame";
     if (state.framesSinceMotion < this.settings.holdFrames) return "motion-hold";
     if (nowMs - state.lastDetectMs >= this.settings.forceIntervalMs) return "forced";
@@ -113,8 +143,8 @@ export class FrameDifferenceGate implements MotionGate {
 /** Gating off: every frame is detected, and no motion check is made. */
 export class AlwaysDetectGate implements MotionGate {
   readonly name = "always-detect";
-  plan(): MotionCheck | null {
-    return null;
+  plan(): GatePlan {
+    return DETECT;
   }
   settle(): void {}
   forget(): void {}

@@ -1,7 +1,26 @@
 import { performance } from "node:perf_hooks";
 import type { FrameAck, FrameStatus, Person } from "@headcount/proto/types";
 import type { CountTotals } from "../count/count-types.ts";
+import { checkedJpegSize, DecodeError } from "../decode/jpeg-decoder.ts";
 import type { PendingFrame } from "../session/capture-session.ts";
+import type { FrameOutcome } from "./messages.ts";
+
+/** The largest frame the header check lets through here; the client's limits were checked on receipt. */
+const NO_PIXEL_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The outcome of a frame the motion gate skips without a look (between the
+ * detections that follow a lone person): no worker, only the JPEG header is
+ * read, for its size and so that garbage is still rejected.
+ */
+export function skippedUnseen(jpeg: Uint8Array): FrameOutcome {
+  try {
+    const { width, height } = checkedJpegSize(jpeg, NO_PIXEL_LIMIT);
+    return { kind: "processed", width, height, detections: [], queuedMs: 0, decodeMs: 0, detectMs: 0, detectionSkipped: true };
+  } catch (err) {
+    return { kind: "rejected", reason: err instanceof DecodeError ? err.message : String(err) };
+  }
+}
 
 /** What the pipeline says about one frame, before it becomes an ack. */
 export interface FrameResult {

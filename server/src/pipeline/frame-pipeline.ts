@@ -4,7 +4,7 @@ import type { CameraRegistry } from "../camera/camera-registry.ts";
 import { AlwaysDetectGate, type MotionGate } from "../motion/motion-gate.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
-import { frameAck, type FrameResult } from "./frame-ack.ts";
+import { frameAck, skippedUnseen, type FrameResult } from "./frame-ack.ts";
 import { SessionTracking, type TrackingFactory } from "./session-tracking.ts";
 import { SessionTurns } from "./session-turns.ts";
 import type { WorkerPool } from "./worker-pool.ts";
@@ -152,8 +152,8 @@ export class FramePipeline {
       // Frame time, as the tracker's: a file replayed faster than real time keeps its forced-detection rhythm.
       const frameTimeMs = frame.capturedAtMs || frame.receivedAtMs;
       try {
-        const check = this.gate.plan(session.id, frameTimeMs, this.tracking.hasLiveTracks(session.id));
-        outcome = await this.pool.process(frame.jpeg, check ?? undefined);
+        const plan = this.gate.plan(session.id, frameTimeMs, this.tracking.liveTracks(session.id));
+        outcome = plan.kind === "skip" ? skippedUnseen(frame.jpeg) : await this.pool.process(frame.jpeg, plan.kind === "check" ? plan.check : undefined);
       } finally {
         // The worker is free: the next session's frame may go while this one is tracked and stored.
         this.inPool--;
@@ -165,8 +165,8 @@ export class FramePipeline {
       } else if (outcome.kind === "failed") {
         this.stats.failed++;
         this.publish(session, frame, { status: FrameStatus.REJECTED, detail: outcome.reason });
-      } else if (outcome.motion?.detectionSkipped) {
-        this.gate.settle(session.id, frameTimeMs, outcome.motion);
+      } else if (outcome.detectionSkipped) {
+        if (outcome.motion) this.gate.settle(session.id, frameTimeMs, outcome.motion);
         this.tracking.skip(session.id, frameTimeMs);
         this.stats.processed++;
         this.stats.detectionSkipped++;

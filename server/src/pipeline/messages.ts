@@ -64,6 +64,9 @@ export type FrameOutcome =
       readonly queuedMs: number;
       readonly decodeMs: number;
       readonly detectMs: number;
+      /** True when the detector did not run (the motion gate skipped it): no detections, counts unchanged. */
+      readonly detectionSkipped?: boolean;
+      /** What the motion check found, when there was one. */
       readonly motion?: MotionReport;
     }
   | { readonly kind: "rejected"; readonly reason: string }

@@ -1,6 +1,7 @@
 import type { Person } from "@headcount/proto/types";
 import type { Detection } from "../detect/detector.ts";
 import type { CountResult, Counter, Line } from "../count/count-types.ts";
+import type { LiveTracks } from "../motion/motion-gate.ts";
 import type { Tracker } from "../track/track-types.ts";
 
 /** Builds the per-session tracking stages (fresh state for every session). */
@@ -22,9 +23,11 @@ interface SessionState {
   line: Line | null;
   /** Time of the last frame given to the tracker (or skipped), ms. */
   lastTimeMs: number;
-  /** Tracks alive (confirmed or tentative) after the last tracked frame. */
-  liveTracks: number;
+  /** Tracks alive after the last tracked frame, and how many of them were still tentative. */
+  tracks: LiveTracks;
 }
+
+const NO_TRACKS: LiveTracks = { alive: 0, tentative: 0 };
 
 /**
  * The track and count stages of every open session: one tracker and one
@@ -48,7 +51,7 @@ export class SessionTracking {
     const timeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
     state.lastTimeMs = timeMs;
     const update = state.tracker.update(detections, timeMs);
-    state.liveTracks = update.tracks.length;
+    state.tracks = { alive: update.tracks.length, tentative: update.tracks.filter((t) => !t.confirmed).length };
     const counted = state.counter.update(update);
     const people = detections.map((d, i) => ({
       x: d.x,
@@ -67,7 +70,12 @@ export class SessionTracking {
    * the motion gate must not skip detection then.
    */
   hasLiveTracks(sessionId: string): boolean {
-    return (this.#sessions.get(sessionId)?.liveTracks ?? 0) > 0;
+    return this.liveTracks(sessionId).alive > 0;
+  }
+
+  /** The session's tracks after its last tracked frame (none before its first). */
+  liveTracks(sessionId: string): LiveTracks {
+    return this.#sessions.get(sessionId)?.tracks ?? NO_TRACKS;
   }
 
   /**
@@ -99,7 +107,7 @@ export class SessionTracking {
   #stateOf(sessionId: string, line: Line | null): SessionState {
     let state = this.#sessions.get(sessionId);
     if (!state) {
-      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0, liveTracks: 0 };
+      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0, tracks: NO_TRACKS };
       this.#sessions.set(sessionId, state);
     } else if (state.line !== line) {
       state.counter.setLine(line);

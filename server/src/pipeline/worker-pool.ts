@@ -118,6 +118,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
           queuedMs: Math.max(0, roundTrip - m.decodeMs - m.detectMs),
           decodeMs: m.decodeMs,
           detectMs: m.detectMs,
+          detectionSkipped: m.motion?.detectionSkipped ?? false,
           motion: m.motion,
         });
       } else if (m.type === "rejected") {
