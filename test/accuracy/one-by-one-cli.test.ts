@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { oneByOneVideo, repoRoot, sharedDir } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
+import { replayClip } from "./replay.ts";
 
 interface GroundTruth {
   frames: number;
@@ -33,7 +34,7 @@ for (const fps of [10, 5]) {
       { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
     );
     const summary = JSON.parse(stdout.trim().split("\n").at(-1)!) as {
-      sent: number; processed: number; maxInView: number; inViewPerFrame: number[];
+      sent: number; processed: number; detectionSkipped: number; maxInView: number; inViewPerFrame: number[];
       counts: { entered: number; exited: number };
     };
     // ffmpeg keeps source frames 1, 3, 5, ... at half the rate.

@@ -58,6 +58,8 @@ export interface SendSummary {
   skipped: number;
   acked: number;
   processed: number;
+  /** Processed frames on which the server's motion gate skipped detection. */
+  detectionSkipped: number;
   droppedStale: number;
   rejected: number;
   /** Frames in flight when the stream broke: never acked. */
@@ -99,7 +101,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   const rtts: number[] = [];
   const perFrame = new Map<number, number>();
   const s: SendSummary = {
-    sessionId: "", server: "", sent: 0, skipped: 0, acked: 0, processed: 0, droppedStale: 0, rejected: 0, lost: 0, reconnects: 0, maxInView: 0,
+    sessionId: "", server: "", sent: 0, skipped: 0, acked: 0, processed: 0, detectionSkipped: 0, droppedStale: 0, rejected: 0, lost: 0, reconnects: 0, maxInView: 0,
     inViewPerFrame: [], counts: { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 },
     rttP50Ms: 0, rttP95Ms: 0, durationS: 0, ackedFps: 0,
   };
@@ -111,6 +113,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     s.acked++;
     if (ack.status === FrameStatus.PROCESSED) {
       s.processed++;
+      if (ack.detectionSkipped) s.detectionSkipped++;
       perFrame.set(ack.seq, ack.counts?.inView ?? 0);
       s.maxInView = Math.max(s.maxInView, ack.counts?.inView ?? 0);
     } else if (ack.status === FrameStatus.DROPPED_STALE) s.droppedStale++;
