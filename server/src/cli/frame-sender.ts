@@ -158,6 +158,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     await new CountServiceClient(transports[link.index]!).setCountingLine({ cameraId: options.cameraId, line: options.line }, { meta });
   }
   let seq = 0;
+  let lastSentAt = Number.NEGATIVE_INFINITY;
   for await (const frame of source) {
     if (abort.signal.aborted || options.stop?.aborted) break;
     if (options.pace === "source") {
@@ -169,6 +170,9 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
       }
     } else {
       while (sentAt.size >= options.window && !broken) await new Promise<void>((r) => (wakeWindow = r));
+      // Acks of frames the server's motion gate skipped come fast: keep under the session's frame-rate limit.
+      const wait = lastSentAt + (link.maxFps ? 1000 / link.maxFps : 0) - performance.now();
+      if (wait > 0) await sleep(wait);
     }
     if (broken) {
       // Frames in flight on the broken stream will never be acked.
@@ -193,7 +197,8 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     }
     seq++;
     const size = jpegSize(frame.jpeg) ?? { width: 0, height: 0 };
-    sentAt.set(seq, performance.now());
+    lastSentAt = performance.now();
+    sentAt.set(seq, lastSentAt);
     await link.call.requests
       .send({ message: { oneofKind: "frame", frame: { seq, capturedAtMs: wallStart + Math.round(frame.ptsMs), jpeg: frame.jpeg, ...size } } })
       .catch((err: unknown) => {
