@@ -57,7 +57,7 @@ export async function runCameraLoad(options: CameraLoadOptions): Promise<CameraL
   const interval = 1000 / options.fps;
   const summaries = await Promise.all(
     counted.map((_, c) =>
-      sendFrames(clipLoop(options.jpegs, Math.floor((c * options.jpegs.length) / options.cameras), to, interval), {
+      sendFrames(clipLoop(options.jpegs, Math.floor(((c + 0.5) * options.jpegs.length) / options.cameras), to, interval), {
         targets: [options.target],
         cameraId: `${options.cameraPrefix}-${c}`,
         cameraName: `capacity camera ${c}`,

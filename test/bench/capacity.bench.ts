@@ -75,7 +75,7 @@ export const benchmark: Benchmark = {
         { measure: "steps, gating on", value: describe(on.steps) },
       ],
       notes: [
-        `Frames: ${jpegs.length} JPEGs 640 px wide from the first minute of the one-by-one clip at ${FPS} fps (empty room, then people walking through one at a time); each camera loops it from its own offset (camera k of n from k/n of the clip).`,
+        `Frames: ${jpegs.length} JPEGs 640 px wide from the first minute of the one-by-one clip at ${FPS} fps (empty room, then people walking through one at a time); each camera loops it from its own offset (camera k of n from (k + 1/2)/n of the clip, so the quiet and busy stretches of the cameras do not line up).`,
         `Server: the real server in its own process, ${WORKERS} workers, MediaPipe, native gRPC; cameras are the CLI's sender paced at ${FPS} fps with at most 2 frames unacked (a frame due while 2 are out is not sent), on the same machine.`,
         `A step: ${ctx.quick ? "2 s warm-up, 5 s counted" : "4 s warm-up, 15 s counted"}; kept up when every camera got >= ${MIN_FPS} processed frames/s and the send-to-ack p95 was under ${MAX_LATENCY_RATIO}x the median detect time. Cameras are added one at a time up to ${MAX_CAMERAS}, within a time budget.`,
       ],
