@@ -49,6 +49,11 @@ test("a still camera: after the first frames, detection is skipped except every 
       assert.deepEqual(a.counts, acks[0]!.counts, "counts unchanged");
     }
     assert.equal(ts.server.pipeline.stats.detectionSkipped, 25);
+    // The operator sees them counted, and the detect-time histogram holds only frames that were detected.
+    const metrics = await (await fetch(ts.metricsUrl)).text();
+    const sample = (name: string) => Number(metrics.split("\n").find((l) => l.startsWith(`${name} `))?.slice(name.length + 1));
+    assert.equal(sample("headcount_frames_detection_skipped_total"), 25);
+    assert.equal(sample('headcount_frame_stage_seconds_count{stage="detect"}'), 5);
   } finally {
     await ts.stop();
   }
