@@ -167,12 +167,12 @@ export class FramePipeline {
         this.publish(session, frame, { status: FrameStatus.REJECTED, detail: outcome.reason });
       } else if (outcome.detectionSkipped) {
         if (outcome.motion) this.gate.settle(session.id, frameTimeMs, outcome.motion);
-        this.tracking.skip(session.id, frameTimeMs);
+        const people = [...this.tracking.skip(session.id, frameTimeMs)];
         this.stats.processed++;
         this.stats.detectionSkipped++;
         this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frameTimeMs });
         const timings = { queuedMs: outcome.queuedMs, decodeMs: outcome.decodeMs, detectMs: 0, trackMs: 0 };
-        this.publish(session, frame, { status: FrameStatus.PROCESSED, decodedWidth: outcome.width, decodedHeight: outcome.height, timings, detectionSkipped: true });
+        this.publish(session, frame, { status: FrameStatus.PROCESSED, decodedWidth: outcome.width, decodedHeight: outcome.height, people, timings, detectionSkipped: true });
       } else {
         if (outcome.motion) this.gate.settle(session.id, frameTimeMs, outcome.motion);
         const trackStart = performance.now();

@@ -25,6 +25,8 @@ interface SessionState {
   lastTimeMs: number;
   /** Tracks alive after the last tracked frame, and how many of them were still tentative. */
   tracks: LiveTracks;
+  /** The people of the last tracked frame, shown again on the frames skipped between detections. */
+  people: Person[];
 }
 
 const NO_TRACKS: LiveTracks = { alive: 0, tentative: 0 };
@@ -61,6 +63,7 @@ export class SessionTracking {
       score: d.score,
       trackId: confirmedId(update.tracks, update.assignments[i] ?? 0),
     }));
+    state.people = people;
     return { counted, people };
   }
 
@@ -85,10 +88,15 @@ export class SessionTracking {
    * frame comes with the real time gap, which is what its time-based limits
    * (stitching, revival) measure. Only the session's last frame time moves,
    * so exits at its close are stamped no earlier than its last frame.
+   * Returns the people of the last tracked frame (none when nobody is
+   * tracked): between the detections that follow a lone person, the boxes
+   * on the page stay instead of blinking.
    */
-  skip(sessionId: string, frameTimeMs: number): void {
+  skip(sessionId: string, frameTimeMs: number): readonly Person[] {
     const state = this.#sessions.get(sessionId);
-    if (state) state.lastTimeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
+    if (!state) return [];
+    state.lastTimeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
+    return state.tracks.alive > 0 ? state.people : [];
   }
 
   /**
@@ -107,7 +115,7 @@ export class SessionTracking {
   #stateOf(sessionId: string, line: Line | null): SessionState {
     let state = this.#sessions.get(sessionId);
     if (!state) {
-      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0, tracks: NO_TRACKS };
+      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0, tracks: NO_TRACKS, people: [] };
       this.#sessions.set(sessionId, state);
     } else if (state.line !== line) {
       state.counter.setLine(line);

@@ -264,8 +264,9 @@ export interface FrameAck {
     timings?: FrameTimings;
     /**
      * PROCESSED without running the detector: the server's motion gate saw
-     * nothing move and no one was being tracked, so the counts are unchanged
-     * and `people` is empty.
+     * nothing move and no one tracked (`people` empty), or skipped a frame
+     * between the detections that follow a lone person (`people` as on the
+     * last detected frame). The counts are unchanged either way.
      *
      * @generated from protobuf field: bool detection_skipped = 12
      */
