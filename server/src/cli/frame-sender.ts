@@ -2,11 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ChannelCredentials } from "@grpc/grpc-js";
 import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
-import { FrameStatus, type CountingLine, type Counts, type FrameAck } from "@headcount/proto/types";
+import { FrameStatus, type CountingLine, type FrameAck } from "@headcount/proto/types";
 import { GrpcTransport } from "@protobuf-ts/grpc-transport";
 import { RpcError } from "@protobuf-ts/runtime-rpc";
 import { jpegSize } from "../decode/jpeg-header.ts";
 import type { SourceFrame } from "./jpeg-sources.ts";
+import type { DisconnectNotice, SendSummary } from "./send-summary.ts";
 import { describeFailure, openStreamLink, type RetryNotice } from "./stream-link.ts";
 
 /** How to send. */
@@ -39,41 +40,6 @@ export interface SendOptions {
   readonly signal?: AbortSignal;
   /** Stops reading the source; the acks of frames in flight are still waited for. */
   readonly stop?: AbortSignal;
-}
-
-/** A stream that worked broke: why, what was lost, and how long the sender will try to reconnect. */
-export interface DisconnectNotice {
-  readonly target: string;
-  readonly reason: string;
-  readonly lost: number;
-  readonly tryForMs: number;
-}
-
-/** What a run did, for people and for machines (`--json`). */
-export interface SendSummary {
-  sessionId: string;
-  /** The server the last session was opened on. */
-  server: string;
-  sent: number;
-  skipped: number;
-  acked: number;
-  processed: number;
-  /** Processed frames on which the server's motion gate skipped detection. */
-  detectionSkipped: number;
-  droppedStale: number;
-  rejected: number;
-  /** Frames in flight when the stream broke: never acked. */
-  lost: number;
-  /** Times the stream broke and was reopened (with a new session). */
-  reconnects: number;
-  maxInView: number;
-  /** In view per acked frame, in seq order (processed frames only). */
-  inViewPerFrame: number[];
-  counts: Counts;
-  rttP50Ms: number;
-  rttP95Ms: number;
-  durationS: number;
-  ackedFps: number;
 }
 
 /** The first connection fails fast: a server that is down or a wrong address is said within seconds. */

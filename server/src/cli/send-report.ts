@@ -1,5 +1,5 @@
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
-import type { DisconnectNotice, SendSummary } from "./frame-sender.ts";
+import type { DisconnectNotice, SendSummary } from "./send-summary.ts";
 import type { RetryNotice } from "./stream-link.ts";
 
 /** One ack as a line for people. */
