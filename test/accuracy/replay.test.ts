@@ -13,22 +13,23 @@ for (const fps of [10, 5]) {
     const r = replayClip("vtest", fps);
     console.log(`vtest ${fps} fps: entered ${r.entered}, exited ${r.exited} (${r.visits} visits), MAE ${r.inViewMae.toFixed(2)}, ` +
       r.lines.map((l) => `${l.name} ${l.in}/${l.out} (${l.truth.in}/${l.truth.out})`).join(", "));
-    // The goal: within 25% of the visits. Measured 26 at 10 fps and 24 at 5 fps; 27 and 27 before the colour
-    // cue in stitching (appearance-gate.ts), 45 before revival (track-revival.ts).
+    // The goal: within 25% of the visits. Measured 25 at 10 fps and 24 at 5 fps (26 and 24 before second-box.ts,
+    // 27 and 27 before the colour cue in stitching, 45 and 43 before revival).
     assert.ok(r.entered <= Math.floor(r.visits * 1.25), `entered ${r.entered} for ${r.visits} visits`);
     assert.ok(r.exited <= r.entered, `exited ${r.exited}`);
     for (const l of r.lines) {
-      // The goal is 10%. Not met yet: the diagonal at 10 fps, 15 in and 18 out for 12 and 16 (pairs of extra
-      // crossings where people walk down-right almost along it and identities swap near it, F168, F366, F721).
-      const share = l.name === "diagonal" && fps === 10 ? 0.3 : 0.1;
       for (const dir of ["in", "out"] as const) {
-        const tolerance = Math.max(1, Math.round(l.truth[dir] * share));
-        assert.ok(Math.abs(l[dir] - l.truth[dir]) <= tolerance, `${l.name} ${dir}: ${l[dir]}, hand count ${l.truth[dir]} (+-${tolerance})`);
+        // The goal: within 10% each way. Not met in one place: the vertical line's right-to-left crossings at
+        // 10 fps, 16 for 18 (-11%): U walking behind T in one box (F533), U's 20 px turn back (F630), A at the
+        // sign (F751). Held there to the 16 measured, so that it cannot get worse unnoticed.
+        const share = l.name === "vertical" && dir === "out" && fps === 10 ? 0.12 : 0.1;
+        const tolerance = l.truth[dir] * share;
+        assert.ok(Math.abs(l[dir] - l.truth[dir]) <= tolerance, `${l.name} ${dir}: ${l[dir]}, hand count ${l.truth[dir]} (+-${tolerance.toFixed(1)})`);
       }
     }
-    // Measured 0.82 at 10 fps and 0.81 at 5 fps (0.80 and 0.84 before the colour cue, 0.75 and 0.79 before
-    // revival); the goal of 0.75 is not met yet.
-    assert.ok(r.inViewMae <= 0.86, `people in view: mean absolute error ${r.inViewMae.toFixed(2)}`);
+    // The goal: at most 0.75. Measured 0.69 at 10 fps and 0.57 at 5 fps since tentative tracks count in view
+    // (0.82 and 0.81 before; 0.75 and 0.79 before revival).
+    assert.ok(r.inViewMae <= 0.75, `people in view: mean absolute error ${r.inViewMae.toFixed(2)}`);
   });
 
   test(`one-by-one at ${fps} fps stays exact: 6 entries, 6 exits, never more than 1 in view`, () => {

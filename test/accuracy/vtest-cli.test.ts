@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { repoRoot, vtestVideo } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
-import { loadTruth } from "./recorded-detections.ts";
+import { loadTruth, sentIndex } from "./recorded-detections.ts";
 import { replayClip } from "./replay.ts";
 
 /** Hand annotation of vtest.avi (see its "method"): people in view at 1 fps, crossings of x = 0.5. */
@@ -51,7 +51,7 @@ function assertReplayIsCurrent(s: Summary, fps: number, lineName: string): void 
   assert.ok(got.every((v, i) => Math.abs(v - replayed[i]!) <= 2), `CLI ${got} against the replay's ${replayed}: re-record the detections (test/accuracy/README.md)`);
 }
 
-test("vtest.avi (small, many pedestrians): people in view within 1 person per frame of the hand count; crossings near the hand count", { timeout: 600_000 }, async () => {
+test("vtest.avi (small, many pedestrians) at 10 fps: people in view within 0.75 per frame of the hand count, crossings near it, entries within 25% of the visits", { timeout: 600_000 }, async () => {
   const truth = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/vtest.annotation.json"), "utf8")) as Annotation;
   // A vertical line at mid-frame, drawn top to bottom: its left (the "in" side) is the right half,
   // so crossed_in counts left-to-right moves.
@@ -65,10 +65,11 @@ test("vtest.avi (small, many pedestrians): people in view within 1 person per fr
       `crossings left->right ${s.counts.crossedIn} (truth ${truth.totals.left_to_right}), ` +
       `right->left ${s.counts.crossedOut} (truth ${truth.totals.right_to_left}); entries ${s.counts.entered}, exits ${s.counts.exited} (${visits} visits)`,
   );
-  // Measured by the replay: MAE 0.82, crossings 15 and 16, entries 26 (before the colour cue in stitching 0.81 through
-  // the CLI, 15 and 17, 27; before track revival 0.75, 15 and 19, 45; before stitching 0.91, 11 and 13, 93).
-  assert.ok(mae <= 0.9, `people in view: mean absolute error ${mae.toFixed(3)} per frame (goal: at most 0.75)`);
+  // Measured by the replay: MAE 0.69, crossings 14 and 16, entries 25 (before second boxes and tentative tracks in
+  // view 0.82, 15 and 16, 26; before track revival 0.75, 15 and 19, 45; before stitching 0.91, 11 and 13, 93).
+  assert.ok(mae <= 0.75, `people in view: mean absolute error ${mae.toFixed(3)} per frame (goal: at most 0.75)`);
   const near = (got: number, want: number, tolerance: number) => Math.abs(got - want) <= tolerance;
+  // The goal is 10% each way; right to left is 16 for 18 (-11%, see replay.test.ts), held there.
   assert.ok(near(s.counts.crossedIn, truth.totals.left_to_right, 1), `left->right ${s.counts.crossedIn}, truth ${truth.totals.left_to_right} (+-1)`);
   assert.ok(near(s.counts.crossedOut, truth.totals.right_to_left, 2), `right->left ${s.counts.crossedOut}, truth ${truth.totals.right_to_left} (+-2)`);
   // 21 walks into the picture by 13 people (vtest.crowd.annotation.json); a lost person coming back as new inflates this.
@@ -77,15 +78,23 @@ test("vtest.avi (small, many pedestrians): people in view within 1 person per fr
   assertReplayIsCurrent(s, 10, "vertical");
 });
 
-test("vtest.avi at 5 fps, a horizontal line at mid-frame: crossings within 10% of the hand count each way, entries near the visits", { timeout: 600_000 }, async () => {
+test("vtest.avi at 5 fps, a horizontal line at mid-frame: crossings within 10% of the hand count each way, entries near the visits, people in view within 0.75", { timeout: 600_000 }, async () => {
   const truth = loadTruth("vtest");
   const horizontal = truth.lines.find((l) => l.name === "horizontal")!;
   // Drawn left to right: its left (the "in" side) is the upper half, so crossed_in counts walking up the picture.
   const s = await send("accuracy-vtest-5fps", "0,0.5,1,0.5", 5);
   console.log(`vtest 5 fps, horizontal line: in ${s.counts.crossedIn} (truth ${horizontal.truth.in}), out ${s.counts.crossedOut} (truth ${horizontal.truth.out}); entries ${s.counts.entered}, exits ${s.counts.exited} (${truth.visits} visits)`);
-  // Measured: in 18, out 13, entries 24 (before the colour cue in stitching 18, 13, 27; before track revival 18, 14, 43).
-  assert.ok(Math.abs(s.counts.crossedIn - horizontal.truth.in) <= 2, `in ${s.counts.crossedIn}, truth ${horizontal.truth.in} (+-2)`);
-  assert.ok(Math.abs(s.counts.crossedOut - horizontal.truth.out) <= 1, `out ${s.counts.crossedOut}, truth ${horizontal.truth.out} (+-1)`);
+  // Measured by the replay: in 18, out 13, entries 24, MAE 0.57 (before tentative tracks counted in view, MAE 0.81;
+  // before the colour cue in stitching 18, 13, 27; before track revival 18, 14, 43).
+  assert.ok(Math.abs(s.counts.crossedIn - horizontal.truth.in) <= horizontal.truth.in * 0.1, `in ${s.counts.crossedIn}, truth ${horizontal.truth.in} (10%)`);
+  assert.ok(Math.abs(s.counts.crossedOut - horizontal.truth.out) <= horizontal.truth.out * 0.1, `out ${s.counts.crossedOut}, truth ${horizontal.truth.out} (10%)`);
   assert.ok(s.counts.entered <= Math.floor(truth.visits * 1.25), `entries ${s.counts.entered} for ${truth.visits} visits (goal: within 25%)`);
+  const errors = truth.inView.flatMap(({ frame, count }) => {
+    const i = sentIndex(frame, 10, 5);
+    return i === undefined ? [] : [Math.abs((s.inViewPerFrame[i] ?? 0) - count)];
+  });
+  const mae = errors.reduce((a, b) => a + b, 0) / errors.length;
+  console.log(`vtest 5 fps: in-view MAE ${mae.toFixed(3)} over ${errors.length} annotated frames`);
+  assert.ok(mae <= 0.75, `people in view at 5 fps: mean absolute error ${mae.toFixed(3)} per frame (goal: at most 0.75)`);
   assertReplayIsCurrent(s, 5, "horizontal");
 });

@@ -17,7 +17,8 @@ const feed = (counter: Counter, updates: TrackUpdate[]): CountResult[] => update
 const kinds = (results: CountResult[]): string[] => results.flatMap((r) => r.events.map((e) => `${e.kind}:${e.trackId}@${e.timeMs}`));
 
 test("a track enters once when confirmed and exits once when lost", () => {
-  const counter = createPeopleCounter();
+  // No median: inView at the end is that frame's own.
+  const counter = createPeopleCounter({ inViewWindow: 1 });
   const results = feed(counter, [
     frame(0, [person(1, 0.5, 0.8, { confirmed: false })]),
     frame(100, [person(1, 0.5, 0.8)], [1]),
@@ -30,7 +31,7 @@ test("a track enters once when confirmed and exits once when lost", () => {
 });
 
 test("inView is the median of recent frames, counting confirmed tracks seen within one missed frame", () => {
-  const counter = createPeopleCounter({ inViewWindow: 5 });
+  const counter = createPeopleCounter({ inViewWindow: 5, inViewTentative: false });
   const a = person(1, 0.3, 0.8);
   const views = feed(counter, [
     frame(0, [a]), frame(100, [a]), frame(200, [a]),
@@ -40,6 +41,22 @@ test("inView is the median of recent frames, counting confirmed tracks seen with
     frame(600, [a]), frame(700, []), frame(800, []), frame(900, []), frame(1000, []),
   ]).map((r) => r.totals.inView);
   assert.deepEqual(views, [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0]);
+});
+
+test("inView counts a tentative track seen in this frame, so people show before their entry counts; a one-frame box does not", () => {
+  const counter = createPeopleCounter({ inViewWindow: 5 });
+  const tentative = (id: number, x: number, misses = 0) => person(id, x, 0.8, { confirmed: false, misses });
+  const views = feed(counter, [
+    // vtest F1: three people in view from the first frame, confirmed only at the third.
+    frame(0, [tentative(1, 0.2), tentative(2, 0.5), tentative(3, 0.8)]),
+    frame(100, [tentative(1, 0.2), tentative(2, 0.5), tentative(3, 0.8)]),
+    frame(200, [person(1, 0.2, 0.8), person(2, 0.5, 0.8), person(3, 0.8, 0.8)], [1, 2, 3]),
+    frame(300, [person(1, 0.2, 0.8), person(2, 0.5, 0.8), person(3, 0.8, 0.8), tentative(4, 0.6)]), // a one-frame box
+    frame(400, [person(1, 0.2, 0.8), person(2, 0.5, 0.8), person(3, 0.8, 0.8), tentative(4, 0.6, 1)]), // missed: not in view
+    frame(500, [person(1, 0.2, 0.8), person(2, 0.5, 0.8), person(3, 0.8, 0.8)]),
+  ]);
+  assert.deepEqual(views.map((r) => r.totals.inView), [3, 3, 3, 3, 3, 3]);
+  assert.equal(views.at(-1)!.totals.entered, 3);
 });
 
 test("every crossing counts by default, towards the in side as cross_in", () => {

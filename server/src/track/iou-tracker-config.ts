@@ -84,6 +84,20 @@ export interface IouTrackerConfig {
   readonly velocitySmoothing: number;
   /** An unmatched detection overlapping a matched one by at least this IoU is a duplicate box. Default 0.7. */
   readonly duplicateIou: number;
+  /**
+   * An unmatched detection with at least this share of its area inside the
+   * box of a tracked person is a part of that person (an upper-body box), not
+   * someone to stitch to a lost track (`second-box.ts`). Values above 1 turn
+   * it off. Default 0.5 (vtest F366: 0.6).
+   */
+  readonly secondBoxContainment: number;
+  /**
+   * A tentative track overlapping a tracked person's box by at least this
+   * IoU is not confirmed until it stands alone: it may be a second box on that
+   * person (`second-box.ts`). 0 turns it off. Default 0.3 (vtest F468, F566,
+   * F635, F647: 0.34 to 0.36; people side by side stay below 0.2).
+   */
+  readonly shadowIou: number;
 }
 
 /** The defaults of {@link IouTrackerConfig}. */
@@ -107,11 +121,13 @@ export const defaultIouTrackerConfig: IouTrackerConfig = Object.freeze({
   maxTentativeMisses: 1,
   velocitySmoothing: 0.5,
   duplicateIou: 0.7,
+  secondBoxContainment: 0.5,
+  shadowIou: 0.3,
 });
 
 /** Throws RangeError when a field of `cfg` is out of range. */
 export function validateIouTrackerConfig(cfg: IouTrackerConfig): void {
-  const unit = ["highScore", "lowScore", "minHeight", "velocitySmoothing", "duplicateIou", "stitchMinSimilarity"] as const;
+  const unit = ["highScore", "lowScore", "minHeight", "velocitySmoothing", "duplicateIou", "stitchMinSimilarity", "shadowIou"] as const;
   for (const key of unit) {
     const v = cfg[key];
     if (!(v >= 0 && v <= 1)) throw new RangeError(`IouTrackerConfig.${key} must be within 0..1, got ${v}`);
@@ -126,6 +142,7 @@ export function validateIouTrackerConfig(cfg: IouTrackerConfig): void {
     const v = cfg[key];
     if (!(v >= 0)) throw new RangeError(`IouTrackerConfig.${key} must be >= 0, got ${v}`);
   }
+  if (!(cfg.secondBoxContainment >= 0)) throw new RangeError(`IouTrackerConfig.secondBoxContainment must be >= 0, got ${cfg.secondBoxContainment}`);
   if (!(cfg.stitchSizeRatio >= 1)) throw new RangeError(`IouTrackerConfig.stitchSizeRatio must be >= 1, got ${cfg.stitchSizeRatio}`);
   if (!(Number.isInteger(cfg.minHits) && cfg.minHits >= 1)) throw new RangeError("IouTrackerConfig.minHits must be an integer >= 1");
   if (!(Number.isInteger(cfg.maxTentativeMisses) && cfg.maxTentativeMisses >= 0)) {

@@ -51,3 +51,41 @@ export function revivalCost(gate: RevivalGate, lost: LostTrack, birth: Box, born
   const distance = Math.hypot(a.x - b.x, a.y - b.y);
   return distance <= radius ? distance / radius : undefined;
 }
+
+/** What {@link findRevival} needs of the tracker's tuning. */
+export interface RevivalSettings {
+  readonly gate: RevivalGate;
+  readonly maxAgeMs: number;
+  readonly reviveMs: number;
+}
+
+/** What {@link findRevival} needs of each track. */
+export interface RevivalCandidate extends LostTrack {
+  readonly confirmed: boolean;
+  readonly birth: Box;
+  readonly bornMs: number;
+}
+
+/**
+ * Index of the lost track that the newborn track `states[t]` is, if it was
+ * born inside the frame near where a confirmed track vanished: the nearest
+ * confirmed track, unmatched this frame (`taken` false) and lost for at most
+ * `maxAgeMs + reviveMs`.
+ */
+export function findRevival(
+  settings: RevivalSettings, states: readonly RevivalCandidate[], t: number, taken: (k: number) => boolean, timeMs: number,
+): number | undefined {
+  const s = states[t]!;
+  if (settings.reviveMs === 0 || !bornInside(s.birth)) return undefined;
+  let best: number | undefined;
+  let bestCost = Infinity;
+  states.forEach((o, k) => {
+    if (k === t || !o.confirmed || taken(k) || timeMs - o.lastMatchMs > settings.maxAgeMs + settings.reviveMs) return;
+    const cost = revivalCost(settings.gate, o, s.birth, s.bornMs);
+    if (cost !== undefined && cost < bestCost) {
+      best = k;
+      bestCost = cost;
+    }
+  });
+  return best;
+}
