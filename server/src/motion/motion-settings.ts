@@ -25,7 +25,7 @@ const HOLD_FRAMES = 3;
 /**
  * A lone confirmed person is detected about 5 times a second (every other
  * frame at 10 fps): the one-by-one clip still counts 6 in, 6 out, with the
- * people-in-view error 0.047 instead of 0.031 (replayed, test/accuracy/).
+ * people-in-view error 0.029 instead of 0.022 (replayed, test/accuracy/).
  * Crowds and tentative tracks get every frame (on vtest every other frame
  * while tracking changed the counts).
  */
