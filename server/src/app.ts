@@ -19,6 +19,7 @@ import { createServerMetrics } from "./metrics/server-metrics.ts";
 import type { Logger } from "./logger.ts";
 import { noCountPublisher, storeTellingPublisher, type CountPublisher } from "./mqtt/count-publisher.ts";
 import { createMqttCountPublisher } from "./mqtt/mqtt-count-publisher.ts";
+import { AlwaysDetectGate, FrameDifferenceGate, type MotionGate } from "./motion/motion-gate.ts";
 import { FramePipeline } from "./pipeline/frame-pipeline.ts";
 import type { TrackingFactory } from "./pipeline/session-tracking.ts";
 import type { DetectorSpec } from "./pipeline/messages.ts";
@@ -88,7 +89,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     tiling: config.tiling,
   };
   const pool = await createWorkerPool({ size: config.workers, detector, maxPixels: config.limits.maxPixels, log });
-  log.info({ detector: pool.detectorName, workers: config.workers }, "frame workers ready");
+  log.info({ detector: pool.detectorName, workers: config.workers, motionGate: config.motion.enabled ? "on" : "off" }, "frame workers ready");
 
   // PostgreSQL when several replicas share the history; otherwise the embedded SQLite file.
   const postgres = config.databaseUrl ? await openPostgresStore({ databaseUrl: config.databaseUrl }) : undefined;
@@ -135,7 +136,8 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   cameras.onChange((cameraId) => publisher.cameraChanged(cameraId));
   // Every path that appends events (the pipeline's counts, the count page's resets, a session's closing exits) goes through this one.
   const publishingStore = storeTellingPublisher(store, publisher);
-  const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics);
+  const gate: MotionGate = config.motion.enabled ? new FrameDifferenceGate(config.motion) : new AlwaysDetectGate();
+  const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics, gate);
   const sessions = new SessionRegistry({
     maxSessions: config.limits.maxSessions,
     ackHistory: config.ackHistory,

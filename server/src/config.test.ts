@@ -57,9 +57,19 @@ test(".env.example lists every server variable and nothing unknown", () => {
   // Every listed name is accepted (with an empty value = default)...
   loadConfig(Object.fromEntries(serverNames.map((n) => [n, ""])));
   // ...and every name the schema knows is listed: feed each a bad value and see it named.
-  const source = readFileSync(new URL("./config.ts", import.meta.url), "utf8");
+  // The schema, and the sub-schemas it spreads in.
+  const source = ["./config.ts", "./motion/motion-settings.ts"].map((f) => readFileSync(new URL(f, import.meta.url), "utf8")).join("\n");
   const known = [...source.matchAll(/^\s+(HEADCOUNT_[A-Z_]+):/gm)].map((m) => m[1]!);
   assert.deepEqual([...new Set(known)].sort(), [...new Set(serverNames)].sort());
+});
+
+test("motion gate settings: on by default, off, sensitivity in percent, forced interval in seconds", () => {
+  const on = loadConfig({}).motion;
+  assert.deepEqual([on.enabled, on.minChangedShare, on.forceIntervalMs], [true, 0.005, 2000]);
+  const set = loadConfig({ HEADCOUNT_MOTION_GATE: "off", HEADCOUNT_MOTION_THRESHOLD_PERCENT: "2", HEADCOUNT_MOTION_FORCE_DETECT_S: "0.5" }).motion;
+  assert.deepEqual([set.enabled, set.minChangedShare, set.forceIntervalMs], [false, 0.02, 500]);
+  assert.throws(() => loadConfig({ HEADCOUNT_MOTION_THRESHOLD_PERCENT: "0" }), /HEADCOUNT_MOTION_THRESHOLD_PERCENT: must be a number from 0.01 to 100/);
+  assert.throws(() => loadConfig({ HEADCOUNT_MOTION_GATE: "yes" }), /HEADCOUNT_MOTION_GATE/);
 });
 
 test("numbers are plain digits within their range; blank means default", () => {

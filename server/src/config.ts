@@ -1,24 +1,11 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import type { AccessSettings } from "./access/access-control.ts";
+import { decimalNumber, wholeNumber } from "./config-numbers.ts";
 import { unbracketed } from "./host-port.ts";
+import { motionEnv, motionSettingsOf, type MotionSettings } from "./motion/motion-settings.ts";
 
 const PREFIX = "HEADCOUNT_";
-
-/**
- * A whole number written in plain digits, within [min, max]. Plain digits
- * only: `Number()` would also take "0x1F90", "8e3" or " " (which is 0).
- */
-function wholeNumber(min: number, max: number, why = "") {
-  const range = `must be a whole number from ${min} to ${max}${why}`;
-  return z.string().regex(/^\d+$/, range).transform(Number).pipe(z.number().int().min(min, range).max(max, range));
-}
-
-/** A decimal number written in plain digits ("0.4"), within [min, max]. */
-function decimalNumber(min: number, max: number) {
-  const range = `must be a number from ${min} to ${max}, written like 0.4`;
-  return z.string().regex(/^\d+(\.\d+)?$/, range).transform(Number).pipe(z.number().min(min, range).max(max, range));
-}
 
 const port = wholeNumber(0, 65535);
 /** An MQTT topic prefix: one or more levels of letters, digits, _ . -, separated by / (no wildcards, no empty level). */
@@ -80,6 +67,7 @@ const envSchema = z
     HEADCOUNT_MQTT_DISCOVERY: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_MQTT_DISCOVERY_PREFIX: topicPrefix.default("homeassistant"),
     HEADCOUNT_MQTT_MAX_QUEUED: wholeNumber(1, 100_000).default(1000),
+    ...motionEnv,
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -228,6 +216,8 @@ export interface ServerConfig {
   /** A session with no upload and no watcher for this long is closed. */
   readonly sessionIdleMs: number;
   readonly logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Motion-gated detection (see server/src/motion/). */
+  readonly motion: MotionSettings;
   /** Publishing counts to an MQTT broker (Home Assistant), or null when HEADCOUNT_MQTT_URL is unset. */
   readonly mqtt: MqttSettings | null;
 }
@@ -325,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ackHistory: e.HEADCOUNT_ACK_HISTORY,
     sessionIdleMs: e.HEADCOUNT_SESSION_IDLE_MS,
     logLevel: e.HEADCOUNT_LOG_LEVEL,
+    motion: motionSettingsOf(e),
     mqtt: e.HEADCOUNT_MQTT_URL
       ? {
           url: e.HEADCOUNT_MQTT_URL,

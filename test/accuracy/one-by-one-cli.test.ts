@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { oneByOneVideo, repoRoot, sharedDir } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
+import { replayClip } from "./replay.ts";
 
 interface GroundTruth {
   frames: number;
@@ -33,7 +34,7 @@ for (const fps of [10, 5]) {
       { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
     );
     const summary = JSON.parse(stdout.trim().split("\n").at(-1)!) as {
-      sent: number; processed: number; maxInView: number; inViewPerFrame: number[];
+      sent: number; processed: number; detectionSkipped: number; maxInView: number; inViewPerFrame: number[];
       counts: { entered: number; exited: number };
     };
     // ffmpeg keeps source frames 1, 3, 5, ... at half the rate.
@@ -49,5 +50,13 @@ for (const fps of [10, 5]) {
     const mae = errors.reduce((a, b) => a + b, 0) / errors.length;
     console.log(`one-by-one ${fps} fps: entered ${summary.counts.entered}, exited ${summary.counts.exited}, in-view MAE ${mae.toFixed(3)} over ${errors.length} frames`);
     assert.ok(mae < 0.1, `people-in-view mean absolute error ${mae.toFixed(3)} per frame`);
+    // The motion gate (on by default): the room is empty, or holds one person walking, for most of the clip.
+    const detected = summary.processed - summary.detectionSkipped;
+    console.log(`one-by-one ${fps} fps: detector on ${detected} of ${summary.processed} frames`);
+    if (fps === 10) assert.ok(detected <= frames / 2, `detector on ${detected} of ${frames} frames`);
+    else assert.ok(detected < frames, "an empty, still room is not detected on every frame");
+    // Without the gate (the recorded detections replayed on every frame): people in view within 0.02.
+    const ungated = replayClip("one-by-one", fps);
+    assert.ok(Math.abs(mae - ungated.inViewMae) <= 0.02, `MAE ${mae.toFixed(3)}, ungated replay ${ungated.inViewMae.toFixed(3)}`);
   });
 }

@@ -32,8 +32,9 @@ let browser: Browser;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  // Person 1 of the clip walks in at 6.0 s: start the camera at 3 s so they enter after ~3 s.
-  const y4m = makeY4m({ video: oneByOneVideo, startS: 3, durationS: 24, width: 640, fps: 10 });
+  // Person 1 of the clip walks in at 6.0 s: the camera starts at 1 s, so that the empty room is
+  // seen long enough for the motion gate to skip its frames (even on a busy machine) before they enter.
+  const y4m = makeY4m({ video: oneByOneVideo, startS: 1, durationS: 24, width: 640, fps: 10 });
   const webPort = await freePort();
   ts = await startTestServer({ detector: "mediapipe", config: { webUpstream: `http://127.0.0.1:${webPort}` } });
   web = await startWebApp(ts.grpcWebUrl, { port: webPort });
@@ -83,12 +84,18 @@ test("a browser camera streams frames through gRPC-Web, every frame is acked, an
   await capture.getByTestId("capture-start").click();
   await waitFor("the capture page to go live", async () => (await capture.getByTestId("capture-state").textContent()) === "live", 30_000);
 
+  // The empty room before the person walks in: the server's motion gate skips detection, and the page says so.
+  await waitFor("the idle notice", async () => (await capture.getByTestId("stat-idle").count()) > 0, 20_000);
+  await capture.screenshot({ path: join(shots, "capture-page-idle.png"), fullPage: true });
+  assert.ok((await capture.locator('[data-testid="ack-row"][data-detection-skipped="true"]').count()) > 0, "a skipped frame in the ack table");
+  assert.match(await capture.getByTestId("ack-idle").first().innerText(), /idle: detection skipped/);
+
   const board = await context.newPage();
   await board.goto(web.url);
   const tile = board.locator('[data-testid="camera-tile"][data-camera-id="e2e-door"]');
   await waitFor("the count page to list the camera online", async () => (await tile.count()) === 1 && (await tile.getByTestId("tile-online").textContent()) === "online", 20_000);
 
-  // The person walks in about 3 s into the clip; wait until they are counted on both pages.
+  // The person walks in about 5 s into the clip; wait until they are counted on both pages.
   await waitFor("an entry on the capture page", async () => Number(await capture.getByTestId("count-entered").textContent()) >= 1, 60_000);
   // Entered and entered today (exited and exited today), read together in one look at the tile: every
   // event of this camera falls today, so they must agree at every moment (today used to lag by up to 5 s).

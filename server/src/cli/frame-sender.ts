@@ -2,11 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ChannelCredentials } from "@grpc/grpc-js";
 import { CaptureServiceClient } from "@headcount/proto/capture-client";
 import { CountServiceClient } from "@headcount/proto/count-client";
-import { FrameStatus, type CountingLine, type Counts, type FrameAck } from "@headcount/proto/types";
+import { FrameStatus, type CountingLine, type FrameAck } from "@headcount/proto/types";
 import { GrpcTransport } from "@protobuf-ts/grpc-transport";
 import { RpcError } from "@protobuf-ts/runtime-rpc";
 import { jpegSize } from "../decode/jpeg-header.ts";
 import type { SourceFrame } from "./jpeg-sources.ts";
+import type { DisconnectNotice, SendSummary } from "./send-summary.ts";
 import { describeFailure, openStreamLink, type RetryNotice } from "./stream-link.ts";
 
 /** How to send. */
@@ -41,39 +42,6 @@ export interface SendOptions {
   readonly stop?: AbortSignal;
 }
 
-/** A stream that worked broke: why, what was lost, and how long the sender will try to reconnect. */
-export interface DisconnectNotice {
-  readonly target: string;
-  readonly reason: string;
-  readonly lost: number;
-  readonly tryForMs: number;
-}
-
-/** What a run did, for people and for machines (`--json`). */
-export interface SendSummary {
-  sessionId: string;
-  /** The server the last session was opened on. */
-  server: string;
-  sent: number;
-  skipped: number;
-  acked: number;
-  processed: number;
-  droppedStale: number;
-  rejected: number;
-  /** Frames in flight when the stream broke: never acked. */
-  lost: number;
-  /** Times the stream broke and was reopened (with a new session). */
-  reconnects: number;
-  maxInView: number;
-  /** In view per acked frame, in seq order (processed frames only). */
-  inViewPerFrame: number[];
-  counts: Counts;
-  rttP50Ms: number;
-  rttP95Ms: number;
-  durationS: number;
-  ackedFps: number;
-}
-
 /** The first connection fails fast: a server that is down or a wrong address is said within seconds. */
 const FIRST_CONNECT_FOR_MS = 3_000;
 /** After a stream that worked breaks, it keeps trying this long (a server restarting). */
@@ -99,7 +67,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
   const rtts: number[] = [];
   const perFrame = new Map<number, number>();
   const s: SendSummary = {
-    sessionId: "", server: "", sent: 0, skipped: 0, acked: 0, processed: 0, droppedStale: 0, rejected: 0, lost: 0, reconnects: 0, maxInView: 0,
+    sessionId: "", server: "", sent: 0, skipped: 0, acked: 0, processed: 0, detectionSkipped: 0, droppedStale: 0, rejected: 0, lost: 0, reconnects: 0, maxInView: 0,
     inViewPerFrame: [], counts: { inView: 0, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 },
     rttP50Ms: 0, rttP95Ms: 0, durationS: 0, ackedFps: 0,
   };
@@ -111,6 +79,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     s.acked++;
     if (ack.status === FrameStatus.PROCESSED) {
       s.processed++;
+      if (ack.detectionSkipped) s.detectionSkipped++;
       perFrame.set(ack.seq, ack.counts?.inView ?? 0);
       s.maxInView = Math.max(s.maxInView, ack.counts?.inView ?? 0);
     } else if (ack.status === FrameStatus.DROPPED_STALE) s.droppedStale++;
@@ -155,6 +124,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     await new CountServiceClient(transports[link.index]!).setCountingLine({ cameraId: options.cameraId, line: options.line }, { meta });
   }
   let seq = 0;
+  let lastSentAt = Number.NEGATIVE_INFINITY;
   for await (const frame of source) {
     if (abort.signal.aborted || options.stop?.aborted) break;
     if (options.pace === "source") {
@@ -166,6 +136,9 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
       }
     } else {
       while (sentAt.size >= options.window && !broken) await new Promise<void>((r) => (wakeWindow = r));
+      // Acks of frames the server's motion gate skipped come fast: keep under the session's frame-rate limit.
+      const wait = lastSentAt + (link.maxFps ? 1000 / link.maxFps : 0) - performance.now();
+      if (wait > 0) await sleep(wait);
     }
     if (broken) {
       // Frames in flight on the broken stream will never be acked.
@@ -190,7 +163,8 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     }
     seq++;
     const size = jpegSize(frame.jpeg) ?? { width: 0, height: 0 };
-    sentAt.set(seq, performance.now());
+    lastSentAt = performance.now();
+    sentAt.set(seq, lastSentAt);
     await link.call.requests
       .send({ message: { oneofKind: "frame", frame: { seq, capturedAtMs: wallStart + Math.round(frame.ptsMs), jpeg: frame.jpeg, ...size } } })
       .catch((err: unknown) => {

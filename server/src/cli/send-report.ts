@@ -1,5 +1,5 @@
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
-import type { DisconnectNotice, SendSummary } from "./frame-sender.ts";
+import type { DisconnectNotice, SendSummary } from "./send-summary.ts";
 import type { RetryNotice } from "./stream-link.ts";
 
 /** One ack as a line for people. */
@@ -23,7 +23,7 @@ export function summaryTable(s: SendSummary): string {
     ["session", s.sessionId || "-"],
     ["server", s.server || "-"],
     ["frames sent", `${s.sent}${s.skipped ? ` (${s.skipped} skipped: window full)` : ""}`],
-    ["acked", `${s.acked}: ${s.processed} processed, ${s.droppedStale} dropped stale, ${s.rejected} rejected`],
+    ["acked", `${s.acked}: ${s.processed} processed${s.detectionSkipped ? ` (${s.detectionSkipped} without detection: nothing moved)` : ""}, ${s.droppedStale} dropped stale, ${s.rejected} rejected`],
     ["reconnects", `${s.reconnects}${s.reconnects ? ` (${s.lost} ${s.lost === 1 ? "frame" : "frames"} in flight lost)` : ""}`],
     ["people", `${c.inView} in view now (at most ${s.maxInView}), ${c.entered} entered, ${c.exited} exited`],
     ["line crossings", `${c.crossedIn} in, ${c.crossedOut} out`],

@@ -10,6 +10,8 @@ export interface StreamLink {
   readonly status: Promise<unknown>;
   readonly sessionId: string;
   readonly sessionToken: string;
+  /** The session's frame-rate limit (0: none): a sender going as fast as acks come must not go over it. */
+  readonly maxFps: number;
   /** The server it runs on, and its place in the targets. */
   readonly target: string;
   readonly index: number;
@@ -109,10 +111,14 @@ async function tryOnce(options: LinkOptions, client: CaptureServiceClient): Prom
   options.signal.addEventListener("abort", forward, { once: true });
   const meta = options.token ? { authorization: `Bearer ${options.token}` } : undefined;
   const call = client.streamFrames({ abort: attempt.signal, ...(meta ? { meta } : {}) });
-  let opened: (session: { sessionId: string; sessionToken: string }) => void = () => {};
-  const session = new Promise<{ sessionId: string; sessionToken: string }>((resolve) => (opened = resolve));
+  type Opened = { sessionId: string; sessionToken: string; maxFps: number };
+  let opened: (session: Opened) => void = () => {};
+  const session = new Promise<Opened>((resolve) => (opened = resolve));
   call.responses.onMessage((m) => {
-    if (m.message.oneofKind === "session") opened(m.message.session);
+    if (m.message.oneofKind === "session") {
+      const { sessionId, sessionToken, limits } = m.message.session;
+      opened({ sessionId, sessionToken, maxFps: limits?.maxFps ?? 0 });
+    }
     else if (m.message.oneofKind === "ack") options.onAck(m.message.ack);
   });
   const status = call.status.then(

@@ -32,6 +32,23 @@ export function looksLikeJpeg(bytes: Uint8Array): boolean {
 }
 
 /**
+ * The size a JPEG claims, after the checks every decode starts with: it
+ * looks like a JPEG, has a frame header, and is within `maxPixels` (checked
+ * before decoding, so a "60000x60000" header costs nothing). Throws a
+ * readable DecodeError otherwise.
+ */
+export function checkedJpegSize(bytes: Uint8Array, maxPixels: number): { width: number; height: number } {
+  if (!looksLikeJpeg(bytes)) throw new DecodeError("not a JPEG: the data does not start with the JPEG SOI marker FF D8 FF");
+  // The frame header gives the size without a trip through libvips.
+  const size = jpegSize(bytes);
+  if (!size) throw new DecodeError("corrupt JPEG: no frame header before the image data");
+  const { width, height } = size;
+  if (width <= 0 || height <= 0) throw new DecodeError("corrupt JPEG: the header gives no image size");
+  if (width * height > maxPixels) throw new DecodeError(`image too large: ${width}x${height} is over the limit of ${maxPixels} pixels`);
+  return size;
+}
+
+/**
  * Decodes a JPEG straight to RGBA at the size the detector needs. libjpeg's
  * shrink-on-load makes a large downscale cheaper than a full decode. Rejects,
  * with a readable DecodeError, anything that is not a well-formed JPEG or
@@ -39,15 +56,7 @@ export function looksLikeJpeg(bytes: Uint8Array): boolean {
  * "60000x60000" header costs nothing).
  */
 export async function decodeJpeg(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedFrame> {
-  if (!looksLikeJpeg(bytes)) throw new DecodeError("not a JPEG: the data does not start with the JPEG SOI marker FF D8 FF");
-  // The frame header gives the size without a trip through libvips.
-  const size = jpegSize(bytes);
-  if (!size) throw new DecodeError("corrupt JPEG: no frame header before the image data");
-  const { width, height } = size;
-  if (width <= 0 || height <= 0) throw new DecodeError("corrupt JPEG: the header gives no image size");
-  if (width * height > options.maxPixels) {
-    throw new DecodeError(`image too large: ${width}x${height} is over the limit of ${options.maxPixels} pixels`);
-  }
+  const { width, height } = checkedJpegSize(bytes, options.maxPixels);
   try {
     let pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: "warning", sequentialRead: true });
     const fit = options.fitWithin;
@@ -70,7 +79,8 @@ export async function decodeJpeg(bytes: Uint8Array, options: DecodeOptions): Pro
   }
 }
 
-function messageOf(err: unknown): string {
+/** The first line of a libvips error, for a DecodeError's message. */
+export function messageOf(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   // libvips messages end with a newline and sometimes name our input buffer; keep the first line.
   return text.split("\n")[0]?.trim() || "unreadable data";

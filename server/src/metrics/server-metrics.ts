@@ -45,6 +45,7 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   });
   for (const status of Object.values(STATUS)) acked.labels(status).inc(0);
   const buckets = [0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56];
+  const skipped = new Counter({ name: "headcount_frames_detection_skipped_total", help: "Processed frames the motion gate kept from the detector (also in acked, processed).", registers: [registry] });
   const total = new Histogram({ name: "headcount_frame_server_seconds", help: "From receipt to ack, per processed frame.", buckets, registers: [registry] });
   const stage = new Histogram({
     name: "headcount_frame_stage_seconds",
@@ -96,7 +97,9 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
       total.observe(t.totalMs / 1000);
       stage.labels("queued").observe(t.queuedMs / 1000);
       stage.labels("decode").observe(t.decodeMs / 1000);
-      stage.labels("detect").observe(t.detectMs / 1000);
+      // A skipped frame's detect time is no detect time: it would drag the histogram towards 0.
+      if (ack.detectionSkipped) skipped.inc();
+      else stage.labels("detect").observe(t.detectMs / 1000);
       stage.labels("track").observe(t.trackMs / 1000);
     },
   };

@@ -1,9 +1,10 @@
 import { performance } from "node:perf_hooks";
-import { FrameStatus, type FrameAck, type Person } from "@headcount/proto/types";
+import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
-import type { CountTotals } from "../count/count-types.ts";
+import { AlwaysDetectGate, type MotionGate } from "../motion/motion-gate.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
+import { frameAck, skippedUnseen, type FrameResult } from "./frame-ack.ts";
 import { SessionTracking, type TrackingFactory } from "./session-tracking.ts";
 import { SessionTurns } from "./session-turns.ts";
 import type { WorkerPool } from "./worker-pool.ts";
@@ -25,6 +26,8 @@ export interface PipelineStats {
   droppedStale: number;
   rejected: number;
   failed: number;
+  /** Processed frames on which the motion gate skipped detection (also counted in `processed`). */
+  detectionSkipped: number;
 }
 
 /**
@@ -47,7 +50,7 @@ export interface PipelineStats {
  * frame goes before stale ones (see session-turns.ts).
  */
 export class FramePipeline {
-  readonly stats: PipelineStats = { processed: 0, droppedStale: 0, rejected: 0, failed: 0 };
+  readonly stats: PipelineStats = { processed: 0, droppedStale: 0, rejected: 0, failed: 0, detectionSkipped: 0 };
   private readonly tracking: SessionTracking;
   /** Sessions with a waiting frame and none in the pipeline. */
   private readonly ready = new SessionTurns();
@@ -65,6 +68,7 @@ export class FramePipeline {
     factory: TrackingFactory,
     private readonly log: PipelineLogger,
     private readonly observer: AckObserver = { frameAcked: () => {} },
+    private readonly gate: MotionGate = new AlwaysDetectGate(),
   ) {
     this.tracking = new SessionTracking(factory);
   }
@@ -122,6 +126,7 @@ export class FramePipeline {
     const done = (async () => {
       await this.running.get(session);
       const exits = this.tracking.close(session.id)?.events ?? [];
+      this.gate.forget(session.id);
       try {
         const stored = await this.store.closeSession(session.id, closedAtMs, session.acked, exits);
         if (stored && exits.length > 0) this.cameras.applyTotals(session.cameraId, stored.totals, exits);
@@ -144,8 +149,11 @@ export class FramePipeline {
     this.inPool++;
     try {
       let outcome;
+      // Frame time, as the tracker's: a file replayed faster than real time keeps its forced-detection rhythm.
+      const frameTimeMs = frame.capturedAtMs || frame.receivedAtMs;
       try {
-        outcome = await this.pool.process(frame.jpeg);
+        const plan = this.gate.plan(session.id, frameTimeMs, this.tracking.liveTracks(session.id));
+        outcome = plan.kind === "skip" ? skippedUnseen(frame.jpeg) : await this.pool.process(frame.jpeg, plan.kind === "check" ? plan.check : undefined);
       } finally {
         // The worker is free: the next session's frame may go while this one is tracked and stored.
         this.inPool--;
@@ -157,13 +165,22 @@ export class FramePipeline {
       } else if (outcome.kind === "failed") {
         this.stats.failed++;
         this.publish(session, frame, { status: FrameStatus.REJECTED, detail: outcome.reason });
+      } else if (outcome.detectionSkipped) {
+        if (outcome.motion) this.gate.settle(session.id, frameTimeMs, outcome.motion);
+        const people = [...this.tracking.skip(session.id, frameTimeMs)];
+        this.stats.processed++;
+        this.stats.detectionSkipped++;
+        this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frameTimeMs });
+        const timings = { queuedMs: outcome.queuedMs, decodeMs: outcome.decodeMs, detectMs: 0, trackMs: 0 };
+        this.publish(session, frame, { status: FrameStatus.PROCESSED, decodedWidth: outcome.width, decodedHeight: outcome.height, people, timings, detectionSkipped: true });
       } else {
+        if (outcome.motion) this.gate.settle(session.id, frameTimeMs, outcome.motion);
         const trackStart = performance.now();
         const { counted, people } = this.tracking.step(
           session.id,
           this.cameras.lineOf(session.cameraId),
           outcome.detections,
-          frame.capturedAtMs || frame.receivedAtMs,
+          frameTimeMs,
         );
         const trackMs = performance.now() - trackStart;
         let stored = null;
@@ -179,7 +196,7 @@ export class FramePipeline {
         }
         const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, stored, counted.events);
         this.stats.processed++;
-        this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frame.capturedAtMs || frame.receivedAtMs });
+        this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frameTimeMs });
         this.publish(session, frame, {
           status: FrameStatus.PROCESSED,
           decodedWidth: outcome.width,
@@ -203,43 +220,11 @@ export class FramePipeline {
     }
   }
 
-  private publish(
-    session: CaptureSession,
-    frame: PendingFrame,
-    result: {
-      status: FrameStatus;
-      detail?: string;
-      decodedWidth?: number;
-      decodedHeight?: number;
-      people?: Person[];
-      totals?: CountTotals;
-      timings?: { queuedMs: number; decodeMs: number; detectMs: number; trackMs: number };
-    },
-  ): void {
-    const totalMs = performance.now() - frame.receivedAtPerf;
-    const ack: FrameAck = {
-      seq: frame.seq,
-      status: result.status,
-      detail: result.detail ?? "",
-      capturedAtMs: frame.capturedAtMs,
-      receivedAtMs: frame.receivedAtMs,
-      decodedWidth: result.decodedWidth ?? 0,
-      decodedHeight: result.decodedHeight ?? 0,
-      jpegBytes: frame.jpeg.length,
-      people: result.people ?? [],
-      counts: this.countsOf(session, result.totals),
-      timings: { queuedMs: 0, decodeMs: 0, detectMs: 0, trackMs: 0, ...result.timings, totalMs },
-    };
-    if (result.status === FrameStatus.PROCESSED) this.cameras.recordAck(session.cameraId, Date.now(), totalMs);
+  private publish(session: CaptureSession, frame: PendingFrame, result: FrameResult): void {
+    const ack = frameAck(frame, result, result.totals ?? this.cameras.totalsOf(session.cameraId));
+    if (result.status === FrameStatus.PROCESSED) this.cameras.recordAck(session.cameraId, Date.now(), ack.timings!.totalMs);
     session.publish(ack);
     this.observer.frameAcked(ack);
-  }
-
-  private countsOf(session: CaptureSession, totals: CountTotals | undefined) {
-    const t = totals ?? this.cameras.totalsOf(session.cameraId);
-    return t
-      ? { inView: t.inView, entered: t.entered, exited: t.exited, crossedIn: t.crossedIn, crossedOut: t.crossedOut }
-      : undefined;
   }
 }
 

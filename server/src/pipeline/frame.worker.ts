@@ -2,15 +2,19 @@ import { performance } from "node:perf_hooks";
 import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import sharp from "sharp";
+import { decodeGreyThumbnail } from "../decode/grey-thumbnail.ts";
 import { DecodeError, decodeJpeg } from "../decode/jpeg-decoder.ts";
 import type { Detector } from "../detect/detector.ts";
 import { describeDetections } from "../appearance/describe-detections.ts";
+import { shouldDetect, type MotionCheck, type MotionReport } from "../motion/motion-gate.ts";
+import { measureMotion } from "../motion/motion-measure.ts";
 import { collectFrameGarbage } from "./frame-garbage.ts";
 import type { DetectorSpec, FromWorker, ToWorker } from "./messages.ts";
 
 /**
  * A frame worker: one long-lived detector, fed one frame at a time.
- * decode (sharp, off this thread in libuv) -> detect (synchronous, this thread)
+ * [motion check on a 1/8-scale grey decode: a still frame stops here, detection skipped]
+ * -> decode (sharp, off this thread in libuv) -> detect (synchronous, this thread)
  * -> colour signature of each person, from the same decoded pixels.
  */
 
@@ -36,8 +40,24 @@ function memoryNow(): { heapUsedBytes: number; externalBytes: number } {
   return { heapUsedBytes: used_heap_size, externalBytes: external_memory };
 }
 
-function send(message: FromWorker): void {
-  port!.postMessage(message);
+function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+/** Runs a decode; a bad JPEG is answered as rejected (the client's fault), anything else as failed. Undefined when answered. */
+async function decodeOrAnswer<T>(jobId: number, decode: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await decode();
+  } catch (err) {
+    if (err instanceof DecodeError) send({ type: "rejected", jobId, reason: err.message });
+    else send({ type: "failed", jobId, message: `decode failed: ${String(err)}` });
+    return undefined;
+  }
+}
+
+/** The background buffer goes back to the pool instead of being copied. */
+function transferOf(report: MotionReport | undefined): ArrayBuffer[] {
+  return report ? [report.measure.background.data.buffer as ArrayBuffer] : [];
 }
 
 async function createDetector(s: DetectorSpec): Promise<Detector> {
@@ -56,20 +76,27 @@ function nextTimestamp(): number {
   return lastTimestampMs;
 }
 
-async function handleFrame(jobId: number, jpeg: Uint8Array): Promise<void> {
+async function handleFrame(jobId: number, jpeg: Uint8Array, motion: MotionCheck | undefined): Promise<void> {
   const started = performance.now();
   if (!detector || !spec) {
     send({ type: "failed", jobId, message: "worker has no detector" });
     return;
   }
-  let decoded;
-  try {
-    decoded = await decodeJpeg(jpeg, { maxPixels, fitWithin: detector.inputSize });
-  } catch (err) {
-    if (err instanceof DecodeError) send({ type: "rejected", jobId, reason: err.message });
-    else send({ type: "failed", jobId, message: `decode failed: ${String(err)}` });
-    return;
+  let report: MotionReport | undefined;
+  if (motion) {
+    const thumbnail = await decodeOrAnswer(jobId, () => decodeGreyThumbnail(jpeg, maxPixels));
+    if (!thumbnail) return;
+    const measure = measureMotion(thumbnail.grey, motion.background, motion.thresholds);
+    report = { measure, detectionSkipped: !shouldDetect(motion, measure) };
+    if (report.detectionSkipped) {
+      const { width, height } = thumbnail;
+      const decodeMs = performance.now() - started;
+      send({ type: "result", jobId, width, height, detections: [], decodeMs, detectMs: 0, motion: report, memory: memoryNow() }, transferOf(report));
+      return;
+    }
   }
+  const decoded = await decodeOrAnswer(jobId, () => decodeJpeg(jpeg, { maxPixels, fitWithin: detector!.inputSize }));
+  if (!decoded) return;
   const decodedAt = performance.now();
   try {
     const detections = describeDetections(decoded.image, detector.detect(decoded.image, nextTimestamp()));
@@ -82,8 +109,9 @@ async function handleFrame(jobId: number, jpeg: Uint8Array): Promise<void> {
       detections,
       decodeMs: decodedAt - started,
       detectMs: detectedAt - decodedAt,
+      motion: report,
       memory: memoryNow(),
-    });
+    }, transferOf(report));
   } catch (err) {
     // A detector that threw may be in a broken state (MediaPipe graphs do not
     // recover): replace it before the next frame.
@@ -111,7 +139,7 @@ port.on("message", (message: ToWorker) => {
       );
       break;
     case "frame":
-      handleFrame(message.jobId, message.jpeg)
+      handleFrame(message.jobId, message.jpeg, message.motion)
         .catch((err: unknown) => {
           send({ type: "failed", jobId: message.jobId, message: String(err) });
         })

@@ -1,4 +1,5 @@
 import type { Detection } from "../detect/detector.ts";
+import type { MotionCheck, MotionReport } from "../motion/motion-gate.ts";
 
 /**
  * The typed message protocol between the worker pool (main thread) and a
@@ -27,6 +28,8 @@ export type ToWorker =
       readonly jobId: number;
       /** The JPEG, in its own ArrayBuffer (transferred, not copied). */
       readonly jpeg: Uint8Array;
+      /** Measure motion first and detect only when `shouldDetect` says so; absent: detect without a check. */
+      readonly motion?: MotionCheck;
     };
 
 /** Worker -> main thread. */
@@ -41,6 +44,8 @@ export type FromWorker =
       readonly detections: Detection[];
       readonly decodeMs: number;
       readonly detectMs: number;
+      /** What the motion check found, when the frame asked for one. */
+      readonly motion?: MotionReport;
       /** The worker's own memory after this frame (its V8 heap; external and wasm memory). */
       readonly memory: WorkerMemory;
     }
@@ -59,6 +64,10 @@ export type FrameOutcome =
       readonly queuedMs: number;
       readonly decodeMs: number;
       readonly detectMs: number;
+      /** True when the detector did not run (the motion gate skipped it): no detections, counts unchanged. */
+      readonly detectionSkipped?: boolean;
+      /** What the motion check found, when there was one. */
+      readonly motion?: MotionReport;
     }
   | { readonly kind: "rejected"; readonly reason: string }
   | { readonly kind: "failed"; readonly reason: string };

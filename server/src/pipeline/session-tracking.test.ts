@@ -97,3 +97,20 @@ test("close() ends a session's counting at the time of its last tracked frame, o
   tracking.step("s1", null, [], 6_000);
   assert.equal(seen.trackers, 2, "a session id seen again after close starts afresh");
 });
+
+test("a frame the motion gate skipped is not given to the tracker, so no track ages as if its person had vanished", () => {
+  const { factory, seen } = fakeFactory();
+  const tracking = new SessionTracking(factory);
+  assert.equal(tracking.hasLiveTracks("s"), false, "nothing tracked before the first frame");
+  tracking.step("s", null, [person(0.2)], 1_000);
+  assert.equal(tracking.hasLiveTracks("s"), true, "a tentative track is alive: the gate must detect");
+  assert.equal(tracking.skip("s", 1_100).length, 1, "the last tracked frame's people, shown again");
+  tracking.skip("s", 1_200);
+  assert.deepEqual(seen.trackerTimes[0], [1_000], "skipped frames never reached the tracker");
+  assert.equal(tracking.hasLiveTracks("s"), true, "skipping leaves the tracks as they were");
+  tracking.step("s", null, [], 1_300);
+  assert.equal(tracking.hasLiveTracks("s"), false);
+  assert.deepEqual(tracking.skip("s", 1_400), [], "nobody tracked: nobody shown");
+  const exits = tracking.close("s")?.events ?? [];
+  assert.equal(exits[0]?.timeMs, 1_400, "a session's end is stamped at its last frame, skipped or not");
+});

@@ -1,6 +1,7 @@
 import type { Person } from "@headcount/proto/types";
 import type { Detection } from "../detect/detector.ts";
 import type { CountResult, Counter, Line } from "../count/count-types.ts";
+import type { LiveTracks } from "../motion/motion-gate.ts";
 import type { Tracker } from "../track/track-types.ts";
 
 /** Builds the per-session tracking stages (fresh state for every session). */
@@ -20,9 +21,15 @@ interface SessionState {
   readonly tracker: Tracker;
   readonly counter: Counter;
   line: Line | null;
-  /** Time of the last frame given to the tracker, ms. */
+  /** Time of the last frame given to the tracker (or skipped), ms. */
   lastTimeMs: number;
+  /** Tracks alive after the last tracked frame, and how many of them were still tentative. */
+  tracks: LiveTracks;
+  /** The people of the last tracked frame, shown again on the frames skipped between detections. */
+  people: Person[];
 }
+
+const NO_TRACKS: LiveTracks = { alive: 0, tentative: 0 };
 
 /**
  * The track and count stages of every open session: one tracker and one
@@ -46,6 +53,7 @@ export class SessionTracking {
     const timeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
     state.lastTimeMs = timeMs;
     const update = state.tracker.update(detections, timeMs);
+    state.tracks = { alive: update.tracks.length, tentative: update.tracks.filter((t) => !t.confirmed).length };
     const counted = state.counter.update(update);
     const people = detections.map((d, i) => ({
       x: d.x,
@@ -55,7 +63,40 @@ export class SessionTracking {
       score: d.score,
       trackId: confirmedId(update.tracks, update.assignments[i] ?? 0),
     }));
+    state.people = people;
     return { counted, people };
+  }
+
+  /**
+   * True while the session's tracker holds any track, confirmed or
+   * tentative, including one missed for a while that may still be re-found:
+   * the motion gate must not skip detection then.
+   */
+  hasLiveTracks(sessionId: string): boolean {
+    return this.liveTracks(sessionId).alive > 0;
+  }
+
+  /** The session's tracks after its last tracked frame (none before its first). */
+  liveTracks(sessionId: string): LiveTracks {
+    return this.#sessions.get(sessionId)?.tracks ?? NO_TRACKS;
+  }
+
+  /**
+   * A frame the motion gate skipped: nothing moved and no track was alive.
+   * The tracker is not told: an empty frame would make it age its tracks as
+   * if people had vanished, while in truth nobody was looked for. Its next
+   * frame comes with the real time gap, which is what its time-based limits
+   * (stitching, revival) measure. Only the session's last frame time moves,
+   * so exits at its close are stamped no earlier than its last frame.
+   * Returns the people of the last tracked frame (none when nobody is
+   * tracked): between the detections that follow a lone person, the boxes
+   * on the page stay instead of blinking.
+   */
+  skip(sessionId: string, frameTimeMs: number): readonly Person[] {
+    const state = this.#sessions.get(sessionId);
+    if (!state) return [];
+    state.lastTimeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
+    return state.tracks.alive > 0 ? state.people : [];
   }
 
   /**
@@ -74,7 +115,7 @@ export class SessionTracking {
   #stateOf(sessionId: string, line: Line | null): SessionState {
     let state = this.#sessions.get(sessionId);
     if (!state) {
-      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0 };
+      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0, tracks: NO_TRACKS, people: [] };
       this.#sessions.set(sessionId, state);
     } else if (state.line !== line) {
       state.counter.setLine(line);

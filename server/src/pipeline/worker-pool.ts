@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
+import type { MotionCheck } from "../motion/motion-gate.ts";
 import type { DetectorSpec, FrameOutcome, FromWorker, ToWorker, WorkerMemory } from "./messages.ts";
 
 /** Logs the pool's own events (a pino logger fits). */
@@ -35,8 +36,8 @@ export interface WorkerPoolStats {
  */
 export interface WorkerPool {
   readonly detectorName: string;
-  /** Decodes and detects one frame on the least busy worker. Never rejects. */
-  process(jpeg: Uint8Array): Promise<FrameOutcome>;
+  /** Decodes and detects one frame on the least busy worker, after a motion check when `motion` is given. Never rejects. */
+  process(jpeg: Uint8Array, motion?: MotionCheck): Promise<FrameOutcome>;
   stats(): WorkerPoolStats;
   /**
    * Ends worker `index` abruptly, as a crash would (fault drills and tests):
@@ -117,6 +118,8 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
           queuedMs: Math.max(0, roundTrip - m.decodeMs - m.detectMs),
           decodeMs: m.decodeMs,
           detectMs: m.detectMs,
+          detectionSkipped: m.motion?.detectionSkipped ?? false,
+          motion: m.motion,
         });
       } else if (m.type === "rejected") {
         job.resolve({ kind: "rejected", reason: m.reason });
@@ -180,7 +183,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
 
   return {
     detectorName,
-    process(jpeg) {
+    process(jpeg, motion) {
       if (closing) return Promise.resolve({ kind: "failed", reason: "the server is shutting down" });
       const slot = leastBusy();
       const jobId = nextJobId++;
@@ -192,7 +195,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
           new Promise<FrameOutcome>((resolve) => {
             if (closing) return resolve({ kind: "failed", reason: "the server is shutting down" });
             slot.jobs.set(jobId, { postedAt: performance.now(), resolve });
-            const message: ToWorker = { type: "frame", jobId, jpeg: own };
+            const message: ToWorker = motion ? { type: "frame", jobId, jpeg: own, motion } : { type: "frame", jobId, jpeg: own };
             slot.worker.postMessage(message, [own.buffer]);
           }),
       );

@@ -43,10 +43,12 @@ export function AckTable({ rows }: AckTableProps) {
                   data-decoded-height={row.decodedHeight}
                   data-latency-ms={row.latencyMs}
                   data-people={row.people}
+                  data-detection-skipped={row.detectionSkipped}
                 >
                   <td>{row.seq}</td>
                   <td title={row.detail || undefined}>
                     {row.status === "dropped_stale" ? "skipped" : row.status.replace("_", " ")}
+                    {row.detectionSkipped ? <span className="ack-detail muted small" data-testid="ack-idle"> (idle: detection skipped)</span> : null}
                     {row.detail ? <span className="ack-detail muted small"> ({row.detail})</span> : null}
                   </td>
                   <td>{row.latencyMs}</td>

@@ -31,6 +31,11 @@ export function CaptureStats({ view }: CaptureStatsProps) {
         <Figure label="latency p50 ms" testId="stat-latency-p50" value={stats.latencyP50 === null ? "-" : formatMs(stats.latencyP50)} />
         <Figure label="latency p95 ms" testId="stat-latency-p95" value={stats.latencyP95 === null ? "-" : formatMs(stats.latencyP95)} />
       </dl>
+      {view.rows[0]?.detectionSkipped ? (
+        <p className="muted small" data-testid="stat-idle" title="The server's motion gate saw nothing move and no one in view: the counts stay as they were">
+          idle: detection skipped
+        </p>
+      ) : null}
       <p className="muted small" data-testid="stat-flow-note">
         Skipped frames are normal: when the detector is slower than the camera, the server counts the newest frame and answers
         older ones as skipped, so the counts stay current.

@@ -16,6 +16,7 @@ const ack: FrameAck = {
   people: [{ x: 0.1, y: 0.2, width: 0.2, height: 0.5, score: 0.9, trackId: 3 }],
   counts: { inView: 1, entered: 4, exited: 3, crossedIn: 0, crossedOut: 0 },
   timings: { queuedMs: 1, decodeMs: 5, detectMs: 40, trackMs: 0.2, totalMs: 47 },
+  detectionSkipped: false,
 };
 
 describe("toAckRow", () => {
@@ -31,6 +32,12 @@ describe("toAckRow", () => {
   it("shows 0 x 0 as the sent size when the frame is unknown", () => {
     const row = toAckRow({ ...ack, status: FrameStatus.DROPPED_STALE, detail: "overtaken" }, 1_100, undefined);
     assert.deepEqual([row.sentWidth, row.sentHeight, row.status, row.detail], [0, 0, "dropped_stale", "overtaken"]);
+  });
+
+  it("carries the server's word that detection was skipped (nothing moved)", () => {
+    assert.equal(toAckRow(ack, 1_100, undefined).detectionSkipped, false);
+    const row = toAckRow({ ...ack, people: [], detectionSkipped: true }, 1_100, undefined);
+    assert.deepEqual([row.status, row.detectionSkipped, row.people], ["processed", true, 0]);
   });
 });
 

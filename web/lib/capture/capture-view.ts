@@ -32,6 +32,8 @@ export interface AckRow {
   readonly people: number;
   readonly timings: FrameTimings | null;
   readonly counts: Counts | null;
+  /** Processed without running the detector: the server saw nothing move, the counts stay. */
+  readonly detectionSkipped: boolean;
 }
 
 /** Why the server refused to open a session for this device. */
@@ -121,6 +123,7 @@ export function toAckRow(
     people: ack.people.length,
     timings: ack.timings ?? null,
     counts: ack.counts ?? null,
+    detectionSkipped: ack.detectionSkipped,
   };
 }
 

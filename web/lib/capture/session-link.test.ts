@@ -83,6 +83,7 @@ const ack = (seq: number, cursor = seq): WatchAcksResponse => ({
     decodedHeight: 0,
     jpegBytes: 0,
     people: [],
+    detectionSkipped: false,
   },
 });
 

@@ -262,6 +262,15 @@ export interface FrameAck {
      * @generated from protobuf field: headcount.v1.FrameTimings timings = 11
      */
     timings?: FrameTimings;
+    /**
+     * PROCESSED without running the detector: the server's motion gate saw
+     * nothing move and no one tracked (`people` empty), or skipped a frame
+     * between the detections that follow a lone person (`people` as on the
+     * last detected frame). The counts are unchanged either way.
+     *
+     * @generated from protobuf field: bool detection_skipped = 12
+     */
+    detectionSkipped: boolean;
 }
 /**
  * What happened to one uploaded frame.
@@ -709,7 +718,8 @@ class FrameAck$Type extends MessageType<FrameAck> {
             { no: 8, name: "jpeg_bytes", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
             { no: 9, name: "people", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Person },
             { no: 10, name: "counts", kind: "message", T: () => Counts },
-            { no: 11, name: "timings", kind: "message", T: () => FrameTimings }
+            { no: 11, name: "timings", kind: "message", T: () => FrameTimings },
+            { no: 12, name: "detection_skipped", kind: "scalar", T: 8 /*ScalarType.BOOL*/ }
         ]);
     }
     create(value?: PartialMessage<FrameAck>): FrameAck {
@@ -723,6 +733,7 @@ class FrameAck$Type extends MessageType<FrameAck> {
         message.decodedHeight = 0;
         message.jpegBytes = 0;
         message.people = [];
+        message.detectionSkipped = false;
         if (value !== undefined)
             reflectionMergePartial<FrameAck>(this, message, value);
         return message;
@@ -764,6 +775,9 @@ class FrameAck$Type extends MessageType<FrameAck> {
                     break;
                 case /* headcount.v1.FrameTimings timings */ 11:
                     message.timings = FrameTimings.internalBinaryRead(reader, reader.uint32(), options, message.timings);
+                    break;
+                case /* bool detection_skipped */ 12:
+                    message.detectionSkipped = reader.bool();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -810,6 +824,9 @@ class FrameAck$Type extends MessageType<FrameAck> {
         /* headcount.v1.FrameTimings timings = 11; */
         if (message.timings)
             FrameTimings.internalBinaryWrite(message.timings, writer.tag(11, WireType.LengthDelimited).fork(), options).join();
+        /* bool detection_skipped = 12; */
+        if (message.detectionSkipped !== false)
+            writer.tag(12, WireType.Varint).bool(message.detectionSkipped);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
