@@ -115,12 +115,12 @@ export const COPIED_TABLES: ReadonlyArray<{ readonly table: string; readonly key
     columns: {
       camera_key: "integer", camera_id: "text", name: "text", created_at_ms: "bigint",
       line_ax: "double precision", line_ay: "double precision", line_bx: "double precision", line_by: "double precision", line_in_side_left: "smallint",
-      entered: "bigint", exited: "bigint", crossed_in: "bigint", crossed_out: "bigint", reset_at_ms: "bigint",
+      entered: "bigint", exited: "bigint", crossed_in: "bigint", crossed_out: "bigint", reset_at_ms: "bigint", live_session_id: "text",
     },
   },
   {
     table: "sessions", key: "session_key", identity: true,
-    columns: { session_key: "integer", session_id: "text", camera_key: "integer", opened_at_ms: "bigint", closed_at_ms: "bigint", frames_acked: "bigint" },
+    columns: { session_key: "integer", session_id: "text", camera_key: "integer", opened_at_ms: "bigint", closed_at_ms: "bigint", frames_acked: "bigint", replica_id: "text" },
   },
   {
     table: "events", key: "id", identity: true,
