@@ -8,7 +8,9 @@ import { RpcError } from "@protobuf-ts/runtime-rpc";
 import { openPostgresStore } from "../../server/src/store/postgres-store.ts";
 import { openSqliteStore } from "../../server/src/store/sqlite-store.ts";
 import type { Store } from "../../server/src/store/store.ts";
-import { extractJpegFrames } from "../support/footage-frames.ts";
+import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
+import { spawnSender } from "../support/cli-sender.ts";
+import { extractJpegFolder, extractJpegFrames } from "../support/footage-frames.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { freshDatabase } from "../support/postgres-db.ts";
 import { processClients, startServerProcess } from "../support/server-process.ts";
@@ -119,4 +121,26 @@ test("one server on SQLite: a second session for a camera takes it over, and the
   const clients = processClients(grpcPort);
   t.after(() => clients.transport.close());
   await takeOver(t, clients, clients, async () => openSqliteStore({ dataDir }));
+});
+
+test("the CLI sender whose camera is taken over exits with a clear message and does not take it back", { timeout: 240_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "headcount-takeover-cli-"));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const grpcPort = await freePort();
+  const server = await startServerProcess({ grpcPort, grpcWebPort: await freePort(), dataDir, workers: 1 });
+  t.after(() => server.kill());
+  const clients = processClients(grpcPort);
+  t.after(() => clients.transport.close());
+  const folder = extractJpegFolder(oneByOneVideo, { startS: 0, count: 200, fps: 10, width: 320 });
+  const cli = spawnSender(["--server", `127.0.0.1:${grpcPort}`, "--camera", "door", "--token", TEST_CAPTURE_TOKEN, "--pace", "source", "--fps", "10", "--json", folder], { timeoutMs: 200_000 });
+  t.after(() => cli.child.kill("SIGKILL"));
+  await until(() => cli.stdout().includes('{"type":"ack"'), "the sender's first ack", 60_000);
+
+  const taker = await openWatched(clients, "door");
+  assert.equal(await cli.exited, 1, "the sender stops, with a failure");
+  assert.match(cli.stderr(), /camera door is now capturing from another session.*\nNot reconnecting: that would take the camera back/s);
+  const store = openSqliteStore({ dataDir });
+  t.after(() => store.close());
+  assert.equal((await store.getCamera("door"))?.liveSessionId, taker.sessionId, "the camera stays with the session that took it");
+  assert.equal((await store.listSessions({ cameraId: "door", fromMs: 0, toMs: Date.now() + 60_000 })).length, 2, "the sender opened no new session");
 });

@@ -167,6 +167,8 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
     } else {
       while (sentAt.size >= options.window && !broken) await new Promise<void>((r) => (wakeWindow = r));
     }
+    // Taken over by another session (ABORTED): final, a new session would take the camera back.
+    if (broken && brokenBy instanceof RpcError && brokenBy.code === "ABORTED") break;
     if (broken) {
       // Frames in flight on the broken stream will never be acked.
       options.onDisconnected?.({ target: link.target, reason: describeFailure(brokenBy, link.target), lost: sentAt.size, tryForMs: RECONNECT_FOR_MS });
@@ -199,7 +201,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
       });
     s.sent++;
   }
-  const err = stoppedBroken ? null : await link.call.requests.complete().then(() => link.status, () => link.status);
+  const err = stoppedBroken ? null : broken ? brokenBy : await link.call.requests.complete().then(() => link.status, () => link.status);
   closeAll();
   if (err && !(err instanceof RpcError && err.code === "CANCELLED" && abort.signal.aborted)) throw err;
 
