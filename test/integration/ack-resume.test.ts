@@ -105,6 +105,7 @@ describe("camera takeover seen by the page's link", () => {
       const second = startLink("taken-over");
       try {
         await until(() => second.session() !== null, "the second page's session");
+        await until(() => first.takeovers.length > 0, "the first page told its camera was taken over", 10_000);
         await first.running;
         assert.equal(first.takeovers.length, 1);
         assert.match(first.takeovers[0]!, /camera taken-over is now capturing from another session/);
