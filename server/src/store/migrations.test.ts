@@ -81,7 +81,7 @@ test("migrations 3 and 4 on a file an older server left at version 2: old events
   await store.openSession("s2", "cam", 20);
   const entry = { kind: "entry", trackId: 2, timeMs: 30 } as const;
   const first = await store.appendEvents("cam", "s2", [entry], 1);
-  assert.deepEqual(await store.appendEvents("cam", "s2", [entry], 1), first, "a retried batch is stored once");
+  assert.deepEqual(await store.appendEvents("cam", "s2", [entry], 1), { ...first, replayed: true }, "a retried batch is stored once");
   assert.equal(first.totals.entered, 2);
 });
 

@@ -25,7 +25,7 @@ export async function appendInTransaction(
   const row = (await one<CameraRow>(client, SQL.lockCamera, [cameraKey]))!;
   if (seq !== null && (await client.query(SQL.claimBatch, [sessionKey, seq])).rowCount === 0) {
     const { rows } = await client.query<{ id: number }>(SQL.batchEventIds, [sessionKey, seq]);
-    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id) };
+    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id), replayed: true };
   }
   // Checked under the row lock: a takeover committed before this point refuses the batch (rolled back, claim included).
   if (liveSessionId !== null) checkLiveSession(row, liveSessionId);

@@ -228,7 +228,7 @@ export class SqliteStore implements Store {
     const row = this.sql.cameraByKey.get(cameraKey)!;
     if (seq !== null && this.sql.claimBatch.run(sessionKey, seq).changes === 0) {
       const eventIds = this.sql.batchEventIds.all(sessionKey!, seq).map((r) => r.id);
-      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds };
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds, replayed: true };
     }
     // A throw rolls the claim back with the rest.
     if (liveSessionId !== null) checkLiveSession(row, liveSessionId);

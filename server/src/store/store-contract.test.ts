@@ -202,8 +202,10 @@ contractTest("a batch retried with its session and seq is stored once, even thro
   await store.upsertCamera("cam", "", 0);
   await store.openSession("s", "cam", 0);
   const first = await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7);
-  const retried = await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7);
+  const { replayed, ...retried } = await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7);
   assert.deepEqual(retried, first, "the same ids and totals");
+  assert.equal(replayed, true, "and it says it was a replay");
+  assert.equal(first.replayed, undefined);
   // Another process on the same database (a replica after a failover) retries too.
   const other = await backend.open(location);
   t.after(() => other.close());

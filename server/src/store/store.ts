@@ -92,6 +92,8 @@ export interface AppendResult {
   readonly resetAtMs: number | null;
   /** The ids given to the batch's events, in the order given. */
   readonly eventIds: readonly number[];
+  /** True when the batch's (session, seq) was stored before: nothing was written (absent otherwise). */
+  readonly replayed?: true;
 }
 
 /** A capture session as recorded. */
