@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import type { LostSession, Store } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 
 /** How often a replica beats and looks for stale ones. */
 export interface HeartbeatTiming {
@@ -25,8 +25,6 @@ export class ReplicaHeartbeat {
     private readonly store: Pick<Store, "beat" | "closeStaleReplicas">,
     private readonly timing: HeartbeatTiming,
     private readonly log: Logger,
-    /** Sessions closed in a round (their cameras' totals moved; the store's notifications tell every replica). */
-    private readonly onLost: (lost: readonly LostSession[]) => void = () => {},
   ) {}
 
   /** Beats once now (so this replica is known before it serves anything), then on a timer. */
@@ -46,8 +44,8 @@ export class ReplicaHeartbeat {
       const lost = await this.store.closeStaleReplicas(this.replicaId, nowMs - this.timing.staleMs);
       if (lost.length > 0) {
         const exits = lost.reduce((n, s) => n + s.exits, 0);
+        // Their cameras' rows changed: every replica hears of the new totals by the usual notification.
         this.log.warn({ sessions: lost.length, exits, cameras: [...new Set(lost.map((s) => s.cameraId))] }, "closed the sessions of a replica that stopped beating: the people they had in view exit as 'session lost'");
-        this.onLost(lost);
       }
     } catch (err) {
       this.log.warn({ err }, "replica heartbeat round failed; the next one retries");
