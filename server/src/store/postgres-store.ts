@@ -176,7 +176,10 @@ export class PostgresStore implements Store {
     } catch (err) {
       // Without a key a retry could count the batch twice, if the lost commit went through.
       if (key === null || !isTransient(err)) throw err;
-      return append();
+      // The lost attempt may have committed: then the retry finds its key, but for the caller this call stored
+      // the batch (nothing was answered before), so it is not reported as a replay: its events are published once.
+      const { replayed: _, ...stored } = await append();
+      return stored;
     }
   }
 
