@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import * as grpc from "@grpc/grpc-js";
 import { AccessService as AccessServiceInfo } from "@headcount/proto/access";
 import { AreaService as AreaServiceInfo } from "@headcount/proto/area";
@@ -30,7 +32,8 @@ import { CaptureService } from "./rpc/capture-service.ts";
 import { CountService } from "./rpc/count-service.ts";
 import { DomainError } from "./rpc/errors.ts";
 import { adaptServiceWithStatus } from "./rpc/grpc-adapter.ts";
-import { startReplicaSync } from "./replicas/replica-sync.ts";
+import { ReplicaHeartbeat } from "./replicas/replica-heartbeat.ts";
+import { startReplicaSync, type HolderSeen } from "./replicas/replica-sync.ts";
 import { metadataLimit } from "./rpc/metadata-limit.ts";
 import { SessionRegistry } from "./session/session-registry.ts";
 import { openPostgresStore, redact } from "./store/postgres-store.ts";
@@ -113,10 +116,17 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   const where = config.databaseUrl ? { database: redact(config.databaseUrl) } : { dataDir: config.dataDir };
   log.info({ ...where, cameras: cameras.list(Date.now()).length }, "history store open");
   // Other replicas' camera changes and live figures (LISTEN/NOTIFY); one server on SQLite needs none.
+  // Unique across restarts: a container restarted with the same hostname and pid must not inherit its dead predecessor's beat.
+  const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  // A session taken over on another replica ends here once its camera row says so (set once the sessions exist).
+  let takeOver: HolderSeen = () => {};
+  const holderSeen: HolderSeen = (cameraId, liveSessionId, readAt) => takeOver(cameraId, liveSessionId, readAt);
+  const replicas = postgres ? await startReplicaSync({ store: postgres, databaseUrl: config.databaseUrl!, cameras, log, replicaId, holderSeen }) : undefined;
+  const heartbeat = postgres ? new ReplicaHeartbeat(replicaId, postgres, { staleMs: config.replicaStaleMs }, log) : undefined;
+  await heartbeat?.start();
   // Areas count from the stored crossings of their entrance cameras, so they follow the registry.
   const areas = new AreaMonitor(store.areas, cameras);
   await areas.start();
-  const replicas = postgres ? await startReplicaSync({ store: postgres, databaseUrl: config.databaseUrl!, cameras, log }) : undefined;
   const metrics = createServerMetrics({
     // Read at scrape time, after `sessions` exists.
     openSessions: () => sessions.size,
@@ -137,7 +147,9 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   // Every path that appends events (the pipeline's counts, the count page's resets, a session's closing exits) goes through this one.
   const publishingStore = storeTellingPublisher(store, publisher);
   const gate: MotionGate = config.motion.enabled ? new FrameDifferenceGate(config.motion) : new AlwaysDetectGate();
-  const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics, gate);
+  const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics, gate, (session, reason) =>
+    sessions.close(session, reason),
+  );
   const sessions = new SessionRegistry({
     maxSessions: config.limits.maxSessions,
     ackHistory: config.ackHistory,
@@ -149,6 +161,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
       log.info({ sessionId: session.id, cameraId: session.cameraId }, "session closed");
     },
   });
+  takeOver = (cameraId, liveSessionId, readAt) => sessions.takeOver(cameraId, liveSessionId, readAt);
   const sweeper = setInterval(() => sessions.sweep(Date.now()), Math.min(5_000, config.sessionIdleMs));
   sweeper.unref();
 
@@ -160,7 +173,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
     // Envoy's default cap on request headers (60 KiB); Node alone lets 64 KiB through.
     interceptors: [metadataLimit()],
   });
-  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store: publishingStore, access, onFrameReceived: metrics.frameReceived }), log));
+  grpcServer.addService(...adaptServiceWithStatus(CaptureServiceInfo, new CaptureService({ config, sessions, cameras, pipeline, store: publishingStore, access, replicaId, onFrameReceived: metrics.frameReceived }), log));
   grpcServer.addService(...adaptServiceWithStatus(CountServiceInfo, new CountService(cameras, publishingStore, access, (id) => sessions.find(id), areas), log));
   const defaultTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   grpcServer.addService(...adaptServiceWithStatus(AreaServiceInfo, new AreaService({ store: store.areas, monitor: areas, cameras, access, defaultTimeZone }), log));
@@ -213,6 +226,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
       await pool.close();
       await publisher.close();
       areas.stop();
+      await heartbeat?.stop();
       await replicas?.close();
       await store.close();
     },

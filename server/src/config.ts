@@ -46,6 +46,7 @@ const envSchema = z
     HEADCOUNT_MODEL_DOWNLOAD: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_DATA_DIR: z.string().default("data"),
     HEADCOUNT_DATABASE_URL: z.string().refine(isPostgresUrl, "must be a URL like postgres://user:password@host:5432/headcount").optional(),
+    HEADCOUNT_REPLICA_STALE_MS: wholeNumber(3_000, 600_000).default(15_000),
     HEADCOUNT_WORKERS: wholeNumber(1, 64).default(availableParallelism()),
     HEADCOUNT_SCORE_THRESHOLD: decimalNumber(0, 1).default(0.4),
     HEADCOUNT_TILING: z.enum(["on", "off"]).default("off"),
@@ -194,6 +195,8 @@ export interface ServerConfig {
   readonly dataDir: string;
   /** A PostgreSQL database shared by several replicas; undefined: the embedded SQLite file in `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** On PostgreSQL: a replica silent this long was killed; a live one closes its sessions (session_lost). It beats every third of this. */
+  readonly replicaStaleMs: number;
   readonly workers: number;
   readonly scoreThreshold: number;
   /** Detect on two overlapping square tiles of wide frames: finds smaller people, at twice the cost. */
@@ -299,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     modelDownload: e.HEADCOUNT_MODEL_DOWNLOAD === "on",
     dataDir: e.HEADCOUNT_DATA_DIR,
     databaseUrl: e.HEADCOUNT_DATABASE_URL,
+    replicaStaleMs: e.HEADCOUNT_REPLICA_STALE_MS,
     workers: e.HEADCOUNT_WORKERS,
     scoreThreshold: e.HEADCOUNT_SCORE_THRESHOLD,
     tiling: e.HEADCOUNT_TILING === "on",

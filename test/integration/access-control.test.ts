@@ -59,7 +59,8 @@ for (const transport of ["native", "grpc-web"] as const) {
       const { capture, access } = clients();
       const { token: pairing } = await access.pairCamera({ cameraId: "porch", cameraName: "" }).response;
       const mine = await capture.openSession({ cameraId: "porch", cameraName: "" }, bearer(pairing)).response;
-      const theirs = await capture.openSession({ cameraId: "porch", cameraName: "" }, bearer(pairing)).response;
+      // Another camera's: a second session of "porch" would take it over from the first.
+      const theirs = await capture.openSession({ cameraId: "porch-2", cameraName: "" }, bearer(SHARED)).response;
       assert.match(mine.sessionToken, /^hs_[A-Za-z0-9_-]{43}$/);
       assert.notEqual(mine.sessionToken, theirs.sessionToken);
       const upload = (seq: number, options?: RpcOptions) =>

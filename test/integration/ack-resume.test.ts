@@ -30,6 +30,7 @@ after(() => t.stop());
 function startLink(cameraId: string) {
   const client = new CaptureServiceClient(createTransport(t.grpcWebUrl));
   const acks: FrameAck[] = [];
+  const takeovers: string[] = [];
   let session: OpenedSession | null = null;
   const link = new SessionLink({
     client,
@@ -38,7 +39,7 @@ function startLink(cameraId: string) {
     captureToken: TEST_CAPTURE_TOKEN,
     // The report: the page reconnects 1 s after its stream broke.
     backoff: new ReconnectBackoff({ minMs: 1_000, maxMs: 1_000, jitter: 0 }),
-    events: { state: () => {}, opened: (s) => (session = s), ack: (a) => acks.push(a), error: () => {}, notice: () => {}, refused: () => {} },
+    events: { state: () => {}, opened: (s) => (session = s), ack: (a) => acks.push(a), error: () => {}, notice: () => {}, refused: () => {}, takenOver: (f) => takeovers.push(f.message) },
   });
   const stop = new AbortController();
   const running = link.run(stop.signal);
@@ -49,6 +50,8 @@ function startLink(cameraId: string) {
   return {
     link,
     acks,
+    takeovers,
+    running,
     upload,
     session: () => session,
     async stop() {
@@ -84,11 +87,39 @@ describe("WatchAcks resume", () => {
             [1, FrameStatus.DROPPED_STALE],
           ],
         );
+        assert.equal(page.session()?.id, server.id, "the page resumed its own session: no new OpenSession, so nothing taken over");
+        assert.deepEqual(page.takeovers, []);
       } finally {
         await page.stop();
       }
     });
   }
+});
+
+describe("camera takeover seen by the page's link", () => {
+  test("another page opening the same camera ends this page's link for good: reported once as taken over, no new session", async () => {
+    const first = startLink("taken-over");
+    try {
+      await until(() => first.session() !== null && t.server.sessions.find(first.session()!.id)?.watcherCount === 1, "the first page watching");
+      const mine = first.session()!;
+      const second = startLink("taken-over");
+      try {
+        await until(() => second.session() !== null, "the second page's session");
+        await until(() => first.takeovers.length > 0, "the first page told its camera was taken over", 10_000);
+        await first.running;
+        assert.equal(first.takeovers.length, 1);
+        assert.match(first.takeovers[0]!, /camera taken-over is now capturing from another session/);
+        assert.equal(await first.upload(1), "ABORTED", "an upload to the old session is told the same");
+        assert.equal(first.session(), mine, "the first page opened no new session (it would take the camera back)");
+        assert.deepEqual(second.takeovers, []);
+        assert.ok(t.server.sessions.find(second.session()!.id), "the second page's session is open");
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
+    }
+  });
 });
 
 describe("WatchAcks cursors on the wire", () => {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { TEST_CAPTURE_TOKEN } from "../support/auto-credentials.ts";
-import { extractJpegFolder } from "../support/footage-frames.ts";
+import { ReceiptStatus } from "@headcount/proto/capture";
+import { extractJpegFolder, extractJpegFrames } from "../support/footage-frames.ts";
 import { spawnSender } from "../support/cli-sender.ts";
 import { oneByOneVideo } from "../support/paths.ts";
 import { freshDatabase, onDatabase } from "../support/postgres-db.ts";
@@ -53,4 +54,53 @@ test("SIGKILL of the replica a CLI sender streams to: the sender (given A and B)
   assert.deepEqual(doubled, [], "no event stored twice");
   const counts = (await processClients(ports[1]!.grpc).count.listCameras({}).response).cameras.find((c) => c.cameraId === "failover-cam")?.counts;
   assert.equal(counts?.entered, Number(stored!.entered), "B serves the stored totals");
+});
+
+test("SIGKILL of a replica with a session holding a person in view: B notices its stale heartbeat and closes the session once, the person exiting as 'session_lost'", { timeout: 240_000 }, async (t) => {
+  const databaseUrl = await freshDatabase(t);
+  const staleMs = 3_000;
+  const dirs = ["a", "b"].map((name) => mkdtempSync(join(tmpdir(), `headcount-stale-${name}-`)));
+  t.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ports = await Promise.all(dirs.map(async () => ({ grpc: await freePort(), web: await freePort() })));
+  const env = { HEADCOUNT_REPLICA_STALE_MS: String(staleMs) };
+  const [a, b] = await Promise.all(dirs.map((dataDir, i) => startServerProcess({ grpcPort: ports[i]!.grpc, grpcWebPort: ports[i]!.web, dataDir, workers: 1, databaseUrl, env })));
+  t.after(() => Promise.all([a!.kill(), b!.kill()]));
+
+  // Person 1 walks in at 6.0 s and is still in view at 8.5 s, when A dies.
+  const clients = processClients(ports[0]!.grpc);
+  t.after(() => clients.transport.close());
+  const frames = extractJpegFrames(oneByOneVideo, { startS: 5, count: 35, fps: 10, width: 640 });
+  const { sessionId } = await clients.capture.openSession({ cameraId: "door", cameraName: "" }).response;
+  let acked = 0;
+  const watch = clients.capture.watchAcks({ sessionId, resumeAfterSeq: 0, resumeAfterCursor: 0 });
+  watch.responses.onMessage(() => acked++);
+  watch.responses.onError(() => undefined);
+  const start = Date.now();
+  for (const [i, jpeg] of frames.entries()) {
+    // One at a time, each after its ack, so every frame is tracked.
+    const { status } = await clients.capture.uploadFrame({ sessionId, frame: { seq: i + 1, capturedAtMs: start + i * 100, jpeg, width: 0, height: 0 } }).response;
+    assert.equal(status, ReceiptStatus.ACCEPTED);
+    await waitFor(`the ack of frame ${i + 1}`, async () => acked > i, 30_000, 10);
+  }
+  await waitFor("person 1's entry stored", async () => (await onDatabase(databaseUrl, "SELECT 1 FROM events WHERE kind = 0")).length === 1, 30_000);
+  await a!.kill();
+  const killedAt = Date.now();
+
+  const closed = await waitFor("B closing A's session", async () => {
+    const [row] = await onDatabase<{ closed_at_ms: string | null }>(databaseUrl, "SELECT closed_at_ms FROM sessions WHERE session_id = $1", [sessionId]);
+    return row?.closed_at_ms !== null && row?.closed_at_ms !== undefined && Date.now();
+  }, 30_000, 50);
+  const tookMs = closed - killedAt;
+  console.log(`stale replica: B closed A's session ${tookMs} ms after SIGKILL (stale after ${staleMs} ms, beats every ${staleMs / 3} ms)`);
+  // A's last beat was at most a beat before the kill; B looks every beat: stale + 2 beats, plus a second of slack for a loaded machine.
+  assert.ok(tookMs <= staleMs + (2 * staleMs) / 3 + 1_000, `closed within the bound (took ${tookMs} ms)`);
+  const exits = await onDatabase<{ reason: number; session_id: string }>(databaseUrl, "SELECT e.reason, s.session_id FROM events e JOIN sessions s USING (session_key) WHERE e.kind = 1");
+  assert.deepEqual(exits, [{ reason: 2, session_id: sessionId }], "one exit, as session_lost, written once");
+  assert.match(b!.output(), /closed the sessions of a replica that stopped beating/);
+  const [stored] = await onDatabase<{ entered: number; exited: number }>(databaseUrl, "SELECT entered::int, exited::int FROM cameras WHERE camera_id = 'door'");
+  assert.deepEqual({ ...stored }, { entered: 1, exited: 1 }, "totals equal the recount: nobody left in view");
+  await waitFor("B's count page showing the exit", async () => {
+    const cam = (await processClients(ports[1]!.grpc).count.listCameras({}).response).cameras.find((c) => c.cameraId === "door");
+    return cam?.counts?.exited === 1;
+  }, 5_000);
 });

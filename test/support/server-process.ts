@@ -29,6 +29,8 @@ export interface ServerProcessOptions {
   readonly databaseUrl?: string;
   /** The port of the web app its pages come from (its origin is then allowed by CORS). */
   readonly webPort?: number;
+  /** More HEADCOUNT_* settings. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts main.ts on 127.0.0.1 with the test model and waits for "headcount server ready". */
@@ -52,6 +54,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       // Never the fixed default port 8443; tests that need the LAN https origin use the in-process server.
       HEADCOUNT_LAN_HTTPS_PORT: "off",
       ...(options.webPort ? { HEADCOUNT_WEB_UPSTREAM: `http://127.0.0.1:${options.webPort}` } : {}),
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

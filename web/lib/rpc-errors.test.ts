@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { RpcError } from "@protobuf-ts/runtime-rpc";
-import { decodeGrpcMessage, describeFailure, isTransient, toCallFailure } from "./rpc-errors.ts";
+import { decodeGrpcMessage, describeFailure, isTakeover, isTransient, toCallFailure } from "./rpc-errors.ts";
 
 describe("decodeGrpcMessage", () => {
   it("decodes percent-encoding and leaves malformed escapes as they are", () => {
@@ -34,6 +34,13 @@ describe("isTransient / describeFailure", () => {
     assert.equal(isTransient(toCallFailure(new RpcError("slow", "DEADLINE_EXCEEDED"))), true);
     assert.equal(isTransient(toCallFailure(new RpcError("bad jpeg", "INVALID_ARGUMENT"))), false);
     assert.equal(isTransient(toCallFailure(new RpcError("too fast", "RESOURCE_EXHAUSTED"))), false);
+  });
+
+  it("a takeover (ABORTED) is final, not something to retry", () => {
+    const takenOver = toCallFailure(new RpcError("camera%20door%20is%20now%20capturing%20from%20another%20session", "ABORTED"));
+    assert.equal(isTakeover(takenOver), true);
+    assert.equal(isTransient(takenOver), false);
+    assert.equal(isTakeover(toCallFailure(new RpcError("unknown session", "NOT_FOUND"))), false);
   });
 
   it("names the code and the message", () => {

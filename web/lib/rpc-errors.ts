@@ -47,9 +47,18 @@ export function isTransient(failure: CallFailure): boolean {
     failure.network ||
     failure.code === "UNAVAILABLE" ||
     failure.code === "DEADLINE_EXCEEDED" ||
-    failure.code === "ABORTED" ||
     failure.code === "CANCELLED"
   );
+}
+
+/**
+ * True when a newer session took this session's camera over (another device
+ * or page opened it, on any server replica): ABORTED, which headcount uses
+ * for nothing else. Final: reconnecting would take the camera back, and two
+ * devices would take it from each other forever; only the person decides.
+ */
+export function isTakeover(failure: CallFailure): boolean {
+  return failure.code === "ABORTED";
 }
 
 /**

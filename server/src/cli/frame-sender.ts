@@ -140,6 +140,8 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
       const wait = lastSentAt + (link.maxFps ? 1000 / link.maxFps : 0) - performance.now();
       if (wait > 0) await sleep(wait);
     }
+    // Taken over by another session (ABORTED): final, a new session would take the camera back.
+    if (broken && brokenBy instanceof RpcError && brokenBy.code === "ABORTED") break;
     if (broken) {
       // Frames in flight on the broken stream will never be acked.
       options.onDisconnected?.({ target: link.target, reason: describeFailure(brokenBy, link.target), lost: sentAt.size, tryForMs: RECONNECT_FOR_MS });
@@ -173,7 +175,7 @@ export async function sendFrames(source: AsyncIterable<SourceFrame>, options: Se
       });
     s.sent++;
   }
-  const err = stoppedBroken ? null : await link.call.requests.complete().then(() => link.status, () => link.status);
+  const err = stoppedBroken ? null : broken ? brokenBy : await link.call.requests.complete().then(() => link.status, () => link.status);
   closeAll();
   if (err && !(err instanceof RpcError && err.code === "CANCELLED" && abort.signal.aborted)) throw err;
 

@@ -62,6 +62,9 @@ async function main(): Promise<void> {
           "pass --token (the token= of a pairing link, or the server's HEADCOUNT_CAPTURE_TOKEN).",
       );
     }
+    if (err instanceof RpcError && err.code === "ABORTED") {
+      throw new Error(`${err.message}.\nNot reconnecting: that would take the camera back from the other device. Run the sender again to take it back.`);
+    }
     throw new Error(describeFailure(err, args.server));
   }
 }

@@ -7,23 +7,25 @@ import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { NewEvent } from "../store/store.ts";
 import { storeTellingPublisher, type CountPublisher } from "./count-publisher.ts";
 
-test("the store told to a publisher keeps appends keyed by their frame seq: a retried batch is stored once", async (t) => {
+test("the store told to a publisher keeps appends keyed by their frame seq: a retried batch is stored and published once", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "headcount-publisher-store-"));
   const store = openSqliteStore({ dataDir: dir });
   t.after(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  // A fake publisher that publishes nothing.
-  const fakePublisher: CountPublisher = { cameraChanged: () => {}, eventsStored: () => {}, close: async () => {} };
+  // A fake publisher that records which batches it is told of.
+  const told: number[][] = [];
+  const fakePublisher: CountPublisher = { cameraChanged: () => {}, eventsStored: (_c, _s, _e, result) => told.push([...result.eventIds]), close: async () => {} };
   const publishing = storeTellingPublisher(store, fakePublisher);
   await publishing.upsertCamera("door", "", 0);
   await publishing.openSession("s", "door", 0);
   const entry: NewEvent = { kind: "entry", trackId: 1, timeMs: 10 };
   const first = await publishing.appendEvents("door", "s", [entry], 7);
   const again = await publishing.appendEvents("door", "s", [entry], 7);
-  assert.deepEqual(again, first, "the retry answers with the first append's totals and ids");
+  assert.deepEqual(again, { ...first, replayed: true }, "the retry answers with the first append's totals and ids");
   assert.equal((await store.getCamera("door"))?.totals.entered, 1);
+  assert.deepEqual(told, [first.eventIds], "the replayed batch is not published again (MQTT subscribers would count it twice)");
 });
 
 test("a session's closing exits reach the publisher with the camera and the store's ids, once", async (t) => {

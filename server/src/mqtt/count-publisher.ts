@@ -41,13 +41,14 @@ export function storeTellingPublisher(store: Store, publisher: CountPublisher): 
       if (property === "appendEvents") {
         return async (cameraId: string, sessionId: string | null, events: readonly NewEvent[], seq?: number): Promise<AppendResult> => {
           const result = await target.appendEvents(cameraId, sessionId, events, seq);
-          if (events.length > 0) publisher.eventsStored(cameraId, sessionId, events, result);
+          // A replayed batch (a retry after a lost connection or a failover) was published when first stored.
+          if (events.length > 0 && !result.replayed) publisher.eventsStored(cameraId, sessionId, events, result);
           return result;
         };
       }
       if (property === "openSession") {
-        return async (sessionId: string, cameraId: string, openedAtMs: number): Promise<void> => {
-          await target.openSession(sessionId, cameraId, openedAtMs);
+        return async (sessionId: string, cameraId: string, openedAtMs: number, replicaId?: string): Promise<void> => {
+          await target.openSession(sessionId, cameraId, openedAtMs, replicaId);
           cameraOfSession.set(sessionId, cameraId);
         };
       }

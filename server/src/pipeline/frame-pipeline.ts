@@ -2,6 +2,8 @@ import { performance } from "node:perf_hooks";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import { AlwaysDetectGate, type MotionGate } from "../motion/motion-gate.ts";
+import type { CountTotals } from "../count/count-types.ts";
+import { DomainError } from "../rpc/errors.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
 import { frameAck, skippedUnseen, type FrameResult } from "./frame-ack.ts";
@@ -69,6 +71,8 @@ export class FramePipeline {
     private readonly log: PipelineLogger,
     private readonly observer: AckObserver = { frameAcked: () => {} },
     private readonly gate: MotionGate = new AlwaysDetectGate(),
+    /** The store refused a session's counts because it no longer holds its camera: end it with `reason`. */
+    private readonly onRefused: (session: CaptureSession, reason: DomainError) => void = () => {},
   ) {
     this.tracking = new SessionTracking(factory);
   }
@@ -188,6 +192,11 @@ export class FramePipeline {
           try {
             stored = (await this.store.appendEvents(session.cameraId, session.id, counted.events, frame.seq)).totals;
           } catch (err) {
+            // The session no longer holds its camera (taken over, or closed as lost): it ends, with no ack.
+            if (err instanceof DomainError && (err.code === "ABORTED" || err.code === "UNAVAILABLE")) {
+              this.onRefused(session, err);
+              return;
+            }
             this.stats.failed++;
             this.log.error({ err, sessionId: session.id, seq: frame.seq, events: counted.events.length }, "could not store counted events");
             this.publish(session, frame, { status: FrameStatus.REJECTED, detail: "internal: the counts of this frame could not be stored" });

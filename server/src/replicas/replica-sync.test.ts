@@ -1,7 +1,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { freshDatabase } from "../../../test/support/postgres-db.ts";
-import { until } from "../../../test/support/waiting.ts";
+import { freshDatabase, onDatabase } from "../../../test/support/postgres-db.ts";
+import { until, waitFor } from "../../../test/support/waiting.ts";
 import { CameraRegistry } from "../camera/camera-registry.ts";
 import { createLogger } from "../logger.ts";
 import { openPostgresStore } from "../store/postgres-store.ts";
@@ -51,4 +51,26 @@ test("camera rows and live figures changed on one replica reach another within a
   a.cameras.detachSession("door", "s1");
   await until(() => viewOf(c.cameras, "door")?.online === false, "the end of A's session reaches C at once", 1_000);
   assert.equal(viewOf(c.cameras, "door")?.totals.inView, 0);
+});
+
+test("the listening connection, terminated by the database, reconnects; changes made while it was down and after it reach the replica", { timeout: 60_000 }, async (t) => {
+  const url = await freshDatabase(t);
+  const a = await replica(t, url, "a");
+  const c = await replica(t, url, "c");
+  a.cameras.load(await a.store.upsertCamera("door", "Door", 1));
+  await until(() => viewOf(c.cameras, "door")?.name === "Door", "a new camera", 1_000);
+
+  const listening = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'headcount-listen'";
+  const before = (await onDatabase<{ pid: number }>(url, listening)).map((r) => r.pid);
+  assert.equal(before.length, 2, "one listening connection per replica");
+  await onDatabase(url, `SELECT pg_terminate_backend(pid) FROM (${listening}) l`);
+  // Made while nobody listens: its notification is lost, and the reconnect's reload must find it.
+  await a.store.renameCamera("door", "While down");
+  await until(() => viewOf(c.cameras, "door")?.name === "While down", "the change made while C was not listening", 5_000);
+  await waitFor("both listening again", async () => {
+    const now = (await onDatabase<{ pid: number }>(url, listening)).map((r) => r.pid);
+    return now.length === 2 && now.every((pid) => !before.includes(pid));
+  }, 5_000, 50);
+  await a.store.renameCamera("door", "After");
+  await until(() => viewOf(c.cameras, "door")?.name === "After", "a change after the reconnect, by notification", 1_000);
 });

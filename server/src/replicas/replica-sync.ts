@@ -1,11 +1,11 @@
-import { hostname } from "node:os";
+import { performance } from "node:perf_hooks";
 import { loadCamera } from "../camera/camera-loader.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { LiveFigures } from "../camera/remote-live.ts";
 import type { Logger } from "../logger.ts";
 import { PostgresNotifications } from "../store/postgres-notifications.ts";
 import type { PostgresStore } from "../store/postgres-store.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, StoredCamera } from "../store/store.ts";
 
 /** The database side of the sync (PostgresNotifications), as the sync uses it. */
 export interface NotificationChannel {
@@ -28,6 +28,13 @@ export interface SyncTiming {
 }
 
 const DEFAULT_TIMING: SyncTiming = { flushMs: 250, heartbeatMs: 1_000 };
+
+/**
+ * Told of each camera row read back, with the session holding the camera and
+ * when the read began (performance.now()): a session of it here that was
+ * held before then and is not that one was taken over elsewhere.
+ */
+export type HolderSeen = (cameraId: string, liveSessionId: string, readAt: number) => void;
 
 /**
  * Keeps this replica's camera registry in step with the others through the
@@ -54,6 +61,7 @@ export class ReplicaSync {
     private readonly cameras: CameraRegistry,
     private readonly log: Logger,
     private readonly timing: SyncTiming = DEFAULT_TIMING,
+    private readonly holderSeen: HolderSeen = () => {},
   ) {
     this.unsubscribe = cameras.onChange((cameraId) => this.dirtyLive.add(cameraId));
     this.timer = setInterval(() => void this.flush(Date.now()), timing.flushMs);
@@ -106,15 +114,22 @@ export class ReplicaSync {
     if (this.reloadAll) {
       this.reloadAll = false;
       this.changed.clear();
-      for (const camera of await this.store.listCameras()) await loadCamera(this.store, this.cameras, camera, Date.now());
+      const readAt = performance.now();
+      for (const camera of await this.store.listCameras()) await this.load(camera, readAt);
       return;
     }
     const ids = [...this.changed];
     this.changed.clear();
     for (const id of ids) {
+      const readAt = performance.now();
       const camera = await this.store.getCamera(id);
-      if (camera) await loadCamera(this.store, this.cameras, camera, Date.now());
+      if (camera) await this.load(camera, readAt);
     }
+  }
+
+  private async load(camera: StoredCamera, readAt: number): Promise<void> {
+    if (camera.liveSessionId) this.holderSeen(camera.cameraId, camera.liveSessionId, readAt);
+    await loadCamera(this.store, this.cameras, camera, Date.now());
   }
 
   private async publish(nowMs: number): Promise<void> {
@@ -150,11 +165,12 @@ export async function startReplicaSync(options: {
   readonly databaseUrl: string;
   readonly cameras: CameraRegistry;
   readonly log: Logger;
-  readonly replicaId?: string;
+  readonly replicaId: string;
   readonly timing?: SyncTiming;
+  readonly holderSeen?: HolderSeen;
 }): Promise<RunningSync> {
   const { log } = options;
-  const sync = new ReplicaSync(options.replicaId ?? `${hostname()}-${process.pid}`, options.store, options.cameras, log, options.timing);
+  const sync = new ReplicaSync(options.replicaId, options.store, options.cameras, log, options.timing, options.holderSeen);
   let lostAtMs: number | null = null;
   const notifications = new PostgresNotifications(options.databaseUrl, options.store.pool, {
     onCamera: (cameraId) => sync.cameraChanged(cameraId),

@@ -40,6 +40,8 @@ export interface CaptureServiceDeps {
   readonly store: Store;
   /** Who may open, feed and watch sessions. */
   readonly access: AccessControl;
+  /** This server among the replicas, recorded with each session it serves. */
+  readonly replicaId?: string;
   /** Counts frames as they arrive (metrics). */
   readonly onFrameReceived?: () => void;
 }
@@ -155,7 +157,12 @@ export class CaptureService implements ICaptureService {
         ? await store.upsertCamera(session.cameraId, name, now)
         : await store.ensureCamera(session.cameraId, (request.newCameraName ?? "").trim().slice(0, 80), now);
       cameras.load(stored);
-      await store.openSession(session.id, session.cameraId, now);
+      // The newest session holds the camera: any other one, here or on another replica, ends (the others hear of it from the store).
+      await sessions.serialOpen(session.cameraId, async () => {
+        await store.openSession(session.id, session.cameraId, now, this.deps.replicaId);
+        session.heldAt = performance.now();
+        sessions.takeOver(session.cameraId, session.id);
+      });
     } catch (err) {
       sessions.close(session, new DomainError("UNAVAILABLE", "the session could not be recorded"));
       throw err;

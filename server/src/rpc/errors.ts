@@ -32,7 +32,18 @@ export type DomainErrorCode =
   | "PERMISSION_DENIED"
   | "UNAVAILABLE"
   | "CANCELLED"
-  | "DEADLINE_EXCEEDED";
+  | "DEADLINE_EXCEEDED"
+  | "ABORTED";
+
+/**
+ * The status a session ends with when a newer session for its camera took it
+ * over (OpenSession on any replica). ABORTED is used for nothing else, so a
+ * client can tell it apart: it is final (reconnecting would take the camera
+ * back, and two devices would steal it from each other forever).
+ */
+export function cameraTakenOver(cameraId: string): DomainError {
+  return new DomainError("ABORTED", `camera ${cameraId} is now capturing from another session (another device or page opened it); this session has stopped`);
+}
 
 /** Throws INVALID_ARGUMENT with `message` unless `condition` holds. */
 export function ensure(condition: boolean, message: string): asserts condition {

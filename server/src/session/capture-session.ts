@@ -45,6 +45,8 @@ export class CaptureSession {
   #idleWaiters: (() => void)[] = [];
   lastActivityMs: number;
   closed = false;
+  /** performance.now() when the store recorded this session as the camera's live one; undefined until then. */
+  heldAt: number | undefined;
   /** Acks published so far (any status); also the cursor of the last one. */
   acked = 0;
 

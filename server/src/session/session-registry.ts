@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { DomainError } from "../rpc/errors.ts";
+import { DomainError, cameraTakenOver } from "../rpc/errors.ts";
 import { CaptureSession } from "./capture-session.ts";
 
 /** Options for {@link SessionRegistry}. */
@@ -12,6 +12,9 @@ export interface SessionRegistryOptions {
   /** Called after a session is removed (expired or stopped), to free what others hold for it. */
   readonly onClosed: (session: CaptureSession) => void;
 }
+
+/** How many taken-over session ids are remembered. */
+const TAKEN_OVER_KEPT = 1_000;
 
 /** A session id a client may propose: 128 to 256 random bits in base64url. */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{22,43}$/;
@@ -26,6 +29,10 @@ export const CAMERA_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
  */
 export class SessionRegistry {
   private readonly sessions = new Map<string, CaptureSession>();
+  /** Sessions taken over, and why: their later calls get the same final status, not NOT_FOUND. */
+  private readonly takenOver = new Map<string, DomainError>();
+  /** Per camera, the open in progress: opens of one camera run one after another. */
+  private readonly opening = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: SessionRegistryOptions) {}
 
@@ -62,10 +69,12 @@ export class SessionRegistry {
     return session;
   }
 
-  /** The open session with this id; NOT_FOUND when unknown or expired. */
+  /** The open session with this id; NOT_FOUND when unknown or expired, ABORTED when taken over. */
   get(sessionId: string): CaptureSession {
     const session = this.sessions.get(sessionId);
     if (!session) {
+      const takenOver = this.takenOver.get(sessionId);
+      if (takenOver) throw takenOver;
       throw new DomainError("NOT_FOUND", sessionId ? "unknown or expired session; open a new one" : "session_id is missing");
     }
     return session;
@@ -84,8 +93,46 @@ export class SessionRegistry {
   /** Closes one session, ending its ack streams with `reason`. */
   close(session: CaptureSession, reason: DomainError): void {
     if (!this.sessions.delete(session.id)) return;
+    if (reason.code === "ABORTED") {
+      this.takenOver.set(session.id, reason);
+      // Bounded: a client long gone no longer asks.
+      if (this.takenOver.size > TAKEN_OVER_KEPT) this.takenOver.delete(this.takenOver.keys().next().value!);
+    }
     session.close(reason);
     this.options.onClosed(session);
+  }
+
+  /**
+   * Runs `open` for `cameraId` after any open of the same camera still
+   * running here, so this replica records a camera's sessions in the order
+   * it holds them (see {@link takeOver}).
+   */
+  async serialOpen<T>(cameraId: string, open: () => Promise<T>): Promise<T> {
+    const before = this.opening.get(cameraId) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(open);
+    this.opening.set(cameraId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.opening.get(cameraId) === mine) this.opening.delete(cameraId);
+    }
+  }
+
+  /**
+   * The camera is held by session `liveSessionId` (recorded in the store):
+   * every other session of it here ends with ABORTED (cameraTakenOver).
+   * With `readAt` (performance.now() before the store was read), only
+   * sessions held before then: one recorded later may be newer than what was read.
+   */
+  takeOver(cameraId: string, liveSessionId: string, readAt = Infinity): number {
+    let closed = 0;
+    for (const session of [...this.sessions.values()]) {
+      if (session.cameraId !== cameraId || session.id === liveSessionId) continue;
+      if (session.heldAt === undefined || session.heldAt >= readAt) continue;
+      this.close(session, cameraTakenOver(cameraId));
+      closed++;
+    }
+    return closed;
   }
 
   /** Closes sessions idle for longer than the limit; returns how many. */

@@ -1,8 +1,17 @@
 import type pg from "pg";
 import { one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
-import { batchEffect, type CameraRow, KIND_CODE, reasonCode, totalsOf } from "./sqlite-rows.ts";
-import type { AppendResult, NewEvent } from "./store.ts";
+import { batchEffect, type CameraRow, checkLiveSession, KIND_CODE, reasonCode, totalsOf } from "./sqlite-rows.ts";
+import type { AppendResult, LostSession, NewEvent } from "./store.ts";
+
+/** An open session as the lost-session queries return it. */
+export interface UnclosedSession {
+  readonly session_key: number;
+  readonly session_id: string;
+  readonly camera_key: number;
+  readonly camera_id: string;
+  readonly opened_at_ms: number;
+}
 
 /**
  * One appended batch inside the caller's transaction: locks the camera row,
@@ -11,13 +20,15 @@ import type { AppendResult, NewEvent } from "./store.ts";
  * events in one statement, the camera's totals and the minute counts.
  */
 export async function appendInTransaction(
-  client: pg.PoolClient, cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null,
+  client: pg.PoolClient, cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null, liveSessionId: string | null = null,
 ): Promise<AppendResult> {
   const row = (await one<CameraRow>(client, SQL.lockCamera, [cameraKey]))!;
   if (seq !== null && (await client.query(SQL.claimBatch, [sessionKey, seq])).rowCount === 0) {
     const { rows } = await client.query<{ id: number }>(SQL.batchEventIds, [sessionKey, seq]);
-    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id) };
+    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id), replayed: true };
   }
+  // Checked under the row lock: a takeover committed before this point refuses the batch (rolled back, claim included).
+  if (liveSessionId !== null) checkLiveSession(row, liveSessionId);
   const { totals: t, resetAtMs, minutes } = batchEffect(row, events);
   const inserted = await client.query<{ id: number }>(SQL.insertEvents, [
     cameraKey, sessionKey, seq,
@@ -40,4 +51,21 @@ export async function closeInTransaction(
   if (exits.length > 0) return appendInTransaction(client, closed.camera_key, sessionKey, exits, null);
   const row = (await one<CameraRow>(client, SQL.cameraByKey, [closed.camera_key]))!;
   return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+}
+
+/**
+ * Closes a session cut off by a killed server, inside the caller's
+ * transaction: the tracks it counted as entered and never as exited exit at
+ * its last stored event (reason "session_lost"), which becomes its end, and
+ * it no longer holds its camera. Null when it was closed already.
+ */
+export async function closeLostInTransaction(client: pg.PoolClient, s: UnclosedSession): Promise<LostSession | null> {
+  // Read inside the transaction, so what is closed is what was stored.
+  const trackIds = (await client.query<{ trackId: number }>(SQL.openTracks, [s.camera_key, s.session_key])).rows.map((r) => r.trackId);
+  const last = await one<{ lastEventAtMs: number | null }>(client, SQL.lastSessionEvent, [s.camera_key, s.session_key]);
+  const closedAtMs = Math.max(s.opened_at_ms, last?.lastEventAtMs ?? s.opened_at_ms);
+  const exits = trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
+  if (!(await closeInTransaction(client, s.session_key, closedAtMs, null, exits))) return null;
+  await client.query(SQL.releaseCamera, [s.camera_key, s.session_id]);
+  return { sessionId: s.session_id, cameraId: s.camera_id, closedAtMs, exits: exits.length };
 }

@@ -45,6 +45,10 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client has no 'error' listener of the pool's: a connection the server ends mid-transaction
+  // (pg_terminate_backend, a restart) would emit an unhandled 'error' and crash the process.
+  const onError = (err: Error) => (broken ??= err);
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -58,6 +62,8 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     }
     throw err;
   } finally {
+    // A broken client is destroyed, and may still report its end: it keeps the listener.
+    if (!broken) client.removeListener("error", onError);
     client.release(broken);
   }
 }

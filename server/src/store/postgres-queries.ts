@@ -24,7 +24,18 @@ export const SQL = {
   setTotals: "UPDATE cameras SET entered = $1, exited = $2, crossed_in = $3, crossed_out = $4, reset_at_ms = $5 WHERE camera_key = $6",
 
   sessionById: "SELECT session_key, camera_key FROM sessions WHERE session_id = $1",
-  openSession: "INSERT INTO sessions (session_id, camera_key, opened_at_ms) VALUES ($1, $2, $3) RETURNING session_key",
+  openSession: "INSERT INTO sessions (session_id, camera_key, opened_at_ms, replica_id) VALUES ($1, $2, $3, $4) RETURNING session_key",
+  /** The new session holds the camera; the row change notifies every replica (0003), and the one running the old session ends it. */
+  holdCamera: "UPDATE cameras SET live_session_id = $1 WHERE camera_key = $2",
+  /** A session closed as lost no longer holds its camera (a later batch of it is refused). */
+  releaseCamera: "UPDATE cameras SET live_session_id = NULL WHERE camera_key = $1 AND live_session_id = $2",
+  beat: "INSERT INTO replicas (replica_id, heartbeat_at_ms) VALUES ($1, $2) ON CONFLICT (replica_id) DO UPDATE SET heartbeat_at_ms = excluded.heartbeat_at_ms",
+  /** Stale replicas, locked: a replica another one is closing already is skipped, so each is closed once. */
+  lockStaleReplicas: "SELECT replica_id FROM replicas WHERE heartbeat_at_ms < $1 AND replica_id <> $2 ORDER BY replica_id FOR UPDATE SKIP LOCKED",
+  forgetReplica: "DELETE FROM replicas WHERE replica_id = $1",
+  openSessionsOfReplica: `
+    SELECT s.session_key, s.session_id, s.camera_key, c.camera_id, s.opened_at_ms
+    FROM sessions s JOIN cameras c ON c.camera_key = s.camera_key WHERE s.closed_at_ms IS NULL AND s.replica_id = $1 ORDER BY s.session_key`,
   // Only an open session closes: whoever closes it writes its exits, exactly once.
   closeSession: "UPDATE sessions SET closed_at_ms = $1, frames_acked = $2 WHERE session_key = $3 AND closed_at_ms IS NULL RETURNING camera_key",
   unclosedSessions: `
@@ -105,12 +116,12 @@ export const COPIED_TABLES: ReadonlyArray<{ readonly table: string; readonly key
     columns: {
       camera_key: "integer", camera_id: "text", name: "text", created_at_ms: "bigint",
       line_ax: "double precision", line_ay: "double precision", line_bx: "double precision", line_by: "double precision", line_in_side_left: "smallint",
-      entered: "bigint", exited: "bigint", crossed_in: "bigint", crossed_out: "bigint", reset_at_ms: "bigint",
+      entered: "bigint", exited: "bigint", crossed_in: "bigint", crossed_out: "bigint", reset_at_ms: "bigint", live_session_id: "text",
     },
   },
   {
     table: "sessions", key: "session_key", identity: true,
-    columns: { session_key: "integer", session_id: "text", camera_key: "integer", opened_at_ms: "bigint", closed_at_ms: "bigint", frames_acked: "bigint" },
+    columns: { session_key: "integer", session_id: "text", camera_key: "integer", opened_at_ms: "bigint", closed_at_ms: "bigint", frames_acked: "bigint", replica_id: "text" },
   },
   {
     table: "events", key: "id", identity: true,

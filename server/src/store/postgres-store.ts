@@ -8,7 +8,7 @@ import { createPool, inTransaction, isTransient, one } from "./postgres-pool.ts"
 import { SQL } from "./postgres-queries.ts";
 import { checkLimit, parseCursor, seriesParams, checkRange } from "./sqlite-queries.ts";
 import { type CameraRow, checkEvents, checkId, checkSeq, kindOf, lineColumns, reasonOf, toCamera, totalsOf } from "./sqlite-rows.ts";
-import { appendInTransaction, closeInTransaction } from "./postgres-append.ts";
+import { appendInTransaction, closeInTransaction, closeLostInTransaction, type UnclosedSession } from "./postgres-append.ts";
 import {
   type AppendResult, type EventPage, type EventQuery, type LostSession, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
   type StoredCamera, type StoredSession, StoreOpenError,
@@ -104,12 +104,16 @@ export class PostgresStore implements Store {
     return (await this.pool.query<CameraRow>(SQL.allCameras)).rows.map(toCamera);
   }
 
-  async openSession(sessionId: string, cameraId: string, openedAtMs: number): Promise<void> {
+  async openSession(sessionId: string, cameraId: string, openedAtMs: number, replicaId?: string): Promise<void> {
     checkId(sessionId, "session id");
     const cameraKey = await this.cameraKey(cameraId);
     let row: { session_key: number } | undefined;
     try {
-      row = await one(this.pool, SQL.openSession, [sessionId, cameraKey, openedAtMs]);
+      row = await inTransaction(this.pool, async (client) => {
+        const opened = await one<{ session_key: number }>(client, SQL.openSession, [sessionId, cameraKey, openedAtMs, replicaId ?? null]);
+        await client.query(SQL.holdCamera, [sessionId, cameraKey]);
+        return opened;
+      });
     } catch (err) {
       if ((err as { code?: unknown }).code === "23505") throw new DomainError("ALREADY_EXISTS", `session ${sessionId} is already recorded`);
       throw err;
@@ -125,20 +129,32 @@ export class PostgresStore implements Store {
   }
 
   async closeLostSessions(): Promise<LostSession[]> {
-    type Unclosed = { session_key: number; session_id: string; camera_key: number; camera_id: string; opened_at_ms: number };
     const lost: LostSession[] = [];
-    for (const s of (await this.pool.query<Unclosed>(SQL.unclosedSessions)).rows) {
-      const closed = await inTransaction(this.pool, async (client) => {
-        // Read inside the transaction, so what is closed is what was stored.
-        const trackIds = (await client.query<{ trackId: number }>(SQL.openTracks, [s.camera_key, s.session_key])).rows.map((r) => r.trackId);
-        const last = await one<{ lastEventAtMs: number | null }>(client, SQL.lastSessionEvent, [s.camera_key, s.session_key]);
-        const closedAtMs = Math.max(s.opened_at_ms, last?.lastEventAtMs ?? s.opened_at_ms);
-        const exits = trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
-        return (await closeInTransaction(client, s.session_key, closedAtMs, null, exits)) ? { closedAtMs, exits: exits.length } : null;
-      });
-      if (closed) lost.push({ sessionId: s.session_id, cameraId: s.camera_id, ...closed });
+    for (const s of (await this.pool.query<UnclosedSession>(SQL.unclosedSessions)).rows) {
+      const closed = await inTransaction(this.pool, (client) => closeLostInTransaction(client, s));
+      if (closed) lost.push(closed);
     }
     return lost;
+  }
+
+  async beat(replicaId: string, nowMs: number): Promise<void> {
+    checkId(replicaId, "replica id");
+    await this.pool.query(SQL.beat, [replicaId, nowMs]);
+  }
+
+  async closeStaleReplicas(selfId: string, staleBeforeMs: number): Promise<LostSession[]> {
+    // One transaction holds the stale replicas' rows until their sessions are closed and the rows gone.
+    return inTransaction(this.pool, async (client) => {
+      const lost: LostSession[] = [];
+      for (const { replica_id } of (await client.query<{ replica_id: string }>(SQL.lockStaleReplicas, [staleBeforeMs, selfId])).rows) {
+        for (const s of (await client.query<UnclosedSession>(SQL.openSessionsOfReplica, [replica_id])).rows) {
+          const closed = await closeLostInTransaction(client, s);
+          if (closed) lost.push(closed);
+        }
+        await client.query(SQL.forgetReplica, [replica_id]);
+      }
+      return lost;
+    });
   }
 
   async listSessions(query: SessionQuery): Promise<StoredSession[]> {
@@ -157,13 +173,16 @@ export class PostgresStore implements Store {
       return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
     }
     const key = sessionKey === null ? null : (seq ?? null);
-    const append = () => inTransaction(this.pool, (client) => appendInTransaction(client, cameraKey, sessionKey, events, key));
+    const append = () => inTransaction(this.pool, (client) => appendInTransaction(client, cameraKey, sessionKey, events, key, sessionId));
     try {
       return await append();
     } catch (err) {
       // Without a key a retry could count the batch twice, if the lost commit went through.
       if (key === null || !isTransient(err)) throw err;
-      return append();
+      // The lost attempt may have committed: then the retry finds its key, but for the caller this call stored
+      // the batch (nothing was answered before), so it is not reported as a replay: its events are published once.
+      const { replayed: _, ...stored } = await append();
+      return stored;
     }
   }
 

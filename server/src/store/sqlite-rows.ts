@@ -1,4 +1,4 @@
-import { DomainError } from "../rpc/errors.ts";
+import { DomainError, cameraTakenOver } from "../rpc/errors.ts";
 import type { Line } from "../count/count-types.ts";
 import {
   STORED_EVENT_KINDS, STORED_EVENT_REASONS, type NewEvent, type StoredCamera, type StoredEventKind, type StoredEventReason, type StoredTotals,
@@ -22,6 +22,8 @@ export interface CameraRow {
   readonly reset_at_ms: number | null;
   /** Only in the camera list (see allCameras): when the camera was last known to send. */
   readonly last_seen_at_ms?: number | null;
+  /** The session holding the camera (migration 6). */
+  readonly live_session_id?: string | null;
 }
 
 /** The numeric code of each event kind (the `event_kinds` table). */
@@ -95,6 +97,7 @@ export function toCamera(row: CameraRow): StoredCamera {
     resetAtMs: row.reset_at_ms,
     createdAtMs: row.created_at_ms,
     ...(row.last_seen_at_ms === undefined ? {} : { lastSeenAtMs: row.last_seen_at_ms || null }),
+    ...(row.live_session_id ? { liveSessionId: row.live_session_id } : {}),
   };
 }
 
@@ -131,6 +134,18 @@ export function checkSeq(seq: number | undefined): void {
   if (seq !== undefined && !(Number.isInteger(seq) && seq >= 0 && seq <= 0xffff_ffff)) {
     throw new DomainError("INVALID_ARGUMENT", `a batch seq must be an integer 0..4294967295, got ${seq}`);
   }
+}
+
+/**
+ * Refuses a session's batch when the session no longer holds its camera:
+ * another one took it over (ABORTED), or it was closed as lost and none
+ * holds it (UNAVAILABLE: the client opens a new session). Both stores call
+ * it with the camera row locked for the append.
+ */
+export function checkLiveSession(row: CameraRow, sessionId: string): void {
+  if (row.live_session_id === sessionId) return;
+  if (row.live_session_id) throw cameraTakenOver(row.camera_id);
+  throw new DomainError("UNAVAILABLE", `session ${sessionId} was closed as lost (its server missed its heartbeats); open a new session`);
 }
 
 /** Throws INVALID_ARGUMENT for an empty or non-string id. */

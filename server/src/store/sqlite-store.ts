@@ -4,8 +4,9 @@ import { DomainError } from "../rpc/errors.ts";
 import { SqliteAccessStore } from "./sqlite-access-store.ts";
 import { SqliteAreaStore } from "./sqlite-area-store.ts";
 import { queryEvents, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
+import { prepareStatements, type UnclosedRow } from "./sqlite-statements.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
-import { batchEffect, type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, lineColumns, reasonCode, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { batchEffect, type CameraRow, checkEvents, checkLiveSession, checkId, checkSeq, KIND_CODE, lineColumns, reasonCode, toCamera, totalsOf } from "./sqlite-rows.ts";
 import type {
   AppendResult, EventPage, EventQuery, LostSession, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
 } from "./store.ts";
@@ -34,46 +35,9 @@ export class SqliteStore implements Store {
   readonly areas: SqliteAreaStore;
 
   constructor(private readonly db: Database.Database) {
-    this.sql = {
-      cameraById: db.prepare<[string], CameraRow>("SELECT * FROM cameras WHERE camera_id = ?"),
-      cameraByKey: db.prepare<[number], CameraRow>("SELECT * FROM cameras WHERE camera_key = ?"),
-      // Both subqueries are index lookups (events_by_camera_time, sessions_by_camera). A reset is made from the count page, not by the camera.
-      allCameras: db.prepare<[], CameraRow>(`
-        SELECT c.*, MAX(
-          COALESCE((SELECT MAX(e.time_ms) FROM events e WHERE e.camera_key = c.camera_key AND e.kind <> ${KIND_CODE.reset}), 0),
-          COALESCE((SELECT COALESCE(s.closed_at_ms, s.opened_at_ms) FROM sessions s WHERE s.camera_key = c.camera_key ORDER BY s.opened_at_ms DESC LIMIT 1), 0)
-        ) AS last_seen_at_ms
-        FROM cameras c ORDER BY c.name, c.camera_id`),
-      insertCamera: db.prepare("INSERT INTO cameras (camera_id, name, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO NOTHING"),
-      rename: db.prepare<[string, string], CameraRow>("UPDATE cameras SET name = ? WHERE camera_id = ? RETURNING *"),
-      setLine: db.prepare<unknown[], CameraRow>(
-        "UPDATE cameras SET line_ax = ?, line_ay = ?, line_bx = ?, line_by = ?, line_in_side_left = ? WHERE camera_id = ? RETURNING *",
-      ),
-      setTotals: db.prepare(
-        "UPDATE cameras SET entered = ?, exited = ?, crossed_in = ?, crossed_out = ?, reset_at_ms = ? WHERE camera_key = ?",
-      ),
-      sessionById: db.prepare<[string], { session_key: number; camera_key: number }>(
-        "SELECT session_key, camera_key FROM sessions WHERE session_id = ?",
-      ),
-      openSession: db.prepare("INSERT INTO sessions (session_id, camera_key, opened_at_ms) VALUES (?, ?, ?)"),
-      // Only an open session closes: whoever closes it writes its exits, exactly once.
-      closeSession: db.prepare<[number, number | null, number], { camera_key: number }>(
-        "UPDATE sessions SET closed_at_ms = ?, frames_acked = ? WHERE session_key = ? AND closed_at_ms IS NULL RETURNING camera_key",
-      ),
-      unclosedSessions: db.prepare<[], { session_key: number; session_id: string; camera_key: number; camera_id: string; opened_at_ms: number }>(
-        "SELECT s.session_key, s.session_id, s.camera_key, c.camera_id, s.opened_at_ms FROM sessions s JOIN cameras c USING (camera_key) WHERE s.closed_at_ms IS NULL ORDER BY s.session_key",
-      ),
-      insertEvent: db.prepare("INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-      claimBatch: db.prepare("INSERT INTO appended_batches (session_key, seq) VALUES (?, ?) ON CONFLICT DO NOTHING"),
-      batchEventIds: db.prepare<[number, number], { id: number }>("SELECT id FROM events WHERE session_key = ? AND seq = ? ORDER BY id"),
-      addMinute: db.prepare(`
-        INSERT INTO minute_counts (camera_key, minute, entered, exited, crossed_in, crossed_out) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (camera_key, minute) DO UPDATE SET
-          entered = entered + excluded.entered, exited = exited + excluded.exited,
-          crossed_in = crossed_in + excluded.crossed_in, crossed_out = crossed_out + excluded.crossed_out`),
-    };
-    this.appendTransaction = db.transaction((cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null) =>
-      this.appendInTransaction(cameraKey, sessionKey, events, seq),
+    this.sql = prepareStatements(db);
+    this.appendTransaction = db.transaction((cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null, live: string | null) =>
+      this.appendInTransaction(cameraKey, sessionKey, events, seq, live),
     );
     this.access = new SqliteAccessStore(db, (cameraId) => this.cameraKey(cameraId));
     this.areas = new SqliteAreaStore(db, (cameraId) => this.cameraKey(cameraId));
@@ -115,12 +79,16 @@ export class SqliteStore implements Store {
     return this.sql.allCameras.all().map(toCamera);
   }
 
-  async openSession(sessionId: string, cameraId: string, openedAtMs: number): Promise<void> {
+  async openSession(sessionId: string, cameraId: string, openedAtMs: number, replicaId?: string): Promise<void> {
     checkId(sessionId, "session id");
     const cameraKey = this.cameraKey(cameraId);
     let key: number;
     try {
-      key = Number(this.sql.openSession.run(sessionId, cameraKey, openedAtMs).lastInsertRowid);
+      key = this.db.transaction(() => {
+        const opened = Number(this.sql.openSession.run(sessionId, cameraKey, openedAtMs, replicaId ?? null).lastInsertRowid);
+        this.sql.holdCamera.run(sessionId, cameraKey);
+        return opened;
+      }).immediate();
     } catch (err) {
       if ((err as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE") {
         throw new DomainError("ALREADY_EXISTS", `session ${sessionId} is already recorded`);
@@ -138,18 +106,23 @@ export class SqliteStore implements Store {
   }
 
   async closeLostSessions(): Promise<LostSession[]> {
-    const lost: LostSession[] = [];
-    for (const s of this.sql.unclosedSessions.all()) {
-      const closed = this.db.transaction(() => {
-        // Read inside the transaction, so what is closed is what was stored.
-        const open = queryOpenTracks(this.db, s.camera_key, s.session_key);
-        const closedAtMs = Math.max(s.opened_at_ms, open.lastEventAtMs ?? s.opened_at_ms);
-        const exits = open.trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
-        return this.closeInTransaction(s.session_key, closedAtMs, null, exits) ? { closedAtMs, exits: exits.length } : null;
-      }).immediate();
-      if (closed) lost.push({ sessionId: s.session_id, cameraId: s.camera_id, ...closed });
-    }
-    return lost;
+    return this.sql.unclosedSessions.all().flatMap((s) => this.db.transaction(() => this.closeLost(s) ?? []).immediate());
+  }
+
+  async beat(replicaId: string, nowMs: number): Promise<void> {
+    checkId(replicaId, "replica id");
+    this.sql.beat.run(replicaId, nowMs);
+  }
+
+  async closeStaleReplicas(selfId: string, staleBeforeMs: number): Promise<LostSession[]> {
+    // IMMEDIATE: one writer at a time on the file, so two processes cannot both close a replica.
+    return this.db.transaction(() =>
+      this.sql.staleReplicas.all(staleBeforeMs, selfId).flatMap(({ replica_id }) => {
+        const lost = this.sql.openSessionsOfReplica.all(replica_id).flatMap((s) => this.closeLost(s) ?? []);
+        this.sql.forgetReplica.run(replica_id);
+        return lost;
+      }),
+    ).immediate();
   }
 
   async listSessions(query: SessionQuery): Promise<StoredSession[]> {
@@ -165,7 +138,7 @@ export class SqliteStore implements Store {
       const row = this.sql.cameraByKey.get(cameraKey)!;
       return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
     }
-    return this.appendTransaction.immediate(cameraKey, sessionKey, events, sessionKey === null ? null : (seq ?? null));
+    return this.appendTransaction.immediate(cameraKey, sessionKey, events, sessionKey === null ? null : (seq ?? null), sessionId);
   }
 
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
@@ -180,6 +153,17 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  /** Closes a session a killed server left open (see Store.closeLostSessions), inside the caller's transaction. */
+  private closeLost(s: UnclosedRow): LostSession | null {
+    // Read inside the transaction, so what is closed is what was stored.
+    const open = queryOpenTracks(this.db, s.camera_key, s.session_key);
+    const closedAtMs = Math.max(s.opened_at_ms, open.lastEventAtMs ?? s.opened_at_ms);
+    const exits = open.trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
+    if (!this.closeInTransaction(s.session_key, closedAtMs, null, exits)) return null;
+    this.sql.releaseCamera.run(s.camera_key, s.session_id);
+    return { sessionId: s.session_id, cameraId: s.camera_id, closedAtMs, exits: exits.length };
+  }
+
   /** Closes an open session and appends its exits; null when it was closed already. */
   private closeInTransaction(sessionKey: number, closedAtMs: number, framesAcked: number | null, exits: readonly NewEvent[]): AppendResult | null {
     const closed = this.sql.closeSession.get(closedAtMs, framesAcked, sessionKey);
@@ -189,13 +173,15 @@ export class SqliteStore implements Store {
     return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
   }
 
-  private appendInTransaction(cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null): AppendResult {
+  private appendInTransaction(cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null, liveSessionId: string | null = null): AppendResult {
     // Read inside the write transaction: another connection may have appended since.
     const row = this.sql.cameraByKey.get(cameraKey)!;
     if (seq !== null && this.sql.claimBatch.run(sessionKey, seq).changes === 0) {
       const eventIds = this.sql.batchEventIds.all(sessionKey!, seq).map((r) => r.id);
-      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds };
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds, replayed: true };
     }
+    // A throw rolls the claim back with the rest.
+    if (liveSessionId !== null) checkLiveSession(row, liveSessionId);
     const eventIds = events.map((e) => Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq, reasonCode(e.reason)).lastInsertRowid));
     const { totals: t, resetAtMs, minutes } = batchEffect(row, events);
     this.sql.setTotals.run(...t, resetAtMs, cameraKey);

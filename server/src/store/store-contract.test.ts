@@ -201,25 +201,27 @@ contractTest("a batch retried with its session and seq is stored once, even thro
   const { store, location } = await freshStore(t, backend);
   await store.upsertCamera("cam", "", 0);
   await store.openSession("s", "cam", 0);
-  await store.openSession("s2", "cam", 0);
   const first = await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7);
-  const retried = await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7);
+  const { replayed, ...retried } = await store.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7);
   assert.deepEqual(retried, first, "the same ids and totals");
+  assert.equal(replayed, true, "and it says it was a replay");
+  assert.equal(first.replayed, undefined);
   // Another process on the same database (a replica after a failover) retries too.
   const other = await backend.open(location);
   t.after(() => other.close());
   assert.deepEqual((await other.appendEvents("cam", "s", [ev("entry", 1, 1_000), ev("cross_in", 1, 1_000)], 7)).eventIds, first.eventIds);
   const next = await store.appendEvents("cam", "s", [ev("exit", 1, 2_000)], 8);
   assert.deepEqual(next.totals, { entered: 1, exited: 1, crossedIn: 1, crossedOut: 0 });
+  await store.openSession("s2", "cam", 0);
   assert.deepEqual((await store.appendEvents("cam", "s2", [ev("entry", 2, 2_000)], 7)).totals.entered, 2, "seq is per session");
   assert.equal((await allEvents(store, 100)).length, 4);
   assert.deepEqual(await store.series({ cameraId: "cam", fromMs: 0, toMs: 60_000, bucket: "minute" }), [
     { startMs: 0, entered: 2, exited: 1, crossedIn: 1, crossedOut: 0 },
   ]);
-  const unkeyed = [await store.appendEvents("cam", "s", [ev("exit", 3, 3_000)]), await store.appendEvents("cam", "s", [ev("exit", 3, 3_000)])];
+  const unkeyed = [await store.appendEvents("cam", "s2", [ev("exit", 3, 3_000)]), await store.appendEvents("cam", "s2", [ev("exit", 3, 3_000)])];
   assert.deepEqual(unkeyed.map((r) => r.totals.exited), [2, 3], "without a seq every append counts");
-  await assert.rejects(store.appendEvents("cam", "s", [ev("exit", 3, 3_000)], -1), domainCode("INVALID_ARGUMENT"));
-  await assert.rejects(store.appendEvents("cam", "s", [ev("exit", 3, 3_000)], 1.5), domainCode("INVALID_ARGUMENT"));
+  await assert.rejects(store.appendEvents("cam", "s2", [ev("exit", 3, 3_000)], -1), domainCode("INVALID_ARGUMENT"));
+  await assert.rejects(store.appendEvents("cam", "s2", [ev("exit", 3, 3_000)], 1.5), domainCode("INVALID_ARGUMENT"));
 });
 
 contractTest("pairings, secrets and the sign-in throttle are shared by every process on the database", async (t, backend) => {

@@ -54,6 +54,12 @@ export interface StoredCamera {
    * better from the acks.
    */
   readonly lastSeenAtMs?: number | null;
+  /**
+   * The session that holds the camera: the last one opened for it (absent
+   * when none holds it). Only its batches are counted; a replica running
+   * another session of the camera ends it (see cameraTakenOver).
+   */
+  readonly liveSessionId?: string;
 }
 
 /** An event to append: what the counter produced, or a reset. */
@@ -87,6 +93,8 @@ export interface AppendResult {
   readonly resetAtMs: number | null;
   /** The ids given to the batch's events, in the order given. */
   readonly eventIds: readonly number[];
+  /** True when the batch's (session, seq) was stored before: nothing was written (absent otherwise). */
+  readonly replayed?: true;
 }
 
 /** A capture session as recorded. */
@@ -189,8 +197,12 @@ export interface Store {
   /** Every camera, sorted by name. */
   listCameras(): Promise<StoredCamera[]>;
 
-  /** Records a new capture session of a known camera. */
-  openSession(sessionId: string, cameraId: string, openedAtMs: number): Promise<void>;
+  /**
+   * Records a new capture session of a known camera, served by `replicaId`,
+   * and makes it the camera's live session (taking the camera over from any
+   * other: that one's later appends are refused with ABORTED).
+   */
+  openSession(sessionId: string, cameraId: string, openedAtMs: number, replicaId?: string): Promise<void>;
   /**
    * Records a session's end, once: with `exits` (its people still in view,
    * see Counter.close) appended in the same transaction. Resolves with the
@@ -206,6 +218,15 @@ export interface Store {
    * any session opens: every open session is then a lost one.
    */
   closeLostSessions(): Promise<LostSession[]>;
+  /** Records that replica `replicaId` is alive at `nowMs`. */
+  beat(replicaId: string, nowMs: number): Promise<void>;
+  /**
+   * Closes the open sessions of every replica but `selfId` whose last beat
+   * is older than `staleBeforeMs` (it was killed), as closeLostSessions does,
+   * and forgets those replicas. Exactly once: when several replicas call it
+   * at once, each stale replica is closed by one of them.
+   */
+  closeStaleReplicas(selfId: string, staleBeforeMs: number): Promise<LostSession[]>;
   /** Sessions that overlap a time range (a session never closed counts as still open). */
   listSessions(query: SessionQuery): Promise<StoredSession[]>;
 
@@ -220,6 +241,10 @@ export interface Store {
    * of a session appended again with a seq already stored (a retry after a
    * lost connection or a failover) changes nothing and resolves to the
    * current totals with the ids first given to it.
+   *
+   * A batch of a session that no longer holds the camera (see
+   * StoredCamera.liveSessionId) is refused: ABORTED (cameraTakenOver) when
+   * another session took it, UNAVAILABLE when the session was closed as lost.
    */
   appendEvents(cameraId: string, sessionId: string | null, events: readonly NewEvent[], seq?: number): Promise<AppendResult>;
 

@@ -23,6 +23,8 @@
  * - `capture-unpaired` (`data-code`: UNAUTHENTICATED | PERMISSION_DENIED): the "pair this device" panel after
  *   the server refused the credential (final: state "error", no retry); `capture-unpaired-link` (to /#pair),
  *   `capture-unpaired-details` (the server's words)
+ * - `capture-taken-over`: another device or page took the camera over (final: state "error", no reconnect);
+ *   `capture-take-back` starts again, taking it back
  * - `capture-paused`: shown while capture is paused because the page is hidden
  * - `capture-camera-name`: the camera's name (the server's once a session opened); `camera-name-pending`
  *   only while a typed name waits for the next Start
@@ -63,6 +65,7 @@ import { AckTable } from "./ack-table";
 import { CapturePreview } from "./capture-preview";
 import { CaptureSettingsPanel } from "./capture-settings-panel";
 import { CaptureStats } from "./capture-stats";
+import { TakenOverPanel } from "./taken-over-panel";
 
 /** Props of {@link CaptureClient}. */
 export interface CaptureClientProps {
@@ -196,6 +199,7 @@ function CapturePanel({ engine, warning, endpoint }: Setup) {
         </p>
       ) : null}
       {view.refusal ? <UnpairedPanel refusal={view.refusal} cameraId={view.cameraId} endpoint={endpoint} /> : null}
+      {view.takenOver ? <TakenOverPanel cameraId={view.cameraId} message={view.takenOver} onTakeBack={() => void engine.start()} /> : null}
       {warning ? <p className="notice">{warning}</p> : null}
       {view.paused ? (
         <p className="notice" data-testid="capture-paused">

@@ -126,7 +126,7 @@ export class CaptureEngine {
     }
     const run = new AbortController();
     this.#run = run;
-    this.#update({ state: "connecting", running: true, notice: null, retryAtMs: null, refusal: null });
+    this.#update({ state: "connecting", running: true, notice: null, retryAtMs: null, refusal: null, takenOver: null });
     this.#clearError("camera", "connection", "upload");
     if (!(await this.#openStream(run))) return;
     this.#refreshTimer = setInterval(() => this.#update({ stats: this.#stats.snapshot(Date.now()) }), 500);
@@ -279,6 +279,7 @@ export class CaptureEngine {
         error: (message) => this.#setError("connection", message),
         notice: (notice) => this.#update({ notice, noticeAtMs: Date.now() }),
         refused: (failure) => this.#onRefused(failure),
+        takenOver: (failure) => this.#onTakenOver(failure),
       },
     });
   }
@@ -288,6 +289,13 @@ export class CaptureEngine {
     if (!this.#run) return;
     this.stop("error");
     this.#update({ refusal: { code: failure.code, message: failure.message, hadToken: this.#hasToken } });
+  }
+
+  /** Another device took the camera over: final, or the two would take it from each other forever. Start takes it back. */
+  #onTakenOver(failure: CallFailure): void {
+    if (!this.#run) return;
+    this.stop("error");
+    this.#update({ takenOver: failure.message });
   }
 
   #createPump(capture: CaptureServiceClient): FramePump {
@@ -311,6 +319,7 @@ export class CaptureEngine {
         if (reconnect) this.#link?.reconnect();
       },
       sessionLost: (session) => this.#link?.forget(session),
+      takenOver: (session, failure) => this.#link?.takenOver(session, failure),
       notice: (notice) => this.#update({ notice, noticeAtMs: Date.now() }),
     });
   }

@@ -64,6 +64,11 @@ export interface CaptureView {
   readonly nameEdited: boolean;
   /** The server refused this device's credential: final until the device is paired (see {@link Refusal}). */
   readonly refusal: Refusal | null;
+  /**
+   * Another device or page took this camera over (the server's message):
+   * capture stopped for good; the page offers to take it back (Start).
+   */
+  readonly takenOver: string | null;
   /** True while capture is paused because the page is hidden (another tab or app in front). */
   readonly paused: boolean;
   readonly sessionId: string | null;
@@ -146,6 +151,7 @@ export function initialCaptureView(init: {
     cameraName: init.cameraName,
     nameEdited: false,
     refusal: null,
+    takenOver: null,
     paused: false,
     sessionId: null,
     limits: null,

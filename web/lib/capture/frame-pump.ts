@@ -12,7 +12,7 @@
  */
 
 import type { CaptureServiceClient } from "@headcount/proto/capture-client";
-import { describeFailure, isTransient, toCallFailure } from "../rpc-errors.ts";
+import { describeFailure, isTakeover, isTransient, toCallFailure } from "../rpc-errors.ts";
 import type { CallFailure } from "../rpc-errors.ts";
 import { UNARY_DEADLINE_MS, callOptions, withDeadline } from "../transport.ts";
 import type { AckStats } from "./ack-stats.ts";
@@ -47,6 +47,8 @@ export interface FramePumpHost {
   problem(message: string, kind: "connection" | "upload", reconnect: boolean): void;
   /** The session is gone (NOT_FOUND). */
   sessionLost(session: OpenedSession): void;
+  /** Another device or page took the session's camera over (ABORTED): final. */
+  takenOver(session: OpenedSession, failure: CallFailure): void;
   /** A softer hint. */
   notice(message: string): void;
 }
@@ -159,7 +161,9 @@ export class FramePump {
 
   #failed(session: OpenedSession, seq: number, failure: CallFailure): void {
     const host = this.#host;
-    if (failure.code === "NOT_FOUND") {
+    if (isTakeover(failure)) {
+      host.takenOver(session, failure);
+    } else if (failure.code === "NOT_FOUND") {
       host.sessionLost(session);
     } else if (isTransient(failure)) {
       host.problem(`Upload of frame ${seq} failed: ${describeFailure(failure)}; reconnecting.`, "connection", true);

@@ -96,6 +96,7 @@ function setup(openScript: (OpenSessionResponse | RpcError)[]) {
   const errors: string[] = [];
   const notices: string[] = [];
   const refusals: string[] = [];
+  const takeovers: string[] = [];
   const opened: string[] = [];
   const link = new SessionLink({
     client: server,
@@ -110,6 +111,7 @@ function setup(openScript: (OpenSessionResponse | RpcError)[]) {
       error: (message) => errors.push(message),
       notice: (message) => notices.push(message),
       refused: (failure) => refusals.push(failure.code),
+      takenOver: (failure) => takeovers.push(failure.message),
     },
   });
   const abort = new AbortController();
@@ -119,7 +121,7 @@ function setup(openScript: (OpenSessionResponse | RpcError)[]) {
     abort.abort();
     await done;
   };
-  return { server, link, states, acks, errors, notices, refusals, opened, done, stop, lastState };
+  return { server, link, states, acks, errors, notices, refusals, takeovers, opened, done, stop, lastState };
 }
 
 /** Runs a scenario and always stops the link, so a failed assertion cannot leave it retrying. */
@@ -240,4 +242,47 @@ describe("SessionLink", () => {
       });
     });
   }
+});
+
+describe("SessionLink takeover", () => {
+  it("stops for good when the ack stream says another session took the camera over: reported once, no reopen, no countdown", async () => {
+    await scenario([session("s1"), session("never")], async (t) => {
+      await until(() => t.server.watches.length === 1, "the first watch");
+      t.server.watch.stream.notifyError(new RpcError("camera%20cam-test%20is%20now%20capturing%20from%20another%20session", "ABORTED"));
+      await t.done;
+      assert.equal(t.server.opens.length, 1, "no new session: that would take the camera back");
+      assert.equal(t.server.watches.length, 1, "no resume either");
+      assert.deepEqual(t.takeovers, ["camera cam-test is now capturing from another session"]);
+      assert.deepEqual(t.errors, [], "not a connection error");
+      assert.ok(!t.states.some((s) => s.waiting), "no countdown");
+    });
+  });
+
+  it("an upload answered ABORTED on the current session stops the link the same way", async () => {
+    await scenario([session("s1"), session("never")], async (t) => {
+      await until(() => t.server.watches.length === 1, "the first watch");
+      const current = t.link.session!;
+      t.link.takenOver(current, { code: "ABORTED", message: "taken", network: false });
+      await t.done;
+      assert.deepEqual(t.takeovers, ["taken"]);
+      assert.equal(t.server.opens.length, 1);
+    });
+  });
+
+  it("the page's own reconnect is not a takeover: an ABORTED about a session it already left is ignored", async () => {
+    await scenario([session("s1"), session("s2")], async (t) => {
+      await until(() => t.server.watches.length === 1, "the first watch");
+      const old = t.link.session!;
+      // The server forgot s1 (another replica answered): the link opens s2, which takes the camera over from s1.
+      t.server.watch.stream.notifyError(new RpcError("unknown session", "NOT_FOUND"));
+      await until(() => t.server.watches.length === 2, "a watch on s2");
+      // A late upload to s1 is answered ABORTED: that is this page's own new session, not another device.
+      t.link.takenOver(old, { code: "ABORTED", message: "camera cam-test is now capturing from another session", network: false });
+      t.server.watch.stream.notifyMessage(ack(1));
+      await until(() => t.acks.length === 1, "s2 still acks");
+      assert.deepEqual(t.takeovers, []);
+      assert.equal(t.link.session?.id, "s2");
+      assert.equal(t.lastState(), "live");
+    });
+  });
 });

@@ -16,7 +16,7 @@
 
 import type { ICaptureServiceClient } from "@headcount/proto/capture-client";
 import type { CountingLine, FrameAck, SessionLimits } from "@headcount/proto/types";
-import { describeFailure, isRefusal, toCallFailure } from "../rpc-errors.ts";
+import { describeFailure, isRefusal, isTakeover, toCallFailure } from "../rpc-errors.ts";
 import type { CallFailure } from "../rpc-errors.ts";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
 import { UNARY_DEADLINE_MS, callOptions, withDeadline } from "../transport.ts";
@@ -47,6 +47,8 @@ export interface SessionLinkEvents {
   notice(message: string): void;
   /** The server refused this device's credential (UNAUTHENTICATED, PERMISSION_DENIED): final, the link stops. */
   refused(failure: CallFailure): void;
+  /** Another device or page took the camera over (ABORTED on the current session): final, the link stops. */
+  takenOver(failure: CallFailure): void;
 }
 
 /** Who this device is, read at each OpenSession (OpenSessionRequest's fields). */
@@ -112,6 +114,8 @@ export class SessionLink {
   #reopenedAtOnce = false;
   /** Set when OpenSession refused the credential; the run ends. */
   #refused = false;
+  /** Set when the current session was taken over; the run ends. */
+  #takenOver = false;
 
   /** Creates an idle link. */
   constructor(options: SessionLinkOptions) {
@@ -157,6 +161,19 @@ export class SessionLink {
   }
 
   /**
+   * The server said `session` was taken over by a newer session of the
+   * camera: the link stops for good and reports it once. Ignored for a
+   * session the link already left (after a NOT_FOUND it opened a new one; that
+   * new one taking over the old is this page's own reconnect, not another device).
+   */
+  takenOver(session: OpenedSession, failure: CallFailure): void {
+    if (this.#session !== session || this.#takenOver) return;
+    this.#takenOver = true;
+    this.#events.takenOver(failure);
+    this.#watchAbort?.abort();
+  }
+
+  /**
    * Ends `session` on the server (the user's Stop), so the people still in
    * view exit now ("capture stopped") rather than after the server's idle
    * timeout. Best effort, never rejects: if it fails, the timeout does it.
@@ -178,6 +195,7 @@ export class SessionLink {
     this.#currentRun = signal;
     this.#session = null;
     this.#refused = false;
+    this.#takenOver = false;
     try {
       while (!signal.aborted) {
         if (!this.#session) {
@@ -198,7 +216,7 @@ export class SessionLink {
         wasLive = true;
         const openedAt = Date.now();
         await this.#watch(session, signal);
-        if (signal.aborted) return;
+        if (signal.aborted || this.#takenOver) return;
         if (Date.now() - openedAt > HEALTHY_STREAM_MS) this.#backoff.reset();
         if (!this.#session && !this.#reopenedAtOnce) {
           // NOT_FOUND: the server answered, it just forgot us (restart). Reopen now, but only
@@ -283,7 +301,8 @@ export class SessionLink {
     } catch (error) {
       if (signal.aborted) return;
       const failure = toCallFailure(error);
-      if (failure.code === "NOT_FOUND") this.forget(session);
+      if (isTakeover(failure)) this.takenOver(session, failure);
+      else if (failure.code === "NOT_FOUND") this.forget(session);
       // An abort of ours (reconnect()) was already explained by whoever asked for it.
       else if (!watch.signal.aborted) this.#events.error(`Lost the ack stream: ${describeFailure(failure)}`);
     } finally {
