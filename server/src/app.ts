@@ -66,7 +66,7 @@ export function defaultTracking(config: ServerConfig): TrackingFactory {
   const everyCrossing = config.crossings === "every";
   return {
     createTracker: () => createIouTracker(),
-    createCounter: (line) => createPeopleCounter({ line, everyCrossing }),
+    createCounter: (places) => createPeopleCounter({ places, everyCrossing }),
   };
 }
 

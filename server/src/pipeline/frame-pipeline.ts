@@ -124,7 +124,10 @@ export class FramePipeline {
       const exits = this.tracking.close(session.id)?.events ?? [];
       try {
         const stored = await this.store.closeSession(session.id, closedAtMs, session.acked, exits);
-        if (stored && exits.length > 0) this.cameras.applyTotals(session.cameraId, stored.totals, exits);
+        if (stored && exits.length > 0) {
+          this.cameras.placesOf(session.cameraId).applyStored(stored.places);
+          this.cameras.applyTotals(session.cameraId, stored.totals, exits);
+        }
       } catch (err) {
         this.log.error({ err, sessionId: session.id, exits: exits.length }, "could not record a session's end");
       }
@@ -159,9 +162,10 @@ export class FramePipeline {
         this.publish(session, frame, { status: FrameStatus.REJECTED, detail: outcome.reason });
       } else {
         const trackStart = performance.now();
+        const places = this.cameras.placesOf(session.cameraId);
         const { counted, people } = this.tracking.step(
           session.id,
-          this.cameras.lineOf(session.cameraId),
+          places.places,
           outcome.detections,
           frame.capturedAtMs || frame.receivedAtMs,
         );
@@ -169,7 +173,9 @@ export class FramePipeline {
         let stored = null;
         if (counted.events.length > 0) {
           try {
-            stored = (await this.store.appendEvents(session.cameraId, session.id, counted.events, frame.seq)).totals;
+            const appended = await this.store.appendEvents(session.cameraId, session.id, counted.events, frame.seq);
+            stored = appended.totals;
+            places.applyStored(appended.places);
           } catch (err) {
             this.stats.failed++;
             this.log.error({ err, sessionId: session.id, seq: frame.seq, events: counted.events.length }, "could not store counted events");
@@ -177,6 +183,7 @@ export class FramePipeline {
             return;
           }
         }
+        places.applyLive(counted.zones, Date.now());
         const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, stored, counted.events);
         this.stats.processed++;
         this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frame.capturedAtMs || frame.receivedAtMs });
@@ -228,6 +235,7 @@ export class FramePipeline {
       jpegBytes: frame.jpeg.length,
       people: result.people ?? [],
       counts: this.countsOf(session, result.totals),
+      ...this.cameras.placesOf(session.cameraId).counts(Date.now()),
       timings: { queuedMs: 0, decodeMs: 0, detectMs: 0, trackMs: 0, ...result.timings, totalMs },
     };
     if (result.status === FrameStatus.PROCESSED) this.cameras.recordAck(session.cameraId, Date.now(), totalMs);

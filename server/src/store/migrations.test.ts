@@ -35,7 +35,9 @@ test("an empty data directory gets the whole schema, WAL mode and headcount's ap
   assert.equal(db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
   assert.equal(db.pragma("application_id", { simple: true }), APPLICATION_ID);
   assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
-  assert.deepEqual(tablesOf(db), ["appended_batches", "cameras", "event_kinds", "event_reasons", "events", "minute_counts", "pairings", "secrets", "sessions", "throttles"]);
+  assert.deepEqual(tablesOf(db), [
+    "appended_batches", "camera_places", "cameras", "event_kinds", "event_reasons", "events", "minute_counts", "pairings", "place_minutes", "secrets", "sessions", "throttles",
+  ]);
 });
 
 test("frames are never stored: no table has a BLOB column", async (t) => {

@@ -36,7 +36,8 @@ test("an empty database gets the whole schema, each step recorded once", async (
   const url = await freshDatabase(t);
   await (await openPostgresStore({ databaseUrl: url })).close();
   assert.deepEqual(await tables(url), [
-    "appended_batches", "cameras", "event_reasons", "events", SCHEMA_TABLE, "minute_counts", "pairings", "secrets", "sessions", "throttles",
+    "appended_batches", "camera_places", "cameras", "event_reasons", "events", SCHEMA_TABLE, "minute_counts", "pairings", "place_minutes", "secrets", "sessions",
+    "throttles",
   ]);
   assert.deepEqual(await versions(url), MIGRATIONS.map((m) => m.version));
 });

@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import { DomainError } from "../rpc/errors.ts";
-import { KIND_CODE, kindOf, reasonOf } from "./sqlite-rows.ts";
-import type { BucketSize, EventPage, EventQuery, SeriesPoint, SeriesQuery, SessionQuery, StoredEvent, StoredSession } from "./store.ts";
+import { KIND_CODE } from "./sqlite-rows.ts";
+import { MAX_DWELL_SAMPLES, type BucketSize, type DwellQuery, type EventPage, type EventQuery, type SeriesPoint, type SeriesQuery, type SessionQuery, type StoredSession } from "./store.ts";
+import { eventOfRow, placeOfSeries, type EventRow } from "./place-rows.ts";
 
 const BUCKET_MS: Readonly<Record<BucketSize, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
@@ -32,6 +33,17 @@ export function checkLimit(limit: number): void {
  * Reads only `minute_counts` (at most 1,440 rows per camera-day), never events.
  */
 export function querySeries(db: Database.Database, cameraKey: number | null, q: SeriesQuery): SeriesPoint[] {
+  const place = placeOfSeries(q, cameraKey);
+  if (place) {
+    const sql = `
+      SELECT ((minute * 60000 + CAST(@offsetMs AS INTEGER)) / CAST(@bucketMs AS INTEGER)) * @bucketMs - @offsetMs AS startMs,
+        SUM(count_in) AS countIn, SUM(count_out) AS countOut
+      FROM place_minutes
+      WHERE camera_key = @cameraKey AND place_id = @placeId AND minute >= @fromMinute AND minute < @toMinute
+      GROUP BY startMs ORDER BY startMs`;
+    const rows = db.prepare<Record<string, number | string>, { startMs: number; countIn: number; countOut: number }>(sql).all({ ...seriesParams(q), cameraKey: cameraKey!, placeId: place.id });
+    return rows.map((r) => place.point(r.startMs, r.countIn, r.countOut));
+  }
   // better-sqlite3 binds JS numbers as REAL; CAST keeps the division integral.
   const sql = `
     SELECT ((minute * 60000 + CAST(@offsetMs AS INTEGER)) / CAST(@bucketMs AS INTEGER)) * @bucketMs - @offsetMs AS startMs,
@@ -40,16 +52,6 @@ export function querySeries(db: Database.Database, cameraKey: number | null, q: 
     WHERE minute >= @fromMinute AND minute < @toMinute ${cameraKey === null ? "" : "AND camera_key = @cameraKey"}
     GROUP BY startMs ORDER BY startMs`;
   return db.prepare<Record<string, number>, SeriesPoint>(sql).all({ ...seriesParams(q), ...(cameraKey === null ? {} : { cameraKey }) });
-}
-
-interface EventRow {
-  readonly id: number;
-  readonly cameraId: string;
-  readonly sessionId: string | null;
-  readonly kind: number;
-  readonly trackId: number;
-  readonly timeMs: number;
-  readonly reason: number | null;
 }
 
 /** A page of events newest first (time, then id), continuing after `q.cursor`. */
@@ -69,7 +71,8 @@ export function queryEvents(db: Database.Database, cameraKey: number | null, q: 
     filter("(e.time_ms < @curTime OR (e.time_ms = @curTime AND e.id < @curId))", { curTime, curId });
   }
   const sql = `
-    SELECT e.id, c.camera_id AS cameraId, s.session_id AS sessionId, e.kind, e.track_id AS trackId, e.time_ms AS timeMs, e.reason
+    SELECT e.id, c.camera_id AS cameraId, s.session_id AS sessionId, e.kind, e.track_id AS trackId, e.time_ms AS timeMs, e.reason,
+      e.place_id AS placeId, e.dwell_ms AS dwellMs
     FROM events e
       JOIN cameras c ON c.camera_key = e.camera_key
       LEFT JOIN sessions s ON s.session_key = e.session_key
@@ -78,9 +81,19 @@ export function queryEvents(db: Database.Database, cameraKey: number | null, q: 
     LIMIT @limit`;
   const rows = db.prepare<Record<string, number>, EventRow>(sql).all(params);
   const more = rows.length > q.limit;
-  const events: StoredEvent[] = rows.slice(0, q.limit).map((r) => ({ ...r, kind: kindOf(r.kind), reason: reasonOf(r.reason) }));
+  const events = rows.slice(0, q.limit).map(eventOfRow);
   const last = events.at(-1);
   return { events, nextCursor: more && last ? `${last.timeMs}:${last.id}` : null };
+}
+
+/** A zone's leaves in [fromMs, toMs) with their dwell, oldest first (at most MAX_DWELL_SAMPLES). */
+export function queryDwell(db: Database.Database, cameraKey: number, q: DwellQuery): Array<{ timeMs: number; dwellMs: number }> {
+  checkRange(q.fromMs, q.toMs);
+  const sql = `
+    SELECT time_ms AS timeMs, dwell_ms AS dwellMs FROM events
+    WHERE camera_key = ? AND time_ms >= ? AND time_ms < ? AND kind = ${KIND_CODE.zone_leave} AND place_id = ?
+    ORDER BY time_ms LIMIT ${MAX_DWELL_SAMPLES}`;
+  return db.prepare<[number, number, number, string], { timeMs: number; dwellMs: number }>(sql).all(cameraKey, q.fromMs, q.toMs, q.zoneId);
 }
 
 /** Sessions overlapping [fromMs, toMs), oldest first; a session never closed overlaps everything after its start. */

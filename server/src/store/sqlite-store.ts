@@ -1,12 +1,15 @@
 import type Database from "better-sqlite3";
-import type { Line } from "../count/count-types.ts";
+import type { Line, Places } from "../count/count-types.ts";
+import { checkPlaces } from "../zones/places-check.ts";
+import { withDefaultLine } from "./place-rows.ts";
+import { SqlitePlaces } from "./sqlite-places.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { SqliteAccessStore } from "./sqlite-access-store.ts";
-import { queryEvents, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
+import { queryDwell, queryEvents, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
-import { batchEffect, type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, lineColumns, reasonCode, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { batchEffect, type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, reasonCode, toCamera as cameraOf, totalsOf } from "./sqlite-rows.ts";
 import type {
-  AppendResult, EventPage, EventQuery, LostSession, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
+  AppendResult, DwellQuery, EventPage, EventQuery, LostSession, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
 } from "./store.ts";
 
 /**
@@ -30,8 +33,10 @@ export class SqliteStore implements Store {
   private readonly sql;
   private readonly appendTransaction;
   readonly access: SqliteAccessStore;
+  private readonly places: SqlitePlaces;
 
   constructor(private readonly db: Database.Database) {
+    this.places = new SqlitePlaces(db);
     this.sql = {
       cameraById: db.prepare<[string], CameraRow>("SELECT * FROM cameras WHERE camera_id = ?"),
       cameraByKey: db.prepare<[number], CameraRow>("SELECT * FROM cameras WHERE camera_key = ?"),
@@ -44,9 +49,6 @@ export class SqliteStore implements Store {
         FROM cameras c ORDER BY c.name, c.camera_id`),
       insertCamera: db.prepare("INSERT INTO cameras (camera_id, name, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO NOTHING"),
       rename: db.prepare<[string, string], CameraRow>("UPDATE cameras SET name = ? WHERE camera_id = ? RETURNING *"),
-      setLine: db.prepare<unknown[], CameraRow>(
-        "UPDATE cameras SET line_ax = ?, line_ay = ?, line_bx = ?, line_by = ?, line_in_side_left = ? WHERE camera_id = ? RETURNING *",
-      ),
       setTotals: db.prepare(
         "UPDATE cameras SET entered = ?, exited = ?, crossed_in = ?, crossed_out = ?, reset_at_ms = ? WHERE camera_key = ?",
       ),
@@ -61,7 +63,9 @@ export class SqliteStore implements Store {
       unclosedSessions: db.prepare<[], { session_key: number; session_id: string; camera_key: number; camera_id: string; opened_at_ms: number }>(
         "SELECT s.session_key, s.session_id, s.camera_key, c.camera_id, s.opened_at_ms FROM sessions s JOIN cameras c USING (camera_key) WHERE s.closed_at_ms IS NULL ORDER BY s.session_key",
       ),
-      insertEvent: db.prepare("INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      insertEvent: db.prepare(
+        "INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason, place_id, dwell_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
       claimBatch: db.prepare("INSERT INTO appended_batches (session_key, seq) VALUES (?, ?) ON CONFLICT DO NOTHING"),
       batchEventIds: db.prepare<[number, number], { id: number }>("SELECT id FROM events WHERE session_key = ? AND seq = ? ORDER BY id"),
       addMinute: db.prepare(`
@@ -82,7 +86,7 @@ export class SqliteStore implements Store {
       this.sql.insertCamera.run(cameraId, name || cameraId, nowMs);
       return name ? this.sql.rename.get(name, cameraId) : this.sql.cameraById.get(cameraId);
     }).immediate();
-    return toCamera(row!);
+    return this.toCamera(row!);
   }
 
   async ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera> {
@@ -91,25 +95,34 @@ export class SqliteStore implements Store {
       this.sql.insertCamera.run(cameraId, nameIfNew || cameraId, nowMs);
       return this.sql.cameraById.get(cameraId);
     }).immediate();
-    return toCamera(row!);
+    return this.toCamera(row!);
   }
 
   async renameCamera(cameraId: string, name: string): Promise<StoredCamera> {
     if (!name.trim()) throw new DomainError("INVALID_ARGUMENT", "a camera name must not be empty");
-    return toCamera(this.found(this.sql.rename.get(name, cameraId), cameraId));
+    return this.toCamera(this.found(this.sql.rename.get(name, cameraId), cameraId));
   }
 
   async setLine(cameraId: string, line: Line | null): Promise<StoredCamera> {
-    return toCamera(this.found(this.sql.setLine.get(...lineColumns(line), cameraId), cameraId));
+    return this.db.transaction(() => {
+      const camera = this.toCamera(this.found(this.sql.cameraById.get(cameraId), cameraId));
+      return this.replacePlaces(cameraId, checkPlaces(withDefaultLine(camera, line)));
+    }).immediate();
+  }
+
+  async setPlaces(cameraId: string, places: Places): Promise<StoredCamera> {
+    checkPlaces(places);
+    return this.db.transaction(() => this.replacePlaces(cameraId, places)).immediate();
   }
 
   async getCamera(cameraId: string): Promise<StoredCamera | null> {
     const row = this.sql.cameraById.get(cameraId);
-    return row ? toCamera(row) : null;
+    return row ? this.toCamera(row) : null;
   }
 
   async listCameras(): Promise<StoredCamera[]> {
-    return this.sql.allCameras.all().map(toCamera);
+    const places = this.places.all();
+    return this.sql.allCameras.all().map((row) => cameraOf(row, places.get(row.camera_key) ?? []));
   }
 
   async openSession(sessionId: string, cameraId: string, openedAtMs: number): Promise<void> {
@@ -160,7 +173,7 @@ export class SqliteStore implements Store {
     checkSeq(seq);
     if (events.length === 0) {
       const row = this.sql.cameraByKey.get(cameraKey)!;
-      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: this.places.totals(cameraKey), eventIds: [] };
     }
     return this.appendTransaction.immediate(cameraKey, sessionKey, events, sessionKey === null ? null : (seq ?? null));
   }
@@ -173,6 +186,10 @@ export class SqliteStore implements Store {
     return queryEvents(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query);
   }
 
+  async dwellSamples(query: DwellQuery): Promise<Array<{ timeMs: number; dwellMs: number }>> {
+    return queryDwell(this.db, this.cameraKey(query.cameraId), query);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -183,7 +200,7 @@ export class SqliteStore implements Store {
     if (!closed) return null;
     if (exits.length > 0) return this.appendInTransaction(closed.camera_key, sessionKey, exits, null);
     const row = this.sql.cameraByKey.get(closed.camera_key)!;
-    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: this.places.totals(closed.camera_key), eventIds: [] };
   }
 
   private appendInTransaction(cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null): AppendResult {
@@ -191,13 +208,27 @@ export class SqliteStore implements Store {
     const row = this.sql.cameraByKey.get(cameraKey)!;
     if (seq !== null && this.sql.claimBatch.run(sessionKey, seq).changes === 0) {
       const eventIds = this.sql.batchEventIds.all(sessionKey!, seq).map((r) => r.id);
-      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds };
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: this.places.totals(cameraKey), eventIds };
     }
-    const eventIds = events.map((e) => Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq, reasonCode(e.reason)).lastInsertRowid));
+    const eventIds = events.map((e) =>
+      Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq, reasonCode(e.reason), e.lineId ?? e.zoneId ?? null, e.dwellMs ?? null).lastInsertRowid),
+    );
     const { totals: t, resetAtMs, minutes } = batchEffect(row, events);
     this.sql.setTotals.run(...t, resetAtMs, cameraKey);
     for (const [minute, m] of minutes) this.sql.addMinute.run(cameraKey, minute, ...m);
-    return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, eventIds };
+    const places = this.places.apply(cameraKey, events);
+    return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, places, eventIds };
+  }
+
+  /** Replaces a camera's places inside the caller's transaction and returns the camera. */
+  private replacePlaces(cameraId: string, places: Places): StoredCamera {
+    const key = this.cameraKey(cameraId);
+    this.places.replace(key, places);
+    return this.toCamera(this.sql.cameraByKey.get(key)!);
+  }
+
+  private toCamera(row: CameraRow): StoredCamera {
+    return cameraOf(row, this.places.of(row.camera_key));
   }
 
   private found(row: CameraRow | undefined, cameraId: string): CameraRow {

@@ -16,6 +16,8 @@ const ack: FrameAck = {
   people: [{ x: 0.1, y: 0.2, width: 0.2, height: 0.5, score: 0.9, trackId: 3 }],
   counts: { inView: 1, entered: 4, exited: 3, crossedIn: 0, crossedOut: 0 },
   timings: { queuedMs: 1, decodeMs: 5, detectMs: 40, trackMs: 0.2, totalMs: 47 },
+  lineCounts: [],
+  zoneCounts: [],
 };
 
 describe("toAckRow", () => {

@@ -59,6 +59,12 @@ export function historyFailureMessage(action: HistoryAction, failure: CallFailur
 }
 
 /** Calls CountService's unary methods (and pairing) for the count page and the camera page. */
+/** One line or zone of a camera, for its own series (both empty: the camera's). */
+export interface SeriesPlace {
+  readonly lineId?: string;
+  readonly zoneId?: string;
+}
+
 export class HistoryClient {
   readonly #client: CountServiceClient;
   readonly #access: AccessServiceClient;
@@ -84,8 +90,11 @@ export class HistoryClient {
   }
 
   /** GetSeries for one camera ("" for all) over a range: the non-empty buckets. */
-  series(cameraId: string, range: ResolvedRange, signal?: AbortSignal): Promise<CallResult<SeriesPoint[]>> {
-    const request = { cameraId, fromMs: range.fromMs, toMs: range.toMs, bucket: range.bucket, utcOffsetMinutes: range.utcOffsetMinutes };
+  series(cameraId: string, range: ResolvedRange, signal?: AbortSignal, place?: SeriesPlace): Promise<CallResult<SeriesPoint[]>> {
+    const request = {
+      cameraId, fromMs: range.fromMs, toMs: range.toMs, bucket: range.bucket, utcOffsetMinutes: range.utcOffsetMinutes,
+      lineId: place?.lineId ?? "", zoneId: place?.zoneId ?? "",
+    };
     return this.#call("series", UNARY_DEADLINE_MS, signal, async (options) => (await this.#client.getSeries(request, options).response).points);
   }
 
