@@ -122,6 +122,7 @@ export class FramePipeline {
     const done = (async () => {
       await this.running.get(session);
       const exits = this.tracking.close(session.id)?.events ?? [];
+      this.cameras.placesOf(session.cameraId).clearLive();
       try {
         const stored = await this.store.closeSession(session.id, closedAtMs, session.acked, exits);
         if (stored && exits.length > 0) {
