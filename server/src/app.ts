@@ -15,7 +15,7 @@ import { hostPort } from "./host-port.ts";
 import { createMetricsServer } from "./metrics/metrics-server.ts";
 import { createServerMetrics } from "./metrics/server-metrics.ts";
 import type { Logger } from "./logger.ts";
-import { noCountPublisher, storeTellingPublisher, type CountPublisher } from "./mqtt/count-publisher.ts";
+import { noCountPublisher, publishLostSessions, storeTellingPublisher, type CountPublisher } from "./mqtt/count-publisher.ts";
 import { createMqttCountPublisher } from "./mqtt/mqtt-count-publisher.ts";
 import { FramePipeline } from "./pipeline/frame-pipeline.ts";
 import type { TrackingFactory } from "./pipeline/session-tracking.ts";
@@ -129,6 +129,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   cameras.onChange((cameraId) => publisher.cameraChanged(cameraId));
   // Every path that appends events (the pipeline's counts, the count page's resets, a session's closing exits) goes through this one.
   const publishingStore = storeTellingPublisher(store, publisher);
+  await publishLostSessions(store, publisher, lost);
   const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics);
   const sessions = new SessionRegistry({
     maxSessions: config.limits.maxSessions,

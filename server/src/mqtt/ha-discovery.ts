@@ -44,19 +44,19 @@ export function discoveryNodeId(topicPrefix: string, cameraId: string): string {
  * available while both the server and the camera are online; the
  * connectivity sensor while the server is.
  *
- * Lines and zones (issue 14) will add sensors to the same device, e.g.
- * `sensor/<node>/line_<line-id>_crossed_in/config`.
+ * Each line and zone adds sensors to the same device (ha-place-discovery.ts).
+ */
+export function discoveryDevice(topicPrefix: string, camera: CameraView): { node: string; device: object; origin: object } {
+  const node = discoveryNodeId(topicPrefix, camera.cameraId);
+  return { node, device: { identifiers: [node], name: camera.name, manufacturer: "headcount", model: "Browser camera" }, origin: { name: "headcount" } };
+}
+
+/**
+ * The camera's own discovery documents (see above).
  */
 export function discoveryMessages(options: { discoveryPrefix: string; topicPrefix: string; topics: CountTopics }, camera: CameraView): DiscoveryMessage[] {
   const { discoveryPrefix, topicPrefix, topics } = options;
-  const node = discoveryNodeId(topicPrefix, camera.cameraId);
-  const device = {
-    identifiers: [node],
-    name: camera.name,
-    manufacturer: "headcount",
-    model: "Browser camera",
-  };
-  const origin = { name: "headcount" };
+  const { node, device, origin } = discoveryDevice(topicPrefix, camera);
   const sensors = SENSORS.map((s) => ({
     topic: `${discoveryPrefix}/sensor/${node}/${s.key}/config`,
     payload: JSON.stringify({
