@@ -91,7 +91,7 @@ export async function startCaptureTestServer(port = 0): Promise<CaptureTestServe
     call.on("cancelled", () => cancelWaiters.shift()?.(scenario));
     const ack = (seq: number, detail = ""): WatchAcksResponse => ({
       cursor: seq,
-      ack: { seq, status: FrameStatus.PROCESSED, detail, capturedAtMs: 0, receivedAtMs: 0, decodedWidth: 0, decodedHeight: 0, jpegBytes: 0, people: [], lineCounts: [], zoneCounts: [] },
+      ack: { seq, status: FrameStatus.PROCESSED, detail, capturedAtMs: 0, receivedAtMs: 0, decodedWidth: 0, decodedHeight: 0, jpegBytes: 0, people: [], lineCounts: [], zoneCounts: [], placesChanged: false, lines: [], zones: [] },
     });
     const send = (message: WatchAcksResponse): Promise<void> =>
       new Promise((resolve) => (call.write(message) ? resolve() : call.once("drain", resolve)));

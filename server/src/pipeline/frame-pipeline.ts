@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { FrameStatus, type FrameAck, type Person } from "@headcount/proto/types";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { CountTotals } from "../count/count-types.ts";
+import { toProtoPlaces } from "../rpc/proto-mapping.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
 import { SessionTracking, type TrackingFactory } from "./session-tracking.ts";
@@ -225,6 +226,10 @@ export class FramePipeline {
     },
   ): void {
     const totalMs = performance.now() - frame.receivedAtPerf;
+    const figures = this.cameras.placesOf(session.cameraId);
+    // A change of the camera's lines or zones reaches the client once, on its next ack.
+    const placesChanged = session.placesTold !== null && session.placesTold !== figures.places;
+    if (placesChanged) session.placesTold = figures.places;
     const ack: FrameAck = {
       seq: frame.seq,
       status: result.status,
@@ -236,7 +241,9 @@ export class FramePipeline {
       jpegBytes: frame.jpeg.length,
       people: result.people ?? [],
       counts: this.countsOf(session, result.totals),
-      ...this.cameras.placesOf(session.cameraId).counts(Date.now()),
+      ...figures.counts(Date.now()),
+      placesChanged,
+      ...(placesChanged ? toProtoPlaces(figures.places) : { lines: [], zones: [] }),
       timings: { queuedMs: 0, decodeMs: 0, detectMs: 0, trackMs: 0, ...result.timings, totalMs },
     };
     if (result.status === FrameStatus.PROCESSED) this.cameras.recordAck(session.cameraId, Date.now(), totalMs);

@@ -162,6 +162,7 @@ export class CaptureService implements ICaptureService {
     }
     cameras.attachSession(session.cameraId, session.id);
     const line = cameras.lineOf(session.cameraId);
+    session.placesTold = cameras.placesOf(session.cameraId).places;
     return {
       sessionId: session.id,
       cameraId: session.cameraId,

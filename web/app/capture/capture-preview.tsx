@@ -100,6 +100,7 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
           ref={canvasRef}
           className={editing ? "preview-overlay editing" : "preview-overlay"}
           data-testid="preview-overlay"
+          data-places={`${view.places.lines.length + (view.line ? 1 : 0)} lines, ${view.places.zones.length} zones`}
           {...lineDraft.handlers}
         />
       </div>

@@ -347,6 +347,10 @@ export class CaptureEngine {
       counts: ack.counts ?? this.#view.counts,
       // Acks that arrive after Stop (or while paused) draw no boxes: the preview is dark or hidden.
       ...(row.status === "processed" && this.#run && !this.#view.paused ? { people: ack.people, peopleAtMs: now, zoneCounts: ack.zoneCounts } : {}),
+      // The camera's lines or zones changed (e.g. drawn on its Manage page): draw the new ones.
+      ...(ack.placesChanged
+        ? { line: ack.lines.find((l) => l.id === "line")?.line ?? null, places: { lines: ack.lines.filter((l) => l.id !== "line"), zones: ack.zones } }
+        : {}),
       stats: this.#stats.snapshot(now),
     });
     this.#clearError("connection");

@@ -18,6 +18,9 @@ const ack: FrameAck = {
   timings: { queuedMs: 1, decodeMs: 5, detectMs: 40, trackMs: 0.2, totalMs: 47 },
   lineCounts: [],
   zoneCounts: [],
+  placesChanged: false,
+  lines: [],
+  zones: [],
 };
 
 describe("toAckRow", () => {

@@ -87,6 +87,9 @@ const ack = (seq: number, cursor = seq): WatchAcksResponse => ({
     people: [],
     lineCounts: [],
     zoneCounts: [],
+    placesChanged: false,
+    lines: [],
+    zones: [],
   },
 });
 

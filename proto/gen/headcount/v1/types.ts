@@ -389,6 +389,22 @@ export interface FrameAck {
      * @generated from protobuf field: repeated headcount.v1.ZoneCounts zone_counts = 21
      */
     zoneCounts: ZoneCounts[];
+    /**
+     * True on the session's first ack after its camera's lines or zones
+     * changed (SetPlaces, SetCountingLine): `lines` and `zones` are then the
+     * new ones, so a capture page draws them without asking. Empty otherwise.
+     *
+     * @generated from protobuf field: bool places_changed = 22
+     */
+    placesChanged: boolean;
+    /**
+     * @generated from protobuf field: repeated headcount.v1.NamedLine lines = 23
+     */
+    lines: NamedLine[];
+    /**
+     * @generated from protobuf field: repeated headcount.v1.Zone zones = 24
+     */
+    zones: Zone[];
 }
 /**
  * What happened to one uploaded frame.
@@ -1160,7 +1176,10 @@ class FrameAck$Type extends MessageType<FrameAck> {
             { no: 10, name: "counts", kind: "message", T: () => Counts },
             { no: 11, name: "timings", kind: "message", T: () => FrameTimings },
             { no: 20, name: "line_counts", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => LineCounts },
-            { no: 21, name: "zone_counts", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => ZoneCounts }
+            { no: 21, name: "zone_counts", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => ZoneCounts },
+            { no: 22, name: "places_changed", kind: "scalar", T: 8 /*ScalarType.BOOL*/ },
+            { no: 23, name: "lines", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => NamedLine },
+            { no: 24, name: "zones", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Zone }
         ]);
     }
     create(value?: PartialMessage<FrameAck>): FrameAck {
@@ -1176,6 +1195,9 @@ class FrameAck$Type extends MessageType<FrameAck> {
         message.people = [];
         message.lineCounts = [];
         message.zoneCounts = [];
+        message.placesChanged = false;
+        message.lines = [];
+        message.zones = [];
         if (value !== undefined)
             reflectionMergePartial<FrameAck>(this, message, value);
         return message;
@@ -1223,6 +1245,15 @@ class FrameAck$Type extends MessageType<FrameAck> {
                     break;
                 case /* repeated headcount.v1.ZoneCounts zone_counts */ 21:
                     message.zoneCounts.push(ZoneCounts.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* bool places_changed */ 22:
+                    message.placesChanged = reader.bool();
+                    break;
+                case /* repeated headcount.v1.NamedLine lines */ 23:
+                    message.lines.push(NamedLine.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* repeated headcount.v1.Zone zones */ 24:
+                    message.zones.push(Zone.internalBinaryRead(reader, reader.uint32(), options));
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -1275,6 +1306,15 @@ class FrameAck$Type extends MessageType<FrameAck> {
         /* repeated headcount.v1.ZoneCounts zone_counts = 21; */
         for (let i = 0; i < message.zoneCounts.length; i++)
             ZoneCounts.internalBinaryWrite(message.zoneCounts[i], writer.tag(21, WireType.LengthDelimited).fork(), options).join();
+        /* bool places_changed = 22; */
+        if (message.placesChanged !== false)
+            writer.tag(22, WireType.Varint).bool(message.placesChanged);
+        /* repeated headcount.v1.NamedLine lines = 23; */
+        for (let i = 0; i < message.lines.length; i++)
+            NamedLine.internalBinaryWrite(message.lines[i], writer.tag(23, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.Zone zones = 24; */
+        for (let i = 0; i < message.zones.length; i++)
+            Zone.internalBinaryWrite(message.zones[i], writer.tag(24, WireType.LengthDelimited).fork(), options).join();
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
