@@ -6,7 +6,7 @@
 import type { CountingLine, Person } from "@headcount/proto/types";
 import { inArrow } from "./line-geometry.ts";
 import { placeLabels } from "./overlay-labels.ts";
-import { paintPlaces, type PlaceScene } from "./place-painter.ts";
+import { NAMED_LINE_COLOR, paintLabel, paintZones, type PlaceScene } from "./place-painter.ts";
 
 /** What one overlay frame shows. */
 export interface OverlayScene {
@@ -45,7 +45,13 @@ export function paintOverlay(canvas: HTMLCanvasElement, scene: OverlayScene): vo
   if (!context) return;
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.clearRect(0, 0, cssWidth, cssHeight);
-  if (scene.places) paintPlaces(context, scene.places, cssWidth, cssHeight);
+  if (scene.places) paintZones(context, scene.places, cssWidth, cssHeight);
+  for (const named of scene.places?.lines ?? []) {
+    if (!named.line) continue;
+    paintLine(context, named.line, cssWidth, cssHeight, NAMED_LINE_COLOR);
+    context.font = "600 12px system-ui, sans-serif";
+    paintLabel(context, named.name, ((named.line.ax + named.line.bx) / 2) * cssWidth, ((named.line.ay + named.line.by) / 2) * cssHeight, NAMED_LINE_COLOR);
+  }
   paintPeople(context, scene.people, cssWidth, cssHeight);
   const line = scene.draft ?? scene.line;
   if (line) paintLine(context, line, cssWidth, cssHeight, scene.draft ? DRAFT_COLOR : LINE_COLOR);

@@ -1,8 +1,7 @@
 /**
- * Paints a camera's named lines and zones over a picture: each zone as a
- * polygon tinted by how many people are in it now, each line with its name.
- * (The "line" a single-line camera has is painted by overlay-painter.ts with
- * its "in" arrow; named lines get theirs here.)
+ * Paints a camera's zones over a picture, each as a polygon tinted by how
+ * many people are in it now, and the labels of zones and named lines (the
+ * lines themselves, with their "in" arrows, are painted by overlay-painter.ts).
  */
 
 import type { NamedLine, Zone, ZoneCounts } from "@headcount/proto/types";
@@ -20,7 +19,8 @@ export interface PlaceScene {
 
 const ZONE_COLOR = "56, 189, 248";
 const OCCUPIED_COLOR = "249, 115, 22";
-const NAMED_LINE_COLOR = "#e879f9";
+/** The colour of named lines (overlay-painter.ts paints them). */
+export const NAMED_LINE_COLOR = "#e879f9";
 const DRAFT_COLOR = "#a3e635";
 
 /** The fill opacity of a zone with `occupancy` people in it: faint when empty, stronger with each person (capped). */
@@ -29,7 +29,7 @@ export function zoneTint(occupancy: number): number {
 }
 
 /** Paints the scene on a context already scaled to CSS pixels of `width` x `height`. */
-export function paintPlaces(context: CanvasRenderingContext2D, scene: PlaceScene, width: number, height: number): void {
+export function paintZones(context: CanvasRenderingContext2D, scene: PlaceScene, width: number, height: number): void {
   context.font = "600 12px system-ui, sans-serif";
   for (const zone of scene.zones) {
     const occupancy = scene.zoneCounts?.find((z) => z.zoneId === zone.id)?.occupancy ?? 0;
@@ -41,18 +41,7 @@ export function paintPlaces(context: CanvasRenderingContext2D, scene: PlaceScene
     context.lineWidth = 2;
     context.stroke();
     const top = zone.points.reduce((best, p) => (p.y < best.y ? p : best), zone.points[0] ?? { x: 0, y: 0 });
-    label(context, occupancy > 0 ? `${zone.name}: ${occupancy}` : zone.name, top.x * width, top.y * height, `rgb(${rgb})`);
-  }
-  for (const named of scene.lines) {
-    const line = named.line;
-    if (!line) continue;
-    context.strokeStyle = NAMED_LINE_COLOR;
-    context.lineWidth = 3;
-    context.beginPath();
-    context.moveTo(line.ax * width, line.ay * height);
-    context.lineTo(line.bx * width, line.by * height);
-    context.stroke();
-    label(context, named.name, ((line.ax + line.bx) / 2) * width, ((line.ay + line.by) / 2) * height, NAMED_LINE_COLOR);
+    paintLabel(context, occupancy > 0 ? `${zone.name}: ${occupancy}` : zone.name, top.x * width, top.y * height, `rgb(${rgb})`);
   }
   const draft = scene.draftZone;
   if (draft && draft.length > 0) {
@@ -77,7 +66,8 @@ function polygon(context: CanvasRenderingContext2D, points: readonly Point[], wi
   if (!open) context.closePath();
 }
 
-function label(context: CanvasRenderingContext2D, text: string, x: number, y: number, color: string): void {
+/** A name tag centred above (x, y), kept inside the canvas. */
+export function paintLabel(context: CanvasRenderingContext2D, text: string, x: number, y: number, color: string): void {
   const w = context.measureText(text).width + 8;
   const left = Math.max(0, Math.min(x - w / 2, context.canvas.clientWidth - w));
   const top = Math.max(0, y - 18);

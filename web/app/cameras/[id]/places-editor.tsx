@@ -185,7 +185,7 @@ export function PlacesEditor({ history, camera }: PlacesEditorProps) {
           <li key={`${row.kind}-${row.id}`} data-testid="place-row" data-kind={row.kind} data-place-id={row.id}>
             <span className="muted small">{row.kind}</span>
             <input
-              className="input"
+              type="text"
               data-testid="place-name"
               aria-label={`Name of ${row.kind} ${row.id}`}
               value={row.name}
