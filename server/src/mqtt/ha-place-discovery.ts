@@ -1,6 +1,6 @@
 import type { CameraView } from "../camera/camera-registry.ts";
-import { OFFLINE, ONLINE, type CountTopics } from "./count-topics.ts";
-import { discoveryDevice, type DiscoveryMessage } from "./ha-discovery.ts";
+import type { CountTopics } from "./count-topics.ts";
+import { countSensor, discoveryDevice, type DiscoveryMessage } from "./ha-discovery.ts";
 
 /** A sensor of a line or zone: its key in the place's state document and how Home Assistant treats it. */
 interface PlaceSensor {
@@ -35,26 +35,11 @@ export function placeDiscoveryMessages(
   camera: CameraView,
 ): DiscoveryMessage[] {
   const { discoveryPrefix, topics } = options;
-  const { node, device, origin } = discoveryDevice(options.topicPrefix, camera);
-  const sensor = (kind: "line" | "zone", id: string, name: string, stateTopic: string, s: PlaceSensor): DiscoveryMessage => ({
-    topic: `${discoveryPrefix}/sensor/${node}/${kind}_${id}_${s.key}/config`,
-    payload: JSON.stringify({
-      name: `${name} ${s.name}`,
-      unique_id: `${node}_${kind}_${id}_${s.key}`,
-      state_topic: stateTopic,
-      value_template: `{{ value_json.${s.key} }}`,
-      unit_of_measurement: s.unit,
-      state_class: s.stateClass,
-      ...(s.deviceClass ? { device_class: s.deviceClass } : {}),
-      icon: s.icon,
-      availability: [{ topic: topics.serverStatus }, { topic: topics.availability(camera.cameraId) }],
-      availability_mode: "all",
-      payload_available: ONLINE,
-      payload_not_available: OFFLINE,
-      device,
-      origin,
-    }),
-  });
+  const place = { discoveryPrefix, topics, cameraId: camera.cameraId, device: discoveryDevice(options.topicPrefix, camera) };
+  const sensor = (kind: "line" | "zone", id: string, name: string, stateTopic: string, s: PlaceSensor): DiscoveryMessage =>
+    countSensor(place, `${kind}_${id}_${s.key}`, s.key, stateTopic, {
+      name: `${name} ${s.name}`, state_class: s.stateClass, icon: s.icon, unit_of_measurement: s.unit, ...(s.deviceClass ? { device_class: s.deviceClass } : {}),
+    });
   return [
     ...camera.places.lines.flatMap((l) => LINE_SENSORS.map((s) => sensor("line", l.id, l.name, topics.lineState(camera.cameraId, l.id), s))),
     ...camera.places.zones.flatMap((z) => ZONE_SENSORS.map((s) => sensor("zone", z.id, z.name, topics.zoneState(camera.cameraId, z.id), s))),
