@@ -99,7 +99,7 @@ export class CameraRegistry {
         totals: { inView: 0, ...stored.totals },
         inViewBySession: new Map(),
         line: stored.line,
-        places: new PlaceFigures(),
+        places: new PlaceFigures(() => this.emit(stored.cameraId)),
         resetAtMs: stored.resetAtMs,
         lastSeenAtMs: stored.lastSeenAtMs ?? 0,
         attachedAtMs: 0,

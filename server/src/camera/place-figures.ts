@@ -32,6 +32,9 @@ export class PlaceFigures {
   #totals: PlaceTotals = { lines: [], zones: [] };
   #live: { zones: readonly ZoneLive[]; atMs: number } | null = null;
 
+  /** `occupancyChanged` is told when the people in a zone change (the count page and MQTT follow). */
+  constructor(private readonly occupancyChanged: () => void = () => {}) {}
+
   /** Takes the stored lines, zones and counts (the geometry object changes only when the geometry did). */
   load(stored: StoredCamera): void {
     const lines: NamedLine[] = stored.lines.map((l) => ({ id: l.id, name: l.name, line: l.line }));
@@ -50,12 +53,16 @@ export class PlaceFigures {
 
   /** A processed frame's zone figures. */
   applyLive(zones: readonly ZoneLive[], nowMs: number): void {
+    const before = this.#live?.zones ?? [];
     this.#live = { zones, atMs: nowMs };
+    if (zones.some((z) => z.occupancy !== (before.find((b) => b.zoneId === z.zoneId)?.occupancy ?? 0))) this.occupancyChanged();
   }
 
   /** A session ended: its occupants are gone. */
   clearLive(): void {
+    const occupied = this.#live?.zones.some((z) => z.occupancy > 0) ?? false;
     this.#live = null;
+    if (occupied) this.occupancyChanged();
   }
 
   /** Each line's and zone's figures as of `nowMs`, in the camera's order. */
