@@ -82,7 +82,10 @@ export async function publishLostSessions(store: Store, publisher: CountPublishe
       lines: camera.lines.map((l) => ({ lineId: l.id, crossedIn: l.crossedIn, crossedOut: l.crossedOut })),
       zones: camera.zones.map((z) => ({ zoneId: z.id, entered: z.entered, left: z.left })),
     };
-    const events = exits.map((e): NewEvent => ({ kind: e.kind, trackId: e.trackId, timeMs: e.timeMs, reason: e.reason }));
+    const events = exits.map((e): NewEvent => ({
+      kind: e.kind, trackId: e.trackId, timeMs: e.timeMs, reason: e.reason,
+      ...(e.zoneId === null ? {} : { zoneId: e.zoneId }), ...(e.dwellMs === null ? {} : { dwellMs: e.dwellMs }),
+    }));
     publisher.eventsStored(s.cameraId, s.sessionId, events, { totals: camera.totals, resetAtMs: camera.resetAtMs, places, eventIds: exits.map((e) => e.id) });
   }
 }

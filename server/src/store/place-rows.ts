@@ -118,6 +118,16 @@ export function placeEffect(events: readonly NewEvent[]): PlaceEffect {
   return { reset, deltas, minutes: [...minutes.values()] };
 }
 
+/**
+ * The zone leaves of a lost session's open stays, at its end (reason
+ * "session_lost", dwell up to then); they go before its exits.
+ */
+export function lostStayLeaves(stays: ReadonlyArray<{ zoneId: string; trackId: number; enteredAtMs: number }>, closedAtMs: number): NewEvent[] {
+  return stays.map((s) => ({
+    kind: "zone_leave", trackId: Number(s.trackId), timeMs: closedAtMs, zoneId: s.zoneId, dwellMs: Math.max(0, closedAtMs - Number(s.enteredAtMs)), reason: "session_lost",
+  }));
+}
+
 /** An event row as both stores' event queries return it. */
 export interface EventRow {
   readonly id: number;

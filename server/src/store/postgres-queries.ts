@@ -35,6 +35,13 @@ export const SQL = {
     WHERE camera_key = $1 AND session_key = $2 AND kind IN (${KIND_CODE.entry}, ${KIND_CODE.exit})
     GROUP BY track_id HAVING bool_or(kind = ${KIND_CODE.entry}) AND NOT bool_or(kind = ${KIND_CODE.exit})
     ORDER BY track_id`,
+  /** Zone stays of a session that began and never ended (more enters than leaves of a track in a zone). */
+  openStays: `
+    SELECT place_id AS "zoneId", track_id AS "trackId", MAX(CASE WHEN kind = ${KIND_CODE.zone_enter} THEN time_ms END) AS "enteredAtMs" FROM events
+    WHERE camera_key = $1 AND session_key = $2 AND kind IN (${KIND_CODE.zone_enter}, ${KIND_CODE.zone_leave})
+    GROUP BY place_id, track_id
+    HAVING COUNT(*) FILTER (WHERE kind = ${KIND_CODE.zone_enter}) > COUNT(*) FILTER (WHERE kind = ${KIND_CODE.zone_leave})
+    ORDER BY place_id COLLATE "C", track_id`,
   lastSessionEvent: `SELECT MAX(time_ms) AS "lastEventAtMs" FROM events WHERE camera_key = $1 AND session_key = $2`,
   sessionsInRange: `
     SELECT s.session_id AS "sessionId", c.camera_id AS "cameraId", s.opened_at_ms AS "openedAtMs",

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Line, Places } from "../count/count-types.ts";
 import { checkPlaces } from "../zones/places-check.ts";
-import { eventOfRow, placeOfSeries, withDefaultLine, type EventRow } from "./place-rows.ts";
+import { eventOfRow, lostStayLeaves, placeOfSeries, withDefaultLine, type EventRow } from "./place-rows.ts";
 import { allPlaces, placeTotals, placesOf, replacePlaces } from "./postgres-places.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { PostgresAccessStore } from "./postgres-access-store.ts";
@@ -140,7 +140,9 @@ export class PostgresStore implements Store {
         const last = await one<{ lastEventAtMs: number | null }>(client, SQL.lastSessionEvent, [s.camera_key, s.session_key]);
         const closedAtMs = Math.max(s.opened_at_ms, last?.lastEventAtMs ?? s.opened_at_ms);
         const exits = trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
-        return (await closeInTransaction(client, s.session_key, closedAtMs, null, exits)) ? { closedAtMs, exits: exits.length } : null;
+        const stays = (await client.query<{ zoneId: string; trackId: string; enteredAtMs: string }>(SQL.openStays, [s.camera_key, s.session_key])).rows;
+        const leaves = lostStayLeaves(stays.map((r) => ({ zoneId: r.zoneId, trackId: Number(r.trackId), enteredAtMs: Number(r.enteredAtMs) })), closedAtMs);
+        return (await closeInTransaction(client, s.session_key, closedAtMs, null, [...leaves, ...exits])) ? { closedAtMs, exits: exits.length } : null;
       });
       if (closed) lost.push({ sessionId: s.session_id, cameraId: s.camera_id, ...closed });
     }

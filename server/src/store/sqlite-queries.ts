@@ -96,6 +96,24 @@ export function queryDwell(db: Database.Database, cameraKey: number, q: DwellQue
   return db.prepare<[number, number, number, string], { timeMs: number; dwellMs: number }>(sql).all(cameraKey, q.fromMs, q.toMs, q.zoneId);
 }
 
+/** A zone stay a session began and never ended: the track, its zone and when it entered. */
+export interface OpenStay {
+  readonly zoneId: string;
+  readonly trackId: number;
+  readonly enteredAtMs: number;
+}
+
+/** The zone stays a lost session left open (more enters than leaves of a track in a zone), by zone then track. */
+export function queryOpenStays(db: Database.Database, cameraKey: number, sessionKey: number): OpenStay[] {
+  return db
+    .prepare<[number, number], OpenStay>(`
+      SELECT place_id AS zoneId, track_id AS trackId, MAX(CASE WHEN kind = ${KIND_CODE.zone_enter} THEN time_ms END) AS enteredAtMs FROM events
+      WHERE camera_key = ? AND session_key = ? AND kind IN (${KIND_CODE.zone_enter}, ${KIND_CODE.zone_leave})
+      GROUP BY place_id, track_id HAVING SUM(kind = ${KIND_CODE.zone_enter}) > SUM(kind = ${KIND_CODE.zone_leave})
+      ORDER BY place_id, track_id`)
+    .all(cameraKey, sessionKey);
+}
+
 /** Sessions overlapping [fromMs, toMs), oldest first; a session never closed overlaps everything after its start. */
 export function querySessions(db: Database.Database, cameraKey: number | null, q: SessionQuery): StoredSession[] {
   checkRange(q.fromMs, q.toMs);

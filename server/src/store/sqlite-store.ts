@@ -1,11 +1,11 @@
 import type Database from "better-sqlite3";
 import type { Line, Places } from "../count/count-types.ts";
 import { checkPlaces } from "../zones/places-check.ts";
-import { withDefaultLine } from "./place-rows.ts";
+import { lostStayLeaves, withDefaultLine } from "./place-rows.ts";
 import { SqlitePlaces } from "./sqlite-places.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { SqliteAccessStore } from "./sqlite-access-store.ts";
-import { queryDwell, queryEvents, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
+import { queryDwell, queryEvents, queryOpenStays, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
 import { batchEffect, type CameraRow, checkEvents, checkId, checkSeq, KIND_CODE, reasonCode, toCamera as cameraOf, totalsOf } from "./sqlite-rows.ts";
 import type {
@@ -155,7 +155,8 @@ export class SqliteStore implements Store {
         const open = queryOpenTracks(this.db, s.camera_key, s.session_key);
         const closedAtMs = Math.max(s.opened_at_ms, open.lastEventAtMs ?? s.opened_at_ms);
         const exits = open.trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
-        return this.closeInTransaction(s.session_key, closedAtMs, null, exits) ? { closedAtMs, exits: exits.length } : null;
+        const leaves = lostStayLeaves(queryOpenStays(this.db, s.camera_key, s.session_key), closedAtMs);
+        return this.closeInTransaction(s.session_key, closedAtMs, null, [...leaves, ...exits]) ? { closedAtMs, exits: exits.length } : null;
       }).immediate();
       if (closed) lost.push({ sessionId: s.session_id, cameraId: s.camera_id, ...closed });
     }

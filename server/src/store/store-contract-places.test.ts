@@ -98,3 +98,23 @@ contractTest("the series of one line or zone, and a zone's dwell samples", async
   await assert.rejects(store.series({ ...hour, cameraId: undefined, lineId: "door" }), domainCode("INVALID_ARGUMENT", /needs its camera id/));
   await assert.rejects(store.appendEvents("cam", "s", [{ kind: "zone_leave", trackId: 1, timeMs: 1, zoneId: "queue" }]), domainCode("INVALID_ARGUMENT", /dwell/));
 });
+
+contractTest("a lost session's open zone stays end with its exits, 'session_lost', with their dwell up to its last event", async (t, backend) => {
+  const { store } = await freshStore(t, backend);
+  await store.upsertCamera("cam", "", 0);
+  await store.setPlaces("cam", { lines: [], zones: [queue, { ...queue, id: "till", name: "Till" }] });
+  await store.openSession("s", "cam", 0);
+  await store.appendEvents("cam", "s", [{ kind: "entry", trackId: 1, timeMs: 1_000 }, enter("queue", 1, 1_000), enter("till", 1, 1_000)], 1);
+  await store.appendEvents("cam", "s", [leave("till", 1, 2_000, 1_000), enter("till", 1, 3_000)], 2);
+  await store.appendEvents("cam", "s", [leave("till", 1, 4_000, 1_000), { kind: "entry", trackId: 2, timeMs: 5_000 }], 3);
+  assert.deepEqual(await store.closeLostSessions(), [{ sessionId: "s", cameraId: "cam", closedAtMs: 5_000, exits: 2 }]);
+  const { events } = await store.events({ cameraId: "cam", fromMs: 5_000, limit: 10 });
+  assert.deepEqual(events.reverse().map((e) => [e.kind, e.trackId, e.zoneId, e.dwellMs, e.reason]), [
+    ["entry", 2, null, null, null],
+    ["zone_leave", 1, "queue", 4_000, "session_lost"],
+    ["exit", 1, null, null, "session_lost"],
+    ["exit", 2, null, null, "session_lost"],
+  ]);
+  const camera = await store.getCamera("cam");
+  assert.deepEqual(camera!.zones.map((z) => [z.id, z.entered, z.left]), [["queue", 1, 1], ["till", 2, 2]], "every stay begun has ended");
+});

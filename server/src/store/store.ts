@@ -255,7 +255,8 @@ export interface Store {
   /**
    * Closes every session a previous run left open (the server was killed):
    * each track its session counted as entered and never as exited exits at
-   * the session's last stored event (reason "session_lost"), which also
+   * the session's last stored event (reason "session_lost"), and each zone
+   * stay it began and never ended leaves there (dwell up to then), which also
    * becomes its end (frames acked unknown: null). Call it at start, before
    * any session opens: every open session is then a lost one.
    */
