@@ -109,7 +109,7 @@ contractTest("a lost session's open zone stays end with its exits, 'session_lost
   await store.appendEvents("cam", "s", [leave("till", 1, 4_000, 1_000), { kind: "entry", trackId: 2, timeMs: 5_000 }], 3);
   assert.deepEqual(await store.closeLostSessions(), [{ sessionId: "s", cameraId: "cam", closedAtMs: 5_000, exits: 2 }]);
   const { events } = await store.events({ cameraId: "cam", fromMs: 5_000, limit: 10 });
-  assert.deepEqual(events.reverse().map((e) => [e.kind, e.trackId, e.zoneId, e.dwellMs, e.reason]), [
+  assert.deepEqual([...events].reverse().map((e) => [e.kind, e.trackId, e.zoneId, e.dwellMs, e.reason]), [
     ["entry", 2, null, null, null],
     ["zone_leave", 1, "queue", 4_000, "session_lost"],
     ["exit", 1, null, null, "session_lost"],
