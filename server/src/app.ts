@@ -19,7 +19,7 @@ import { hostPort } from "./host-port.ts";
 import { createMetricsServer } from "./metrics/metrics-server.ts";
 import { createServerMetrics } from "./metrics/server-metrics.ts";
 import type { Logger } from "./logger.ts";
-import { noCountPublisher, storeTellingPublisher, type CountPublisher } from "./mqtt/count-publisher.ts";
+import { noCountPublisher, publishLostSessions, storeTellingPublisher, type CountPublisher } from "./mqtt/count-publisher.ts";
 import { createMqttCountPublisher } from "./mqtt/mqtt-count-publisher.ts";
 import { AlwaysDetectGate, FrameDifferenceGate, type MotionGate } from "./motion/motion-gate.ts";
 import { FramePipeline } from "./pipeline/frame-pipeline.ts";
@@ -73,7 +73,7 @@ export function defaultTracking(config: ServerConfig): TrackingFactory {
   const everyCrossing = config.crossings === "every";
   return {
     createTracker: () => createIouTracker(),
-    createCounter: (line) => createPeopleCounter({ line, everyCrossing }),
+    createCounter: (places) => createPeopleCounter({ places, everyCrossing }),
   };
 }
 
@@ -146,6 +146,7 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   cameras.onChange((cameraId) => publisher.cameraChanged(cameraId));
   // Every path that appends events (the pipeline's counts, the count page's resets, a session's closing exits) goes through this one.
   const publishingStore = storeTellingPublisher(store, publisher);
+  await publishLostSessions(store, publisher, lost);
   const gate: MotionGate = config.motion.enabled ? new FrameDifferenceGate(config.motion) : new AlwaysDetectGate();
   const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics, gate, (session, reason) =>
     sessions.close(session, reason),

@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { createPeopleCounter, type PeopleCounterConfig } from "../../server/src/count/people-counter.ts";
 import { createIouTracker, type IouTrackerConfig } from "../../server/src/track/iou-tracker.ts";
-import type { Line } from "../../server/src/count/count-types.ts";
+import type { Places } from "../../server/src/count/count-types.ts";
 import { clips, type ClipName } from "./recorded-detections.ts";
 import { replayClip, serverTracking, type ReplayResult } from "./replay.ts";
 
@@ -30,7 +30,7 @@ const counterConfig = values.counter ? (JSON.parse(values.counter) as PeopleCoun
 const tracking = {
   createTracker: trackerConfig ? () => createIouTracker(trackerConfig) : base.createTracker,
   // Counts every crossing, as the server does by default.
-  createCounter: counterConfig ? (line: Line | null) => createPeopleCounter({ everyCrossing: true, ...counterConfig, line }) : base.createCounter,
+  createCounter: counterConfig ? (places: Places) => createPeopleCounter({ everyCrossing: true, ...counterConfig, places }) : base.createCounter,
 };
 
 const results: ReplayResult[] = names.flatMap((name) => rates.map((fps) => replayClip(name as ClipName, fps, tracking)));

@@ -10,6 +10,7 @@ import { defaultTracking } from "../../server/src/app.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import type { LiveTracks } from "../../server/src/motion/motion-gate.ts";
 import { SessionTracking, type TrackingFactory } from "../../server/src/pipeline/session-tracking.ts";
+import { placesOfLine as placesOf } from "../../server/src/count/people-counter.ts";
 import { clips, loadRecording, loadTruth, sentIndex, type ClipName, type NamedLine } from "./recorded-detections.ts";
 
 /** Crossings of one line: counted, and by hand. */
@@ -79,7 +80,7 @@ export function replayFrames(
     detected++;
     sessions.forEach((l, s) => {
       const line = l ? { ax: l.ax, ay: l.ay, bx: l.bx, by: l.by, inSideLeft: true } : null;
-      const { totals } = stages.step(`line-${s}`, line, detections, timeMs).counted;
+      const { totals } = stages.step(`line-${s}`, placesOf(line), detections, timeMs).counted;
       last[s] = totals;
       if (s === 0) inViewPerFrame.push(totals.inView);
     });

@@ -205,7 +205,7 @@ test("the count page charts the entry, lists it in the event log, and its CSV do
   assert.ok(stored.some((e) => e.kind === 1), "the server stored the entry");
   const [download] = await Promise.all([board.waitForEvent("download"), board.getByTestId("export-events-csv").click()]);
   const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
-  assert.equal(csv[0], "id,time_iso,time_ms,camera_id,kind,track_id,reason");
+  assert.equal(csv[0], "id,time_iso,time_ms,camera_id,kind,track_id,reason,line_id,zone_id,dwell_ms");
   const fromCsv = csv.slice(1).filter((l) => l.split(",")[3] === "e2e-door").map((l) => Number(l.split(",")[0])).sort((a, b) => a - b);
   assert.deepEqual(fromCsv, stored.map((e) => e.id).sort((a, b) => a - b), "the CSV holds exactly the stored events of the camera");
   await board.screenshot({ path: join(shots, "count-page.png"), fullPage: true });

@@ -68,7 +68,7 @@ export async function startCaptureTestServer(port = 0): Promise<CaptureTestServe
         "x-echo-grpc-web": echo("x-grpc-web"),
         "x-echo-has-deadline": Number.isFinite(context.deadline.getTime()) ? "yes" : "no",
       };
-      return { sessionId: `s-${request.cameraId}`, cameraId: request.cameraId, sessionToken: "" };
+      return { sessionId: `s-${request.cameraId}`, cameraId: request.cameraId, sessionToken: "", lines: [], zones: [] };
     },
     async uploadFrame(request: UploadFrameRequest): Promise<UploadFrameResponse> {
       return { seq: request.frame?.seq ?? 0, status: ReceiptStatus.ACCEPTED };
@@ -91,7 +91,7 @@ export async function startCaptureTestServer(port = 0): Promise<CaptureTestServe
     call.on("cancelled", () => cancelWaiters.shift()?.(scenario));
     const ack = (seq: number, detail = ""): WatchAcksResponse => ({
       cursor: seq,
-      ack: { seq, status: FrameStatus.PROCESSED, detail, capturedAtMs: 0, receivedAtMs: 0, decodedWidth: 0, decodedHeight: 0, jpegBytes: 0, people: [], detectionSkipped: false },
+      ack: { seq, status: FrameStatus.PROCESSED, detail, capturedAtMs: 0, receivedAtMs: 0, decodedWidth: 0, decodedHeight: 0, jpegBytes: 0, people: [], lineCounts: [], zoneCounts: [], placesChanged: false, lines: [], zones: [], detectionSkipped: false },
     });
     const send = (message: WatchAcksResponse): Promise<void> =>
       new Promise((resolve) => (call.write(message) ? resolve() : call.once("drain", resolve)));

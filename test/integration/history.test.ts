@@ -23,7 +23,7 @@ after(async () => {
 
 test("the event log, the series and both exports agree on the stored entry and exit", async () => {
   const count = ts.web().count;
-  const range = { fromMs: startedAt - 60_000, toMs: Date.now() + 60_000 };
+  const range = { fromMs: startedAt - 60_000, toMs: Date.now() + 60_000, lineId: "", zoneId: "" };
   const { response: log } = await count.listEvents({ cameraId: "hist-cam", fromMs: 0, toMs: 0, limit: 0, cursor: "" });
   assert.deepEqual(log.events.map((e) => [e.kind, e.reason]), [[EventKind.EXIT, EventReason.CAPTURE_STOPPED], [EventKind.ENTRY, EventReason.UNSPECIFIED]]);
   const [exit, entry] = log.events as [typeof log.events[0], typeof log.events[0]];
@@ -37,10 +37,10 @@ test("the event log, the series and both exports agree on the stored entry and e
   assert.equal(csv.contentType, "text/csv");
   assert.match(csv.fileName, /^headcount-events-hist-cam-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = new TextDecoder().decode(csv.data).trim().split("\r\n");
-  assert.equal(lines[0], "id,time_iso,time_ms,camera_id,kind,track_id,reason");
+  assert.equal(lines[0], "id,time_iso,time_ms,camera_id,kind,track_id,reason,line_id,zone_id,dwell_ms");
   assert.deepEqual(lines.slice(1), [
-    `${entry.id},${new Date(entry.timeMs).toISOString()},${entry.timeMs},hist-cam,entry,${entry.trackId},`,
-    `${exit.id},${new Date(exit.timeMs).toISOString()},${exit.timeMs},hist-cam,exit,${entry.trackId},capture_stopped`,
+    `${entry.id},${new Date(entry.timeMs).toISOString()},${entry.timeMs},hist-cam,entry,${entry.trackId},,,,`,
+    `${exit.id},${new Date(exit.timeMs).toISOString()},${exit.timeMs},hist-cam,exit,${entry.trackId},capture_stopped,,,`,
   ]);
 
   const { response: json } = await count.exportCounts({ content: ExportContent.SERIES, format: ExportFormat.JSON, cameraId: "hist-cam", ...range, bucket: Bucket.HOUR, utcOffsetMinutes: 60 });
@@ -78,18 +78,18 @@ test("the latest frame of a camera is served for drawing its line (memory only)"
 test("bad history requests get precise statuses", async () => {
   const count = ts.web().count;
   const now = Date.now();
-  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
-  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: now, toMs: now - 1, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
-  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.MINUTE, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
-  assert.equal(await rpcCode(count.getSeries({ cameraId: "nope", fromMs: 0, toMs: now, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "NOT_FOUND");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0, lineId: "", zoneId: "" }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: now, toMs: now - 1, bucket: Bucket.DAY, utcOffsetMinutes: 0, lineId: "", zoneId: "" }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.MINUTE, utcOffsetMinutes: 0, lineId: "", zoneId: "" }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "nope", fromMs: 0, toMs: now, bucket: Bucket.DAY, utcOffsetMinutes: 0, lineId: "", zoneId: "" }).response), "NOT_FOUND");
   assert.equal(await rpcCode(count.listEvents({ cameraId: "", fromMs: 0, toMs: 0, limit: 5000, cursor: "" }).response), "INVALID_ARGUMENT");
   assert.equal(await rpcCode(count.renameCamera({ cameraId: "hist-cam", name: "  " }).response), "INVALID_ARGUMENT");
   assert.equal(await rpcCode(count.resetCounts({ cameraId: "nope" }).response), "NOT_FOUND");
-  assert.equal(await rpcCode(count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.UNSPECIFIED, cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.UNSPECIFIED, cameraId: "", fromMs: 0, toMs: now, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0, lineId: "", zoneId: "" }).response), "INVALID_ARGUMENT");
   // Past the last date JavaScript can hold: a precise status, not INTERNAL from building the file name.
   for (const content of [ExportContent.EVENTS, ExportContent.SERIES]) {
-    const farFuture = { content, format: ExportFormat.CSV, cameraId: "", fromMs: 8.7e15, toMs: 8.8e15, bucket: Bucket.DAY, utcOffsetMinutes: 0 };
+    const farFuture = { content, format: ExportFormat.CSV, cameraId: "", fromMs: 8.7e15, toMs: 8.8e15, bucket: Bucket.DAY, utcOffsetMinutes: 0, lineId: "", zoneId: "" };
     assert.equal(await rpcCode(count.exportCounts(farFuture).response), "INVALID_ARGUMENT");
   }
-  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 8.7e15, toMs: 8.8e15, bucket: Bucket.DAY, utcOffsetMinutes: 0 }).response), "INVALID_ARGUMENT");
+  assert.equal(await rpcCode(count.getSeries({ cameraId: "", fromMs: 8.7e15, toMs: 8.8e15, bucket: Bucket.DAY, utcOffsetMinutes: 0, lineId: "", zoneId: "" }).response), "INVALID_ARGUMENT");
 });

@@ -60,10 +60,10 @@ test("capture stopped with a person in view (the CLI's stream ends): the person 
     assert.ok(stopped.every((e) => e.timeMs > lastCounted && e.timeMs - lastCounted < 5_000), JSON.stringify(events));
     assert.equal(events[0]!.reason, EventReason.CAPTURE_STOPPED, "the newest events are the session's exits");
 
-    const range = { fromMs: lastCounted - 60_000, toMs: Date.now() + 60_000 };
+    const range = { fromMs: lastCounted - 60_000, toMs: Date.now() + 60_000, lineId: "", zoneId: "" };
     const { response: csv } = await count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.CSV, cameraId: "end-cli", ...range, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 });
     const lines = new TextDecoder().decode(csv.data).trim().split("\r\n");
-    assert.equal(lines.filter((l) => l.endsWith(",exit," + stopped[0]!.trackId + ",capture_stopped")).length, 1, lines.join("\n"));
+    assert.equal(lines.filter((l) => l.endsWith(",exit," + stopped[0]!.trackId + ",capture_stopped,,,")).length, 1, lines.join("\n"));
     const { response: json } = await count.exportCounts({ content: ExportContent.EVENTS, format: ExportFormat.JSON, cameraId: "end-cli", ...range, bucket: Bucket.UNSPECIFIED, utcOffsetMinutes: 0 });
     const rows = JSON.parse(new TextDecoder().decode(json.data)) as Array<{ kind: string; reason: string }>;
     assert.deepEqual(rows.map((r) => r.reason).filter(Boolean), stopped.map(() => "capture_stopped"));

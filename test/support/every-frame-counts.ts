@@ -17,16 +17,16 @@ export function everyFrameCountsAnEntry(options: { readonly stillInViewAtClose?:
       return {
         update(update): CountResult {
           totals.entered++;
-          return { totals: { ...totals }, events: [{ kind: "entry", trackId: ++trackId, timeMs: update.timeMs }] };
+          return { totals: { ...totals }, events: [{ kind: "entry", trackId: ++trackId, timeMs: update.timeMs }], zones: [] };
         },
-        setLine: () => {},
+        setPlaces: () => {},
         // Its "entries" are frames, not people: nobody is left in view to close, unless a test
         // wants every one of them still in view when its session ends (as the real counter closes them).
         close(timeMs) {
-          if (!options.stillInViewAtClose) return { totals: { ...totals }, events: [] };
+          if (!options.stillInViewAtClose) return { totals: { ...totals }, events: [], zones: [] };
           const events = Array.from({ length: trackId - totals.exited }, (_, i) => ({ kind: "exit" as const, trackId: totals.exited + i + 1, timeMs, reason: "capture_stopped" as const }));
           totals.exited = trackId;
-          return { totals: { ...totals }, events };
+          return { totals: { ...totals }, events, zones: [] };
         },
       };
     },

@@ -1,12 +1,14 @@
-import { FrameStatus, type Counts } from "@headcount/proto/types";
+import { FrameStatus, type Counts, type FrameAck } from "@headcount/proto/types";
 import type { CaptureServiceClient } from "@headcount/proto/capture-client";
 
 /**
  * Streams frames to a test server over native StreamFrames, one at a time
  * (each waits for its ack, so every frame is processed), 100 ms apart in
- * capture time. Resolves with the counts of the last ack.
+ * capture time. Resolves with the counts of the last ack; `onAck` sees every ack.
  */
-export async function streamOneByOne(ts: { readonly native: { readonly capture: CaptureServiceClient } }, cameraId: string, frames: readonly Uint8Array[], firstSeq = 1): Promise<Counts> {
+export async function streamOneByOne(
+  ts: { readonly native: { readonly capture: CaptureServiceClient } }, cameraId: string, frames: readonly Uint8Array[], firstSeq = 1, onAck?: (ack: FrameAck) => void,
+): Promise<Counts> {
   const call = ts.native.capture.streamFrames();
   let last: Counts | undefined;
   let acked = 0;
@@ -15,6 +17,7 @@ export async function streamOneByOne(ts: { readonly native: { readonly capture: 
   call.responses.onMessage((m) => {
     if (m.message.oneofKind !== "ack") return;
     acked++;
+    onAck?.(m.message.ack);
     if (m.message.ack.status !== FrameStatus.PROCESSED) failure ??= `seq ${m.message.ack.seq}: ${m.message.ack.detail}`;
     last = m.message.ack.counts;
     wake();

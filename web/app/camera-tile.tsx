@@ -13,6 +13,7 @@
  * online with a measurement), `tile-last-seen` (text), `tile-manage` (link to the camera page).
  */
 
+import { TilePlaces } from "./tile-places";
 import Link from "next/link";
 import type { Camera } from "@headcount/proto/count";
 import { formatAgo, formatMs, formatRate } from "@/components/format";
@@ -86,6 +87,7 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, showMana
           <CountRow label="crossed out" testId="tile-crossed-out" total={counts?.crossedOut} today={today?.crossedOut} />
         </tbody>
       </table>
+      <TilePlaces camera={camera} />
       {camera.resetAtMs > 0 ? (
         <p className="tile-reset small muted" data-testid="tile-since-reset" data-reset-at-ms={camera.resetAtMs}>
           reset {new Date(camera.resetAtMs).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
@@ -102,7 +104,7 @@ export function CameraTile({ camera, nowMs, serverTimeMs, receivedAtMs, showMana
         </div>
       </dl>
       <p className="tile-foot small">
-        <span className="muted">{camera.line ? "counting line set" : "no counting line"}</span>
+        <span className="muted">{camera.lines.length + camera.zones.length > 0 ? `${camera.lines.length} lines, ${camera.zones.length} zones` : "no counting line"}</span>
         <span className="tile-links">
           <Link href={pairHref}>Capture as this camera</Link>
           {showManage ? (

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ExportContent, ExportFormat } from "@headcount/proto/count";
 import { downloadFileName, fallbackFileName, saveDownload } from "@/lib/count/file-download";
 import type { ExportContentName, ExportFormatName } from "@/lib/count/file-download";
-import type { HistoryClient } from "@/lib/count/history-client";
+import type { HistoryClient, SeriesPlace } from "@/lib/count/history-client";
 import type { RangeResult } from "@/lib/count/series-range";
 
 /** Props of {@link ExportButtons}. */
@@ -14,6 +14,8 @@ export interface ExportButtonsProps {
   readonly cameraId: string;
   /** The range as it is at the moment of the click (presets follow the clock). */
   readonly resolveRange: () => RangeResult;
+  /** The line or zone the chart shows, whose series the series export carries. */
+  readonly place?: SeriesPlace;
 }
 
 const BUTTONS: ReadonlyArray<{ readonly content: ExportContentName; readonly format: ExportFormatName; readonly label: string }> = [
@@ -29,7 +31,7 @@ const BUTTONS: ReadonlyArray<{ readonly content: ExportContentName; readonly for
  * hooks: `export-events-csv`, `export-events-json`, `export-series-csv`,
  * `export-series-json`, `export-message` (the last outcome, with `data-file-name` after a success).
  */
-export function ExportButtons({ history, cameraId, resolveRange }: ExportButtonsProps) {
+export function ExportButtons({ history, cameraId, resolveRange, place }: ExportButtonsProps) {
   const [busy, setBusy] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ readonly text: string; readonly fileName: string | null; readonly failed: boolean } | null>(null);
 
@@ -49,6 +51,8 @@ export function ExportButtons({ history, cameraId, resolveRange }: ExportButtons
       toMs: range.toMs,
       bucket: range.bucket,
       utcOffsetMinutes: range.utcOffsetMinutes,
+      lineId: place?.lineId ?? "",
+      zoneId: place?.zoneId ?? "",
     });
     setBusy(null);
     if (!result.ok) {

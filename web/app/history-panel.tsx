@@ -5,7 +5,7 @@ import { AreaOptions } from "./areas/area-options";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Camera, SeriesPoint } from "@headcount/proto/count";
 import { ChangeRefresher, selectionKey } from "@/lib/count/change-refresher";
-import type { HistoryClient } from "@/lib/count/history-client";
+import type { HistoryClient, SeriesPlace } from "@/lib/count/history-client";
 import { fillSeries, seriesTotals } from "@/lib/count/series-fill";
 import { RANGE_PRESETS, formatLocalDateTime, resolveRange, viewerUtcOffsetMinutes } from "@/lib/count/series-range";
 import type { RangeChoice, RangePreset, ResolvedRange } from "@/lib/count/series-range";
@@ -47,11 +47,14 @@ const SLIDE_REFRESH_MS = 60_000;
 export function HistoryPanel({ history, cameras, fixedCameraId, areas = [] }: HistoryPanelProps) {
   const [pickedCamera, setPickedCamera] = useState("");
   const cameraId = fixedCameraId ?? pickedCamera;
+  // "" for the camera's own counts, else "line:<id>" or "zone:<id>" (only with one camera picked).
+  const [pickedPlace, setPickedPlace] = useState("");
+  const place = cameraId ? pickedPlace : "";
   const [choice, setChoice] = useState<RangeChoice>({ preset: "today", customFrom: "", customTo: "" });
   const [draft, setDraft] = useState({ from: "", to: "" });
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loading, setLoading] = useState(true);
-  const selectionId = `${cameraId}|${choice.preset}|${choice.customFrom}|${choice.customTo}`;
+  const selectionId = `${cameraId}|${choice.preset}|${choice.customFrom}|${choice.customTo}|${place}`;
   const current = useRef({ cameraId, choice, selectionId });
   current.current = { cameraId, choice, selectionId };
   const sequence = useRef(0);
@@ -70,7 +73,7 @@ export function HistoryPanel({ history, cameras, fixedCameraId, areas = [] }: Hi
         }
         const { range } = resolved;
         setLoading(true);
-        void history.series(selection.cameraId, range).then((result) => {
+        void history.series(selection.cameraId, range, undefined, placeOf(selection.selectionId)).then((result) => {
           if (seq !== sequence.current) return;
           setLoading(false);
           const log = { selectionId: selection.selectionId, cameraId: selection.cameraId, range };
@@ -130,12 +133,27 @@ export function HistoryPanel({ history, cameras, fixedCameraId, areas = [] }: Hi
           <h2>Counts over time{cameraId ? "" : ", all cameras"}</h2>
           <div className="history-controls">
             {fixedCameraId === undefined ? (
-              <select aria-label="Camera" data-testid="history-camera" value={pickedCamera} onChange={(event) => setPickedCamera(event.target.value)}>
+              <select aria-label="Camera" data-testid="history-camera" value={pickedCamera} onChange={(event) => (setPickedCamera(event.target.value), setPickedPlace(""))}>
                 <option value="">All cameras</option>
                 <AreaOptions areas={areas} />
                 {cameras.map((camera) => (
                   <option key={camera.cameraId} value={camera.cameraId}>
                     {camera.name || camera.cameraId}
+                  </option>
+                ))}
+              </select>
+            ) : null}
+            {selected && selected.lines.length + selected.zones.length > 0 ? (
+              <select aria-label="Line or zone" data-testid="history-place" value={place} onChange={(event) => setPickedPlace(event.target.value)}>
+                <option value="">Whole camera</option>
+                {selected.lines.map((l) => (
+                  <option key={`line:${l.id}`} value={`line:${l.id}`}>
+                    Line: {l.name}
+                  </option>
+                ))}
+                {selected.zones.map((z) => (
+                  <option key={`zone:${z.id}`} value={`zone:${z.id}`}>
+                    Zone: {z.name}
                   </option>
                 ))}
               </select>
@@ -190,9 +208,17 @@ export function HistoryPanel({ history, cameras, fixedCameraId, areas = [] }: Hi
           ) : null}
           {loading ? <span className="muted"> · updating…</span> : null}
         </p>
-        <ExportButtons history={history} cameraId={cameraId} resolveRange={() => resolveRange(current.current.choice, Date.now(), viewerUtcOffsetMinutes())} />
+        <ExportButtons history={history} cameraId={cameraId} place={placeOf(selectionId)} resolveRange={() => resolveRange(current.current.choice, Date.now(), viewerUtcOffsetMinutes())} />
       </section>
       <EventLog history={history} request={shown?.log ?? null} cameraNames={cameraNames} />
     </>
   );
+}
+
+/** The line or zone of a selection id (its last part), for GetSeries and the series export. */
+function placeOf(selectionId: string): SeriesPlace | undefined {
+  const place = selectionId.slice(selectionId.lastIndexOf("|") + 1);
+  if (place.startsWith("line:")) return { lineId: place.slice(5) };
+  if (place.startsWith("zone:")) return { zoneId: place.slice(5) };
+  return undefined;
 }

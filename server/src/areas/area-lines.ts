@@ -1,41 +1,38 @@
-import type { Line } from "../count/count-types.ts";
+import type { NamedLine } from "../count/count-types.ts";
 import { type CrossingSums, type Entrance, entranceKey } from "./area-occupancy.ts";
 
 /**
- * Which counting lines a camera has, by id: the one place that knows how
- * lines are kept. Today a camera has at most one line, with id "line"; when
- * cameras get several lines, this returns their ids and nothing else about
- * areas changes.
+ * Which counting lines a camera has, by id: the one place areas learn about
+ * lines. An entrance is one named line of a camera; a camera from before
+ * lines were named has its single line as id "line".
  */
 
-/** The id of a camera's single counting line. */
+/** The id of a camera's single counting line (before lines were named, and `SetCountingLine`'s). */
 export const SINGLE_LINE_ID = "line";
 
 /** What a camera's lines are read from. */
 export interface CameraLines {
-  readonly line: Line | null;
+  readonly lines: readonly Pick<NamedLine, "id">[];
 }
 
-/** The ids of a camera's counting lines (none while it has no line). */
+/** The ids of a camera's counting lines, in its order (none while it has no line). */
 export function lineIdsOf(camera: CameraLines): string[] {
-  return camera.line ? [SINGLE_LINE_ID] : [];
+  return camera.lines.map((l) => l.id);
 }
 
 /**
- * Whether crossings stored for a camera count for an entrance of line
- * `lineId`: with one line per camera every crossing of the camera is its
- * line's. (Crossings do not carry a line id yet.)
+ * Crossing sums per camera and line id (what the store counts) -> per
+ * entrance, for {@link occupancyOf}. A known camera without crossings on an
+ * entrance's line gives that entrance zero; an unknown camera gives nothing.
  */
-export function crossingBelongsTo(lineId: string): boolean {
-  return lineId === SINGLE_LINE_ID;
-}
-
-/** Crossing sums per camera (what the store counts today) -> per entrance line, for {@link occupancyOf}. */
-export function crossingsByLine(entrances: readonly Entrance[], perCamera: ReadonlyMap<string, CrossingSums>): Map<string, CrossingSums> {
+export function crossingsByLine(
+  entrances: readonly Entrance[],
+  perCamera: ReadonlyMap<string, ReadonlyMap<string, CrossingSums>>,
+): Map<string, CrossingSums> {
   const result = new Map<string, CrossingSums>();
   for (const e of entrances) {
-    const sums = perCamera.get(e.cameraId);
-    if (sums && crossingBelongsTo(e.lineId)) result.set(entranceKey(e), sums);
+    const lines = perCamera.get(e.cameraId);
+    if (lines) result.set(entranceKey(e), lines.get(e.lineId) ?? { crossedIn: 0, crossedOut: 0 });
   }
   return result;
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CameraRegistry } from "./camera-registry.ts";
 
-const stored = { cameraId: "door", name: "Door", line: null, totals: { entered: 2, exited: 1, crossedIn: 0, crossedOut: 0 }, resetAtMs: null, createdAtMs: 0 };
+const stored = { cameraId: "door", name: "Door", line: null, lines: [], zones: [], totals: { entered: 2, exited: 1, crossedIn: 0, crossedOut: 0 }, resetAtMs: null, createdAtMs: 0 };
 const online = (r: CameraRegistry, nowMs: number) => r.list(nowMs).find((c) => c.cameraId === "door")?.online;
 
 test("a camera is online while a session is attached and acks keep coming; a silent session (tab closed) shows offline after 10 s", () => {

@@ -1,5 +1,6 @@
-import type { CountTotals, Line } from "../count/count-types.ts";
+import type { CountTotals, Line, Places } from "../count/count-types.ts";
 import type { NewEvent, SeriesPoint, StoredCamera, StoredTotals } from "../store/store.ts";
+import { PlaceFigures, type LineCountsView, type ZoneCountsView } from "./place-figures.ts";
 import { localDayStart, RecentMinutes, type PeriodTotals } from "./recent-minutes.ts";
 import { type LiveFigures, mergeLive, type RemoteReport } from "./remote-live.ts";
 
@@ -13,6 +14,9 @@ export interface CameraView {
   readonly latencyMs: number;
   readonly lastSeenAtMs: number;
   readonly line: Line | null;
+  readonly places: Places;
+  readonly lineCounts: readonly LineCountsView[];
+  readonly zoneCounts: readonly ZoneCountsView[];
   /** When the totals were last reset, or null. */
   readonly resetAtMs: number | null;
   /** What was stored since the viewer's local midnight, at the same moment as `totals`. */
@@ -32,6 +36,8 @@ interface CameraState {
   totals: CountTotals;
   readonly inViewBySession: Map<string, SessionInView>;
   line: Line | null;
+  /** Its lines and zones, their counts and live zone figures. */
+  readonly places: PlaceFigures;
   resetAtMs: number | null;
   lastSeenAtMs: number;
   /** When a session was last attached (a session counts as sending for a while before its first ack). */
@@ -93,6 +99,7 @@ export class CameraRegistry {
         totals: { inView: 0, ...stored.totals },
         inViewBySession: new Map(),
         line: stored.line,
+        places: new PlaceFigures(() => this.emit(stored.cameraId)),
         resetAtMs: stored.resetAtMs,
         lastSeenAtMs: stored.lastSeenAtMs ?? 0,
         attachedAtMs: 0,
@@ -110,6 +117,7 @@ export class CameraRegistry {
       if (!older) cam.totals = { ...stored.totals, inView: cam.totals.inView };
       cam.lastSeenAtMs = Math.max(cam.lastSeenAtMs, stored.lastSeenAtMs ?? 0);
     }
+    cam.places.load(stored);
     this.emit(stored.cameraId);
   }
 
@@ -196,9 +204,14 @@ export class CameraRegistry {
     this.emit(cameraId);
   }
 
-  /** The camera's line, or null. */
+  /** The camera's line "line", or null. */
   lineOf(cameraId: string): Line | null {
     return this.cameras.get(cameraId)?.line ?? null;
+  }
+
+  /** The camera's lines and zones and their figures (a new empty set for an unknown camera). */
+  placesOf(cameraId: string): PlaceFigures {
+    return this.cameras.get(cameraId)?.places ?? new PlaceFigures();
   }
 
   /** The camera's current totals, or null for an unknown camera. */
@@ -269,6 +282,8 @@ function view(c: CameraState, nowMs: number, dayStartMs: number): CameraView {
     latencyMs: live.latencyMs,
     lastSeenAtMs: live.lastSeenAtMs,
     line: c.line,
+    places: c.places.places,
+    ...c.places.counts(nowMs),
     resetAtMs: c.resetAtMs,
     today: c.minutes.day(dayStartMs),
   };

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Track, TrackUpdate } from "../track/track-types.ts";
 import type { CountResult, Counter, Line } from "./count-types.ts";
-import { createPeopleCounter } from "./people-counter.ts";
+import { createPeopleCounter, placesOfLine } from "./people-counter.ts";
 
 // Scripted tracker output: a person is a 0.1 x 0.3 box whose feet are at (x, y).
 const person = (id: number, x: number, y: number, extra: Partial<Track> = {}): Track => ({
@@ -126,17 +126,17 @@ test("initial totals continue after a restart; inView starts at 0", () => {
   assert.deepEqual(results.at(-1)!.totals, { inView: 0, entered: 11, exited: 10, crossedIn: 5, crossedOut: 5 });
 });
 
-test("setLine applies from the next update and forgets what was learned against the old line", () => {
+test("setPlaces applies from the next update and forgets what was learned against the old line", () => {
   const counter = createPeopleCounter({ line });
   const before = feed(counter, [frame(0, [person(1, 0.3, 0.8)]), frame(100, [person(1, 0.3, 0.3)])]);
   assert.deepEqual(kinds(before), ["cross_in:1@100"]);
-  counter.setLine({ ax: 0.5, ay: 0, bx: 0.5, by: 1, inSideLeft: true }); // vertical, drawn downwards: in = right half
+  counter.setPlaces(placesOfLine({ ax: 0.5, ay: 0, bx: 0.5, by: 1, inSideLeft: true })); // vertical, drawn downwards: in = right half
   const back = counter.update(frame(200, [person(1, 0.3, 0.8)])); // would be cross_out on the old line
   const right = counter.update(frame(300, [person(1, 0.7, 0.8)])); // cross_in on the new one, although 1 already crossed in
   assert.deepEqual(back.events, []);
   assert.deepEqual(kinds([right]), ["cross_in:1@300"]);
   assert.equal(right.totals.crossedIn, 2);
-  counter.setLine(null);
+  counter.setPlaces(placesOfLine(null));
   assert.deepEqual(counter.update(frame(400, [person(1, 0.3, 0.8)])).events, []);
 });
 
@@ -144,7 +144,7 @@ test("re-sending the same line keeps per-track memory, so back-and-forth is stil
   const counter = createPeopleCounter({ line, everyCrossing: false });
   const ys = [0.8, 0.3, 0.8, 0.3, 0.8];
   const results = ys.map((y, i) => {
-    counter.setLine({ ...line });
+    counter.setPlaces(placesOfLine({ ...line }));
     return counter.update(frame(i * 100, [person(1, 0.5, y)]));
   });
   assert.equal(results.at(-1)!.totals.crossedIn, 1);

@@ -18,26 +18,33 @@
  *   walkers at low fps cross before confirmation); if it never is, it never
  *   counts. Only matched positions are used, never predicted ones.
  *
- * Side and direction conventions are those of `line-crossing.ts`.
+ * Side and direction conventions are those of `line-crossing.ts`. A camera
+ * may have several named lines (each counted by a `LineCounter`, crossings
+ * carry the line's id; the camera's crossed totals are over all its lines)
+ * and zones (`zones/zone-occupancy.ts`: enter, leave and dwell).
  */
-import type { Track, TrackUpdate } from "../track/track-types.ts";
-import type { Point } from "../track/box-math.ts";
-import type { CountEvent, CountResult, CountTotals, Counter, Line } from "./count-types.ts";
-import { boxPoint } from "../track/box-math.ts";
-import { crossesSegment, inSide, lineLength, sameLine, sideOf } from "./line-crossing.ts";
+import type { TrackUpdate } from "../track/track-types.ts";
+import type { CountEvent, CountResult, CountTotals, Counter, Line, NamedLine, Places } from "./count-types.ts";
+import { DEFAULT_LINE_ID } from "./count-types.ts";
+import { sameLine } from "./line-crossing.ts";
+import { LineCounter, type LineRules } from "./line-counter.ts";
+import { ZoneOccupancy } from "../zones/zone-occupancy.ts";
 
 /** Tuning of {@link createPeopleCounter}; every field is optional. */
 export interface PeopleCounterConfig {
   /** Totals to continue from (after a restart). entered/exited/crossed continue; inView always starts at 0. */
   readonly initial?: CountTotals;
-  /** The counting line; null or absent for none. Default null. */
+  /** A single counting line (it gets the id and name "line"); ignored when `places` is given. Default none. */
   readonly line?: Line | null;
+  /** The camera's named lines and zones. Default none. */
+  readonly places?: Places;
   /** The point of a box that crosses the line, as fractions of its size. Default { x: 0.5, y: 1 } (the feet). */
   readonly anchor?: { readonly x: number; readonly y: number };
   /**
    * Half-width of the band around the line where a point is "on" it, as a
    * fraction of the person's box height, so it scales with distance from the
-   * camera (feet jitter grows with the person's size in the image). Default 0.1.
+   * camera (feet jitter grows with the person's size in the image). Default
+   * 0.1. Zones use the same band around their border.
    */
   readonly deadBand?: number;
   /** The smallest half-width of that band, normalized units (for tiny, far-away boxes). Default 0.004. */
@@ -63,27 +70,19 @@ export interface PeopleCounterConfig {
   readonly inViewTentative?: boolean;
 }
 
-interface SideMemory {
-  /** Last side the anchor was clearly on, and where. */
-  side: "left" | "right" | undefined;
-  at: Point | undefined;
-  countedIn: boolean;
-  countedOut: boolean;
-  /** Crossings made while tentative, counted on confirmation. */
-  pending: CountEvent[];
-}
-
 /** Creates a counter. Throws RangeError on invalid config values. */
 export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
-  const anchor = config.anchor ?? { x: 0.5, y: 1 };
-  const deadBand = config.deadBand ?? 0.1;
-  const minDeadBand = config.minDeadBand ?? 0.004;
+  const rules: LineRules = {
+    anchor: config.anchor ?? { x: 0.5, y: 1 },
+    deadBand: config.deadBand ?? 0.1,
+    minDeadBand: config.minDeadBand ?? 0.004,
+    everyCrossing: config.everyCrossing ?? true,
+  };
   const inViewWindow = config.inViewWindow ?? 5;
   const visibleMaxMisses = config.visibleMaxMisses ?? 1;
-  const everyCrossing = config.everyCrossing ?? true;
+  if (!(rules.deadBand >= 0)) throw new RangeError("PeopleCounterConfig.deadBand must be >= 0");
+  if (!(rules.minDeadBand >= 0)) throw new RangeError("PeopleCounterConfig.minDeadBand must be >= 0");
   const inViewTentative = config.inViewTentative ?? true;
-  if (!(deadBand >= 0)) throw new RangeError("PeopleCounterConfig.deadBand must be >= 0");
-  if (!(minDeadBand >= 0)) throw new RangeError("PeopleCounterConfig.minDeadBand must be >= 0");
   if (!(Number.isInteger(inViewWindow) && inViewWindow >= 1)) throw new RangeError("PeopleCounterConfig.inViewWindow must be an integer >= 1");
   if (!(Number.isInteger(visibleMaxMisses) && visibleMaxMisses >= 0)) {
     throw new RangeError("PeopleCounterConfig.visibleMaxMisses must be an integer >= 0");
@@ -97,9 +96,10 @@ export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
     crossedIn: initial?.crossedIn ?? 0,
     crossedOut: initial?.crossedOut ?? 0,
   };
-  let line: Line | null = config.line ?? null;
-  let nextLine: Line | null | undefined;
-  const memory = new Map<number, SideMemory>();
+  const places = config.places ?? placesOfLine(config.line ?? null);
+  let lines = places.lines.map((l) => new LineCounter(l, rules));
+  const zones = new ZoneOccupancy(places.zones, { band: rules.deadBand, minBand: rules.minDeadBand });
+  let nextPlaces: Places | undefined;
   const entered = new Set<number>();
   const recentInView: number[] = [];
 
@@ -107,85 +107,82 @@ export function createPeopleCounter(config: PeopleCounterConfig = {}): Counter {
     if (event.kind === "entry") totals.entered += 1;
     else if (event.kind === "exit") totals.exited += 1;
     else if (event.kind === "cross_in") totals.crossedIn += 1;
-    else totals.crossedOut += 1;
+    else if (event.kind === "cross_out") totals.crossedOut += 1;
     out.push(event);
   };
-
-  const observe = (track: Track, timeMs: number, events: CountEvent[]): void => {
-    let m = memory.get(track.id);
-    if (m === undefined) {
-      m = { side: undefined, at: undefined, countedIn: false, countedOut: false, pending: [] };
-      memory.set(track.id, m);
-    }
-    if (line === null || lineLength(line) === 0 || track.misses > 0) return;
-    const p = boxPoint(track.box, anchor.x, anchor.y);
-    const side = sideOf(line, p, Math.max(minDeadBand, deadBand * track.box.height));
-    if (side === "on") return;
-    if (m.side !== undefined && m.at !== undefined && side !== m.side && crossesSegment(line, m.at, p)) {
-      const isIn = side === inSide(line);
-      if (everyCrossing || (isIn ? !m.countedIn : !m.countedOut)) {
-        if (isIn) m.countedIn = true;
-        else m.countedOut = true;
-        const event: CountEvent = { kind: isIn ? "cross_in" : "cross_out", trackId: track.id, timeMs };
-        if (track.confirmed) record(event, events);
-        else m.pending.push(event);
-      }
-    }
-    m.side = side;
-    m.at = p;
-  };
+  const recordAll = (from: readonly CountEvent[], out: CountEvent[]) => from.forEach((e) => record(e, out));
 
   return {
     update(update: TrackUpdate): CountResult {
-      if (nextLine !== undefined) {
-        line = nextLine;
-        nextLine = undefined;
-        // Sides and per-direction flags belong to the old line; start afresh from the next clear position.
-        memory.clear();
+      if (nextPlaces !== undefined) {
+        // A line whose id and geometry are unchanged keeps its per-track sides; others start afresh.
+        const next = nextPlaces;
+        lines = next.lines.map((l) => lines.find((c) => c.named.id === l.id && sameLine(c.named.line, l.line)) ?? new LineCounter(l, rules));
+        zones.setZones(next.zones);
+        nextPlaces = undefined;
       }
       const events: CountEvent[] = [];
       for (const id of update.confirmed) {
         if (entered.has(id)) continue;
         entered.add(id);
         record({ kind: "entry", trackId: id, timeMs: update.timeMs }, events);
-        const m = memory.get(id);
-        for (const pending of m?.pending.splice(0) ?? []) record(pending, events);
+        for (const line of lines) recordAll(line.confirm(id), events);
       }
       const alive = new Set<number>();
       for (const track of update.tracks) {
         alive.add(track.id);
-        observe(track, update.timeMs, events);
+        const found: CountEvent[] = [];
+        for (const line of lines) line.observe(track, update.timeMs, found);
+        zones.observe(track, update.timeMs, found);
+        recordAll(found, events);
       }
       for (const track of update.lost) {
+        const left: CountEvent[] = [];
+        zones.lose(track.id, left);
+        recordAll(left, events);
         if (!entered.delete(track.id)) continue;
         record({ kind: "exit", trackId: track.id, timeMs: update.timeMs }, events);
       }
-      for (const id of memory.keys()) if (!alive.has(id)) memory.delete(id);
+      for (const line of lines) line.keepOnly(alive);
       // A tracker that drops a confirmed track without reporting it lost must not leak ids here.
       for (const id of entered) if (!alive.has(id)) entered.delete(id);
+      for (const id of zones.occupants()) {
+        if (alive.has(id)) continue;
+        const left: CountEvent[] = [];
+        zones.lose(id, left);
+        recordAll(left, events);
+      }
 
       const visible = update.tracks.filter((t) => (t.confirmed ? t.misses <= visibleMaxMisses : inViewTentative && t.misses === 0)).length;
       recentInView.push(visible);
       if (recentInView.length > inViewWindow) recentInView.shift();
       totals.inView = median(recentInView);
-      return { totals: { ...totals }, events };
+      return { totals: { ...totals }, events, zones: zones.live(update.timeMs) };
     },
 
     close(timeMs: number): CountResult {
       const events: CountEvent[] = [];
+      const left: CountEvent[] = [];
+      zones.close(timeMs, "capture_stopped", left);
+      recordAll(left, events);
       for (const id of entered) record({ kind: "exit", trackId: id, timeMs, reason: "capture_stopped" }, events);
       entered.clear();
-      memory.clear();
+      lines = lines.map((l) => new LineCounter(l.named, rules));
       recentInView.length = 0;
       totals.inView = 0;
-      return { totals: { ...totals }, events };
+      return { totals: { ...totals }, events, zones: zones.live(timeMs) };
     },
 
-    setLine(newLine: Line | null): void {
-      // Re-sending the current line must not wipe the per-track side memory.
-      nextLine = sameLine(newLine, line) ? undefined : newLine;
+    setPlaces(newPlaces: Places): void {
+      nextPlaces = newPlaces;
     },
   };
+}
+
+/** The places of a camera with one line (the single line cameras had before lines were named), or none. */
+export function placesOfLine(line: Line | null): Places {
+  const lines: NamedLine[] = line === null ? [] : [{ id: DEFAULT_LINE_ID, name: DEFAULT_LINE_ID, line }];
+  return { lines, zones: [] };
 }
 
 /** Lower median of a non-empty list of counts. */

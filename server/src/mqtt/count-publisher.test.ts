@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { NewEvent } from "../store/store.ts";
-import { storeTellingPublisher, type CountPublisher } from "./count-publisher.ts";
+import { publishLostSessions, storeTellingPublisher, type CountPublisher } from "./count-publisher.ts";
 
 test("the store told to a publisher keeps appends keyed by their frame seq: a retried batch is stored and published once", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "headcount-publisher-store-"));
@@ -52,4 +52,31 @@ test("a session's closing exits reach the publisher with the camera and the stor
   assert.equal(await publishing.closeSession("s", 40, 1, [exit]), null, "a session closes once");
   assert.deepEqual(told.map((e) => [e.cameraId, e.kinds, e.reasons]), [["door", ["entry"], [undefined]], ["door", ["exit"], ["capture_stopped"]]]);
   assert.deepEqual(told[1]!.eventIds, closed.eventIds);
+});
+
+test("the exits of the sessions a killed run left open ('session_lost') reach the publisher with their ids and the camera's totals", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "headcount-publisher-store-"));
+  const store = openSqliteStore({ dataDir: dir });
+  t.after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await store.upsertCamera("door", "", 0);
+  await store.openSession("s", "door", 0);
+  await store.appendEvents("door", "s", [{ kind: "entry", trackId: 1, timeMs: 10 }, { kind: "entry", trackId: 2, timeMs: 10 }], 1);
+  await store.appendEvents("door", "s", [{ kind: "exit", trackId: 1, timeMs: 50 }], 2);
+  await store.openSession("quiet", "door", 60); // left open with nobody in view: nothing to publish
+  const lost = await store.closeLostSessions();
+  // A fake publisher that records what it is told.
+  const told: Array<{ cameraId: string; sessionId: string | null; events: readonly NewEvent[]; exited: number; eventIds: readonly number[] }> = [];
+  const fakePublisher: CountPublisher = {
+    cameraChanged: () => {},
+    eventsStored: (cameraId, sessionId, events, result) => told.push({ cameraId, sessionId, events, exited: result.totals.exited, eventIds: result.eventIds }),
+    close: async () => {},
+  };
+  await publishLostSessions(store, fakePublisher, lost);
+  const stored = (await store.events({ cameraId: "door", limit: 10 })).events.filter((e) => e.reason === "session_lost");
+  assert.deepEqual(told, [{
+    cameraId: "door", sessionId: "s", events: [{ kind: "exit", trackId: 2, timeMs: 50, reason: "session_lost" }], exited: 2, eventIds: stored.map((e) => e.id),
+  }]);
 });

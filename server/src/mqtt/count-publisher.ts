@@ -1,5 +1,5 @@
 import type { CameraView } from "../camera/camera-registry.ts";
-import type { AppendResult, NewEvent, Store } from "../store/store.ts";
+import type { AppendResult, LostSession, NewEvent, Store } from "../store/store.ts";
 
 /**
  * Where counts go besides the count page (MQTT today). Fed from where counts
@@ -65,4 +65,28 @@ export function storeTellingPublisher(store: Store, publisher: CountPublisher): 
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * Tells the publisher the exits the start of the server appended for the
+ * sessions a killed run left open ("session_lost"; Store.closeLostSessions
+ * runs before the publisher exists), read back from the store with their ids.
+ */
+export async function publishLostSessions(store: Store, publisher: CountPublisher, lost: readonly LostSession[]): Promise<void> {
+  for (const s of lost) {
+    if (s.exits === 0) continue;
+    const page = await store.events({ cameraId: s.cameraId, fromMs: s.closedAtMs, toMs: s.closedAtMs + 1, limit: 10_000 });
+    const exits = page.events.filter((e) => e.sessionId === s.sessionId && e.reason === "session_lost").reverse();
+    const camera = await store.getCamera(s.cameraId);
+    if (!camera || exits.length === 0) continue;
+    const places = {
+      lines: camera.lines.map((l) => ({ lineId: l.id, crossedIn: l.crossedIn, crossedOut: l.crossedOut })),
+      zones: camera.zones.map((z) => ({ zoneId: z.id, entered: z.entered, left: z.left })),
+    };
+    const events = exits.map((e): NewEvent => ({
+      kind: e.kind, trackId: e.trackId, timeMs: e.timeMs, reason: e.reason,
+      ...(e.zoneId === null ? {} : { zoneId: e.zoneId }), ...(e.dwellMs === null ? {} : { dwellMs: e.dwellMs }),
+    }));
+    publisher.eventsStored(s.cameraId, s.sessionId, events, { totals: camera.totals, resetAtMs: camera.resetAtMs, places, eventIds: exits.map((e) => e.id) });
+  }
 }

@@ -44,37 +44,24 @@ export function discoveryNodeId(topicPrefix: string, cameraId: string): string {
  * available while both the server and the camera are online; the
  * connectivity sensor while the server is.
  *
- * Lines and zones (issue 14) will add sensors to the same device, e.g.
- * `sensor/<node>/line_<line-id>_crossed_in/config`.
+ * Each line and zone adds sensors to the same device (ha-place-discovery.ts).
+ */
+export function discoveryDevice(topicPrefix: string, camera: CameraView): { node: string; device: object; origin: object } {
+  const node = discoveryNodeId(topicPrefix, camera.cameraId);
+  return { node, device: { identifiers: [node], name: camera.name, manufacturer: "headcount", model: "Browser camera" }, origin: { name: "headcount" } };
+}
+
+/**
+ * The camera's own discovery documents (see above).
  */
 export function discoveryMessages(options: { discoveryPrefix: string; topicPrefix: string; topics: CountTopics }, camera: CameraView): DiscoveryMessage[] {
   const { discoveryPrefix, topicPrefix, topics } = options;
-  const node = discoveryNodeId(topicPrefix, camera.cameraId);
-  const device = {
-    identifiers: [node],
-    name: camera.name,
-    manufacturer: "headcount",
-    model: "Browser camera",
-  };
-  const origin = { name: "headcount" };
-  const sensors = SENSORS.map((s) => ({
-    topic: `${discoveryPrefix}/sensor/${node}/${s.key}/config`,
-    payload: JSON.stringify({
-      name: s.name,
-      unique_id: `${node}_${s.key}`,
-      state_topic: topics.state(camera.cameraId),
-      value_template: `{{ value_json.${s.key} }}`,
-      unit_of_measurement: "people",
-      state_class: s.stateClass,
-      icon: s.icon,
-      availability: [{ topic: topics.serverStatus }, { topic: topics.availability(camera.cameraId) }],
-      availability_mode: "all",
-      payload_available: ONLINE,
-      payload_not_available: OFFLINE,
-      device,
-      origin,
+  const { node, device, origin } = discoveryDevice(topicPrefix, camera);
+  const sensors = SENSORS.map((s) =>
+    countSensor({ discoveryPrefix, topics, cameraId: camera.cameraId, device: { node, device, origin } }, s.key, s.key, topics.state(camera.cameraId), {
+      name: s.name, state_class: s.stateClass, icon: s.icon, unit_of_measurement: "people",
     }),
-  }));
+  );
   const online = {
     topic: `${discoveryPrefix}/binary_sensor/${node}/online/config`,
     payload: JSON.stringify({
@@ -93,4 +80,35 @@ export function discoveryMessages(options: { discoveryPrefix: string; topicPrefi
     }),
   };
   return [...sensors, online];
+}
+
+/**
+ * One count sensor of a camera's device, object id `objectId`: its value is
+ * `valueKey` of the JSON at `stateTopic`; available while both the server and
+ * the camera are online.
+ */
+export function countSensor(
+  options: { discoveryPrefix: string; topics: CountTopics; cameraId: string; device: { node: string; device: object; origin: object } },
+  objectId: string,
+  valueKey: string,
+  stateTopic: string,
+  fields: { name: string; state_class: string; icon: string; unit_of_measurement: string; device_class?: string },
+): DiscoveryMessage {
+  const { discoveryPrefix, topics, cameraId } = options;
+  const { node, device, origin } = options.device;
+  return {
+    topic: `${discoveryPrefix}/sensor/${node}/${objectId}/config`,
+    payload: JSON.stringify({
+      ...fields,
+      unique_id: `${node}_${objectId}`,
+      state_topic: stateTopic,
+      value_template: `{{ value_json.${valueKey} }}`,
+      availability: [{ topic: topics.serverStatus }, { topic: topics.availability(cameraId) }],
+      availability_mode: "all",
+      payload_available: ONLINE,
+      payload_not_available: OFFLINE,
+      device,
+      origin,
+    }),
+  };
 }

@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { connect, type IClientOptions } from "mqtt";
 import type { MqttSettings } from "../config.ts";
 import type { CameraStateSource, CountPublisher } from "./count-publisher.ts";
-import { countTopics, eventDocuments, OFFLINE, ONLINE, stateDocument } from "./count-topics.ts";
+import { countTopics, eventDocuments, OFFLINE, ONLINE, placeStateDocuments, stateDocument } from "./count-topics.ts";
 import { discoveryMessages } from "./ha-discovery.ts";
+import { placeDiscoveryMessages } from "./ha-place-discovery.ts";
 import { MqttOutbox } from "./mqtt-outbox.ts";
 
 /** Where the publisher reports its connection. */
@@ -73,18 +74,27 @@ export function createMqttCountPublisher(options: MqttPublisherOptions): CountPu
   let lastFlush = 0;
   let flushTimer: NodeJS.Timeout | undefined;
   let outage = false;
+  /** Each camera's retained line and zone topics (states and discovery) as last set, so a removed one is cleared. */
+  const placeTopics = new Map<string, Set<string>>();
 
   /** Sets the retained topics of the cameras in `only` (or all) from the registry. */
   const flush = (only?: ReadonlySet<string>) => {
     lastFlush = Date.now();
     for (const view of cameras.list(lastFlush)) {
       if (only && !only.has(view.cameraId)) continue;
+      const places = placeStateDocuments(view, topics);
       if (settings.discoveryPrefix) {
         const discovery = { discoveryPrefix: settings.discoveryPrefix, topicPrefix: settings.topicPrefix, topics };
         for (const m of discoveryMessages(discovery, view)) outbox.setRetained(m.topic, m.payload);
+        places.push(...placeDiscoveryMessages(discovery, view));
       }
+      for (const m of places) outbox.setRetained(m.topic, m.payload);
       outbox.setRetained(topics.availability(view.cameraId), view.online ? ONLINE : OFFLINE);
       outbox.setRetained(topics.state(view.cameraId), JSON.stringify(stateDocument(view)));
+      // An empty retained message deletes a removed line's or zone's state and its Home Assistant entities.
+      const now = new Set(places.map((m) => m.topic));
+      for (const topic of placeTopics.get(view.cameraId) ?? []) if (!now.has(topic)) outbox.setRetained(topic, "");
+      placeTopics.set(view.cameraId, now);
     }
   };
   const flushDirty = () => {
@@ -104,6 +114,14 @@ export function createMqttCountPublisher(options: MqttPublisherOptions): CountPu
     outbox.connected();
     outbox.setRetained(topics.serverStatus, ONLINE);
     flush();
+    // Home Assistant's birth message: a restarted Home Assistant gets discovery and state again (resubscribe is off: subscribe on every connect).
+    if (settings.discoveryPrefix) client.subscribe(`${settings.discoveryPrefix}/status`, { qos: 1 });
+  });
+  client.on("message", (topic, payload) => {
+    if (settings.discoveryPrefix && topic === `${settings.discoveryPrefix}/status` && payload.toString() === ONLINE) {
+      log.info({ broker }, "Home Assistant came online: discovery and state published again");
+      outbox.connected();
+    }
   });
   client.on("close", () => metrics.connected(false));
   client.on("error", (err) => {

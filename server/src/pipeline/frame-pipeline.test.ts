@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
+import { PlaceFigures } from "../camera/place-figures.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { CaptureSession, type PendingFrame } from "../session/capture-session.ts";
@@ -34,11 +35,11 @@ const cameras = {
   offerFrame: () => {},
   recordAck: () => {},
   totalsOf: () => totals,
-  lineOf: () => null,
+  placesOf: () => new PlaceFigures(),
 } as unknown as CameraRegistry;
 const factory = {
   createTracker: () => ({ update: (_: unknown, timeMs: number) => ({ timeMs, tracks: [], confirmed: [], lost: [], assignments: [] }) }),
-  createCounter: () => ({ update: () => ({ totals, events: [] }), setLine: () => {}, close: () => ({ totals, events: [] }) }),
+  createCounter: () => ({ update: () => ({ totals, events: [], zones: [] }), setPlaces: () => {}, close: () => ({ totals, events: [], zones: [] }) }),
 };
 const log = { warn: () => {}, error: () => {} };
 
@@ -134,15 +135,15 @@ function closingScene() {
       return {
         update: () => {
           frames++;
-          if (frames > 1 || open) return { totals, events: [] };
+          if (frames > 1 || open) return { totals, events: [], zones: [] };
           open = true;
-          return { totals, events: [{ kind: "entry" as const, trackId: 1, timeMs: 0 }] };
+          return { totals, events: [{ kind: "entry" as const, trackId: 1, timeMs: 0 }], zones: [] };
         },
-        setLine: () => {},
+        setPlaces: () => {},
         close: (timeMs: number) => {
           const events = open ? [{ kind: "exit" as const, trackId: 1, timeMs, reason: "capture_stopped" as const }] : [];
           open = false;
-          return { totals, events };
+          return { totals, events, zones: [] };
         },
       };
     },

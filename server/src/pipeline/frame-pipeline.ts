@@ -131,9 +131,13 @@ export class FramePipeline {
       await this.running.get(session);
       const exits = this.tracking.close(session.id)?.events ?? [];
       this.gate.forget(session.id);
+      this.cameras.placesOf(session.cameraId).clearLive();
       try {
         const stored = await this.store.closeSession(session.id, closedAtMs, session.acked, exits);
-        if (stored && exits.length > 0) this.cameras.applyTotals(session.cameraId, stored.totals, exits);
+        if (stored && exits.length > 0) {
+          this.cameras.placesOf(session.cameraId).applyStored(stored.places);
+          this.cameras.applyTotals(session.cameraId, stored.totals, exits);
+        }
       } catch (err) {
         this.log.error({ err, sessionId: session.id, exits: exits.length }, "could not record a session's end");
       }
@@ -180,9 +184,10 @@ export class FramePipeline {
       } else {
         if (outcome.motion) this.gate.settle(session.id, frameTimeMs, outcome.motion);
         const trackStart = performance.now();
+        const places = this.cameras.placesOf(session.cameraId);
         const { counted, people } = this.tracking.step(
           session.id,
-          this.cameras.lineOf(session.cameraId),
+          places.places,
           outcome.detections,
           frameTimeMs,
         );
@@ -190,7 +195,9 @@ export class FramePipeline {
         let stored = null;
         if (counted.events.length > 0) {
           try {
-            stored = (await this.store.appendEvents(session.cameraId, session.id, counted.events, frame.seq)).totals;
+            const appended = await this.store.appendEvents(session.cameraId, session.id, counted.events, frame.seq);
+            stored = appended.totals;
+            places.applyStored(appended.places);
           } catch (err) {
             // The session no longer holds its camera (taken over, or closed as lost): it ends, with no ack.
             if (err instanceof DomainError && (err.code === "ABORTED" || err.code === "UNAVAILABLE")) {
@@ -203,6 +210,7 @@ export class FramePipeline {
             return;
           }
         }
+        places.applyLive(counted.zones, Date.now());
         const totals = this.cameras.applyFrame(session.cameraId, session.id, counted.totals.inView, stored, counted.events);
         this.stats.processed++;
         this.cameras.offerFrame(session.cameraId, { jpeg: frame.jpeg, width: outcome.width, height: outcome.height, capturedAtMs: frameTimeMs });
@@ -230,7 +238,8 @@ export class FramePipeline {
   }
 
   private publish(session: CaptureSession, frame: PendingFrame, result: FrameResult): void {
-    const ack = frameAck(frame, result, result.totals ?? this.cameras.totalsOf(session.cameraId));
+    const camera = { totals: result.totals ?? this.cameras.totalsOf(session.cameraId), places: this.cameras.placesOf(session.cameraId) };
+    const ack = frameAck(session, frame, result, camera);
     if (result.status === FrameStatus.PROCESSED) this.cameras.recordAck(session.cameraId, Date.now(), ack.timings!.totalMs);
     session.publish(ack);
     this.observer.frameAcked(ack);

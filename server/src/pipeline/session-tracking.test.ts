@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Line } from "../count/count-types.ts";
+import { NO_PLACES, type Line, type Places } from "../count/count-types.ts";
+import { placesOfLine } from "../count/people-counter.ts";
 import type { Detection } from "../detect/detector.ts";
 import type { TrackUpdate } from "../track/track-types.ts";
 import { SessionTracking } from "./session-tracking.ts";
@@ -13,7 +14,7 @@ const person = (x: number): Detection => ({ x, y: 0.2, width: 0.1, height: 0.3, 
  * assigns detection i to track i + 1, confirmed from its second sighting.
  */
 function fakeFactory() {
-  const seen = { trackerTimes: [] as number[][], lines: [] as Array<Line | null>[], trackers: 0 };
+  const seen = { trackerTimes: [] as number[][], lines: [] as Array<Places>[], trackers: 0 };
   const factory = {
     createTracker: () => {
       const times: number[] = [];
@@ -29,13 +30,13 @@ function fakeFactory() {
         },
       };
     },
-    createCounter: (line: Line | null) => {
-      const lines: Array<Line | null> = [line];
+    createCounter: (places: Places) => {
+      const lines: Array<Places> = [places];
       seen.lines.push(lines);
       return {
-        update: () => ({ totals, events: [] }),
-        setLine: (l: Line | null) => void lines.push(l),
-        close: (timeMs: number) => ({ totals, events: [{ kind: "exit" as const, trackId: 1, timeMs, reason: "capture_stopped" as const }] }),
+        update: () => ({ totals, events: [], zones: [] }),
+        setPlaces: (p: Places) => void lines.push(p),
+        close: (timeMs: number) => ({ totals, events: [{ kind: "exit" as const, trackId: 1, timeMs, reason: "capture_stopped" as const }], zones: [] }),
       };
     },
   };
@@ -45,42 +46,43 @@ function fakeFactory() {
 test("a session's frame times reach its tracker increasing, even when the client's clock goes back", () => {
   const { factory, seen } = fakeFactory();
   const tracking = new SessionTracking(factory);
-  for (const t of [1_000, 1_100, 900, 900, 1_300]) tracking.step("s1", null, [], t);
+  for (const t of [1_000, 1_100, 900, 900, 1_300]) tracking.step("s1", NO_PLACES, [], t);
   assert.deepEqual(seen.trackerTimes[0], [1_000, 1_100, 1_101, 1_102, 1_300]);
 });
 
 test("each session has its own tracker; a closed session starts afresh", () => {
   const { factory, seen } = fakeFactory();
   const tracking = new SessionTracking(factory);
-  tracking.step("a", null, [], 10);
-  tracking.step("b", null, [], 5);
-  tracking.step("a", null, [], 20);
+  tracking.step("a", NO_PLACES, [], 10);
+  tracking.step("b", NO_PLACES, [], 5);
+  tracking.step("a", NO_PLACES, [], 20);
   assert.equal(seen.trackers, 2);
   assert.deepEqual(seen.trackerTimes, [[10, 20], [5]]);
   tracking.close("a");
-  tracking.step("a", null, [], 1);
+  tracking.step("a", NO_PLACES, [], 1);
   assert.equal(seen.trackers, 3);
   assert.deepEqual(seen.trackerTimes[2], [1], "the new tracker is not held to the old one's last time");
 });
 
-test("the counter follows the camera's line: set at creation, changed only when the line changes", () => {
+test("the counter follows the camera's lines and zones: set at creation, changed only when they change", () => {
   const { factory, seen } = fakeFactory();
   const tracking = new SessionTracking(factory);
   const line: Line = { ax: 0.5, ay: 0, bx: 0.5, by: 1, inSideLeft: true };
-  tracking.step("s", null, [], 1);
-  tracking.step("s", null, [], 2);
-  tracking.step("s", line, [], 3);
-  tracking.step("s", line, [], 4);
-  tracking.step("s", null, [], 5);
-  assert.deepEqual(seen.lines[0], [null, line, null]);
+  const places = placesOfLine(line);
+  tracking.step("s", NO_PLACES, [], 1);
+  tracking.step("s", NO_PLACES, [], 2);
+  tracking.step("s", places, [], 3);
+  tracking.step("s", places, [], 4);
+  tracking.step("s", NO_PLACES, [], 5);
+  assert.deepEqual(seen.lines[0], [NO_PLACES, places, NO_PLACES]);
 });
 
 test("people carry their track id once the track is confirmed, 0 before", () => {
   const { factory } = fakeFactory();
   const tracking = new SessionTracking(factory);
-  const first = tracking.step("s", null, [person(0.1), person(0.5)], 1);
+  const first = tracking.step("s", NO_PLACES, [person(0.1), person(0.5)], 1);
   assert.deepEqual(first.people.map((p) => p.trackId), [0, 0]);
-  const second = tracking.step("s", null, [person(0.1), person(0.5)], 2);
+  const second = tracking.step("s", NO_PLACES, [person(0.1), person(0.5)], 2);
   assert.deepEqual(second.people.map((p) => p.trackId), [1, 2]);
   assert.deepEqual(second.people.map((p) => p.x), [0.1, 0.5]);
 });
@@ -89,12 +91,12 @@ test("close() ends a session's counting at the time of its last tracked frame, o
   const { factory, seen } = fakeFactory();
   const tracking = new SessionTracking(factory);
   assert.equal(tracking.close("never-tracked"), null);
-  tracking.step("s1", null, [person(0.1)], 5_000);
-  tracking.step("s1", null, [person(0.1)], 4_000); // a clock step back: kept increasing, 5_001
+  tracking.step("s1", NO_PLACES, [person(0.1)], 5_000);
+  tracking.step("s1", NO_PLACES, [person(0.1)], 4_000); // a clock step back: kept increasing, 5_001
   const closed = tracking.close("s1");
   assert.deepEqual(closed?.events, [{ kind: "exit", trackId: 1, timeMs: 5_001, reason: "capture_stopped" }]);
   assert.equal(tracking.close("s1"), null, "a second close produces nothing");
-  tracking.step("s1", null, [], 6_000);
+  tracking.step("s1", NO_PLACES, [], 6_000);
   assert.equal(seen.trackers, 2, "a session id seen again after close starts afresh");
 });
 
@@ -102,13 +104,13 @@ test("a frame the motion gate skipped is not given to the tracker, so no track a
   const { factory, seen } = fakeFactory();
   const tracking = new SessionTracking(factory);
   assert.equal(tracking.hasLiveTracks("s"), false, "nothing tracked before the first frame");
-  tracking.step("s", null, [person(0.2)], 1_000);
+  tracking.step("s", NO_PLACES, [person(0.2)], 1_000);
   assert.equal(tracking.hasLiveTracks("s"), true, "a tentative track is alive: the gate must detect");
   assert.equal(tracking.skip("s", 1_100).length, 1, "the last tracked frame's people, shown again");
   tracking.skip("s", 1_200);
   assert.deepEqual(seen.trackerTimes[0], [1_000], "skipped frames never reached the tracker");
   assert.equal(tracking.hasLiveTracks("s"), true, "skipping leaves the tracks as they were");
-  tracking.step("s", null, [], 1_300);
+  tracking.step("s", NO_PLACES, [], 1_300);
   assert.equal(tracking.hasLiveTracks("s"), false);
   assert.deepEqual(tracking.skip("s", 1_400), [], "nobody tracked: nobody shown");
   const exits = tracking.close("s")?.events ?? [];

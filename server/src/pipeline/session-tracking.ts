@@ -1,13 +1,13 @@
 import type { Person } from "@headcount/proto/types";
 import type { Detection } from "../detect/detector.ts";
-import type { CountResult, Counter, Line } from "../count/count-types.ts";
+import type { CountResult, Counter, Places } from "../count/count-types.ts";
 import type { LiveTracks } from "../motion/motion-gate.ts";
 import type { Tracker } from "../track/track-types.ts";
 
 /** Builds the per-session tracking stages (fresh state for every session). */
 export interface TrackingFactory {
   createTracker(): Tracker;
-  createCounter(line: Line | null): Counter;
+  createCounter(places: Places): Counter;
 }
 
 /** What one frame's detections became: counted events and totals, and the people to ack. */
@@ -20,7 +20,7 @@ export interface TrackedFrame {
 interface SessionState {
   readonly tracker: Tracker;
   readonly counter: Counter;
-  line: Line | null;
+  places: Places;
   /** Time of the last frame given to the tracker (or skipped), ms. */
   lastTimeMs: number;
   /** Tracks alive after the last tracked frame, and how many of them were still tentative. */
@@ -34,7 +34,7 @@ const NO_TRACKS: LiveTracks = { alive: 0, tentative: 0 };
 /**
  * The track and count stages of every open session: one tracker and one
  * counter per session, created on its first frame, following its camera's
- * counting line. Synchronous; the caller frees a closed session's state.
+ * lines and zones. Synchronous; the caller frees a closed session's state.
  */
 export class SessionTracking {
   readonly #sessions = new Map<string, SessionState>();
@@ -48,8 +48,8 @@ export class SessionTracking {
    * kept increasing, so a client's clock jump cannot send the tracker back
    * in time.
    */
-  step(sessionId: string, line: Line | null, detections: readonly Detection[], frameTimeMs: number): TrackedFrame {
-    const state = this.#stateOf(sessionId, line);
+  step(sessionId: string, places: Places, detections: readonly Detection[], frameTimeMs: number): TrackedFrame {
+    const state = this.#stateOf(sessionId, places);
     const timeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
     state.lastTimeMs = timeMs;
     const update = state.tracker.update(detections, timeMs);
@@ -112,14 +112,14 @@ export class SessionTracking {
     return state.counter.close(state.lastTimeMs);
   }
 
-  #stateOf(sessionId: string, line: Line | null): SessionState {
+  #stateOf(sessionId: string, places: Places): SessionState {
     let state = this.#sessions.get(sessionId);
     if (!state) {
-      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(line), line, lastTimeMs: 0, tracks: NO_TRACKS, people: [] };
+      state = { tracker: this.factory.createTracker(), counter: this.factory.createCounter(places), places, lastTimeMs: 0, tracks: NO_TRACKS, people: [] };
       this.#sessions.set(sessionId, state);
-    } else if (state.line !== line) {
-      state.counter.setLine(line);
-      state.line = line;
+    } else if (state.places !== places) {
+      state.counter.setPlaces(places);
+      state.places = places;
     }
     return state;
   }

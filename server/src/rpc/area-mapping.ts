@@ -74,7 +74,7 @@ export function fromProtoSettings(
 function checkEntrance(e: Entrance, cameras: CameraRegistry): Entrance {
   const camera = JSON.stringify(e.cameraId.slice(0, 80));
   if (!cameras.has(e.cameraId)) throw new DomainError("NOT_FOUND", `no camera with id ${camera}`);
-  const lines = lineIdsOf({ line: cameras.lineOf(e.cameraId) });
+  const lines = lineIdsOf(cameras.placesOf(e.cameraId).places);
   if (!lines.includes(e.lineId)) {
     const has = lines.length ? `its lines: ${lines.join(", ")}` : "it has no counting line yet; draw one on the count page first";
     throw new DomainError("INVALID_ARGUMENT", `camera ${camera} has no line ${JSON.stringify(e.lineId.slice(0, 40))} (${has})`);

@@ -24,7 +24,7 @@ import type { CaptureSession, PendingFrame } from "../session/capture-session.ts
 import type { SessionRegistry } from "../session/session-registry.ts";
 import type { Store, StoredCamera } from "../store/store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
-import { toProtoLine } from "./proto-mapping.ts";
+import { toProtoLine, toProtoPlaces } from "./proto-mapping.ts";
 import { DomainError, ensure } from "./errors.ts";
 import { checkFrame } from "./frame-checks.ts";
 
@@ -169,6 +169,7 @@ export class CaptureService implements ICaptureService {
     }
     cameras.attachSession(session.cameraId, session.id);
     const line = cameras.lineOf(session.cameraId);
+    session.placesTold = cameras.placesOf(session.cameraId).places;
     return {
       sessionId: session.id,
       cameraId: session.cameraId,
@@ -180,6 +181,7 @@ export class CaptureService implements ICaptureService {
         maxBytesPerSecond: config.limits.maxBytesPerSecond,
       },
       line: line ? toProtoLine(line) : undefined,
+      ...toProtoPlaces(cameras.placesOf(session.cameraId).places),
       sessionToken: session.token,
       cameraName: stored.name,
     };

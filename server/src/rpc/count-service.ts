@@ -21,6 +21,8 @@ import {
   ListCamerasResponse,
   SetCountingLineRequest,
   SetCountingLineResponse,
+  type SetPlacesRequest,
+  type SetPlacesResponse,
   WatchCountsRequest,
   WatchCountsResponse,
 } from "@headcount/proto/count";
@@ -31,7 +33,8 @@ import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { BucketSize, StoredEvent, StoredEventKind, StoredEventReason, Store } from "../store/store.ts";
 import { DomainError } from "./errors.ts";
 import { exportEvents, exportSeries, fillSeries } from "./history-export.ts";
-import { fromProtoLine, toProtoCamera } from "./proto-mapping.ts";
+import { fromProtoLine, fromProtoPlaces, toProtoCamera } from "./proto-mapping.ts";
+import { seriesWithDwell, toProtoPoint } from "./place-series.ts";
 import { streamCounts, type CountStreamTiming } from "./counts-stream.ts";
 import type { AreaMonitor } from "../areas/area-monitor.ts";
 
@@ -46,6 +49,8 @@ const KIND_TO_PROTO: Record<StoredEventKind, EventKind> = {
   cross_in: EventKind.CROSS_IN,
   cross_out: EventKind.CROSS_OUT,
   reset: EventKind.RESET,
+  zone_enter: EventKind.ZONE_ENTER,
+  zone_leave: EventKind.ZONE_LEAVE,
 };
 
 const REASON_TO_PROTO: Record<StoredEventReason, EventReason> = {
@@ -94,6 +99,13 @@ export class CountService implements ICountService {
     return { camera: this.cameraView(request.cameraId) };
   }
 
+  async setPlaces(request: SetPlacesRequest, context: ServerCallContext): Promise<SetPlacesResponse> {
+    this.access.requireViewer(context.headers);
+    this.requireCamera(request.cameraId);
+    this.cameras.load(await this.store.setPlaces(request.cameraId, fromProtoPlaces(request.lines, request.zones)));
+    return { camera: this.cameraView(request.cameraId) };
+  }
+
   async renameCamera(request: RenameCameraRequest, context: ServerCallContext): Promise<RenameCameraResponse> {
     this.access.requireViewer(context.headers);
     const name = request.name.trim();
@@ -115,7 +127,7 @@ export class CountService implements ICountService {
   async getSeries(request: GetSeriesRequest, context: ServerCallContext): Promise<GetSeriesResponse> {
     this.access.requireViewer(context.headers);
     const query = this.seriesQuery(request);
-    return { points: await this.store.series(query) };
+    return { points: (await seriesWithDwell(this.store, query)).map(toProtoPoint) };
   }
 
   async listEvents(request: ListEventsRequest, context: ServerCallContext): Promise<ListEventsResponse> {
@@ -141,7 +153,7 @@ export class CountService implements ICountService {
     const label = `${request.cameraId || (request.areaId ? `area-${request.areaId}` : "all")}-${new Date(request.fromMs).toISOString().slice(0, 10)}`;
     if (request.content === ExportContent.SERIES) {
       const query = this.seriesQuery(request);
-      const points = fillSeries(await this.store.series(query), { ...query, utcOffsetMinutes: query.utcOffsetMinutes ?? 0 });
+      const points = fillSeries(await seriesWithDwell(this.store, query), { ...query, utcOffsetMinutes: query.utcOffsetMinutes ?? 0 });
       return exportSeries(points, format, label);
     }
     if (request.content !== ExportContent.EVENTS) throw new DomainError("INVALID_ARGUMENT", "content must be EVENTS or SERIES");
@@ -168,7 +180,7 @@ export class CountService implements ICountService {
     return { jpeg: frame.jpeg, width: frame.width, height: frame.height, capturedAtMs: frame.capturedAtMs };
   }
 
-  private seriesQuery(request: { cameraId: string; areaId?: string; fromMs: number; toMs: number; bucket: Bucket; utcOffsetMinutes: number }) {
+  private seriesQuery(request: { cameraId: string; areaId?: string; fromMs: number; toMs: number; bucket: Bucket; utcOffsetMinutes: number; lineId: string; zoneId: string }) {
     const bucket: BucketSize | null =
       request.bucket === Bucket.MINUTE ? "minute" : request.bucket === Bucket.HOUR ? "hour" : request.bucket === Bucket.DAY ? "day" : null;
     if (!bucket) throw new DomainError("INVALID_ARGUMENT", "bucket must be MINUTE, HOUR or DAY");
@@ -179,7 +191,10 @@ export class CountService implements ICountService {
     }
     checkUtcOffset(request.utcOffsetMinutes);
     if (request.cameraId) this.requireCamera(request.cameraId);
-    return { cameraId: request.cameraId || undefined, cameraIds: this.areaCameras(request.areaId), fromMs: request.fromMs, toMs: request.toMs, bucket, utcOffsetMinutes: request.utcOffsetMinutes };
+    return {
+      cameraId: request.cameraId || undefined, cameraIds: this.areaCameras(request.areaId), fromMs: request.fromMs, toMs: request.toMs, bucket,
+      utcOffsetMinutes: request.utcOffsetMinutes, lineId: request.lineId || undefined, zoneId: request.zoneId || undefined,
+    };
   }
 
   /** The cameras of an area's entrances, for filtering; undefined for no area; NOT_FOUND for an unknown one. */
@@ -216,5 +231,8 @@ function checkUtcOffset(minutes: number): number {
 
 function toProtoEvent(e: StoredEvent) {
   const reason = e.reason ? REASON_TO_PROTO[e.reason] : EventReason.UNSPECIFIED;
-  return { id: e.id, cameraId: e.cameraId, kind: KIND_TO_PROTO[e.kind], trackId: e.trackId, timeMs: e.timeMs, reason };
+  return {
+    id: e.id, cameraId: e.cameraId, kind: KIND_TO_PROTO[e.kind], trackId: e.trackId, timeMs: e.timeMs, reason,
+    lineId: e.lineId ?? "", zoneId: e.zoneId ?? "", dwellMs: e.dwellMs ?? 0,
+  };
 }

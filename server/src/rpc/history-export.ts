@@ -7,8 +7,8 @@ export interface ExportFile {
   readonly data: Uint8Array;
 }
 
-const EVENT_COLUMNS = ["id", "time_iso", "time_ms", "camera_id", "kind", "track_id", "reason"] as const;
-const SERIES_COLUMNS = ["start_iso", "start_ms", "entered", "exited", "crossed_in", "crossed_out"] as const;
+const EVENT_COLUMNS = ["id", "time_iso", "time_ms", "camera_id", "kind", "track_id", "reason", "line_id", "zone_id", "dwell_ms"] as const;
+const SERIES_COLUMNS = ["start_iso", "start_ms", "entered", "exited", "crossed_in", "crossed_out", "stays", "dwell_median_ms", "dwell_p90_ms"] as const;
 
 /** Quotes a CSV field when it needs it (RFC 4180), and defuses spreadsheet formulas. */
 function csvField(value: string | number): string {
@@ -33,13 +33,21 @@ export function exportEvents(events: readonly StoredEvent[], format: "csv" | "js
     track_id: e.trackId,
     // Empty for what the frames showed; "capture_stopped" or "session_lost" for an exit counted because its session ended.
     reason: e.reason ?? "",
+    // The line of a crossing, the zone of a zone event, a zone leave's dwell; empty otherwise.
+    line_id: e.lineId ?? "",
+    zone_id: e.zoneId ?? "",
+    dwell_ms: e.dwellMs ?? "",
   }));
   return format === "csv"
     ? file(`headcount-events-${label}.csv`, "text/csv", csv(EVENT_COLUMNS, rows.map((r) => EVENT_COLUMNS.map((c) => r[c]))))
     : file(`headcount-events-${label}.json`, "application/json", JSON.stringify(rows, null, 1));
 }
 
-/** A bucketed series as CSV or JSON, every bucket of the range included (zeros too). */
+/**
+ * A bucketed series as CSV or JSON, every bucket of the range included (zeros
+ * too). For a zone, entered/exited are its stays begun and ended and the
+ * dwell columns are filled; for a line, only the crossings are.
+ */
 export function exportSeries(points: readonly SeriesPoint[], format: "csv" | "json", label: string): ExportFile {
   const rows = points.map((p) => ({
     start_iso: new Date(p.startMs).toISOString(),
@@ -48,6 +56,9 @@ export function exportSeries(points: readonly SeriesPoint[], format: "csv" | "js
     exited: p.exited,
     crossed_in: p.crossedIn,
     crossed_out: p.crossedOut,
+    stays: p.stays ?? 0,
+    dwell_median_ms: p.dwellMedianMs ?? 0,
+    dwell_p90_ms: p.dwellP90Ms ?? 0,
   }));
   return format === "csv"
     ? file(`headcount-series-${label}.csv`, "text/csv", csv(SERIES_COLUMNS, rows.map((r) => SERIES_COLUMNS.map((c) => r[c]))))

@@ -49,6 +49,11 @@ export class CaptureSession {
   heldAt: number | undefined;
   /** Acks published so far (any status); also the cursor of the last one. */
   acked = 0;
+  /**
+   * The camera's lines and zones as this session's client last heard of them
+   * (OpenSession, or an ack with places_changed); null until told.
+   */
+  placesTold: object | null = null;
 
   /** The session's own credential (see OpenSessionResponse.session_token). */
   readonly token = newToken("hs_");

@@ -41,10 +41,12 @@ export interface AreaStore {
   /** Every area, by name. */
   listAreas(): Promise<StoredArea[]>;
   /**
-   * Crossings in and out per camera since `fromMs` (inclusive), from the
-   * stored events, for the given cameras (unknown ones are left out).
+   * Crossings in and out per camera and line id since `fromMs` (inclusive),
+   * from the stored events, for the given cameras (unknown ones are left
+   * out; a known camera with none answers an empty map). Crossings stored
+   * before lines were named count for line "line", the camera's single line then.
    */
-  crossingsSince(cameraIds: readonly string[], fromMs: number): Promise<Map<string, CrossingSums>>;
+  crossingsSince(cameraIds: readonly string[], fromMs: number): Promise<Map<string, Map<string, CrossingSums>>>;
 }
 
 /** The row shape both stores read areas in. */

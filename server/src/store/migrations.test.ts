@@ -35,7 +35,10 @@ test("an empty data directory gets the whole schema, WAL mode and headcount's ap
   assert.equal(db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
   assert.equal(db.pragma("application_id", { simple: true }), APPLICATION_ID);
   assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
-  assert.deepEqual(tablesOf(db), ["appended_batches", "area_entrances", "areas", "cameras", "event_kinds", "event_reasons", "events", "minute_counts", "pairings", "replicas", "secrets", "sessions", "throttles"]);
+  assert.deepEqual(tablesOf(db), [
+    "appended_batches", "area_entrances", "areas", "camera_places", "cameras", "event_kinds", "event_reasons", "events", "minute_counts", "pairings", "place_minutes",
+    "replicas", "secrets", "sessions", "throttles",
+  ]);
 });
 
 test("frames are never stored: no table has a BLOB column", async (t) => {
@@ -83,6 +86,26 @@ test("migrations 3 and 4 on a file an older server left at version 2: old events
   const first = await store.appendEvents("cam", "s2", [entry], 1);
   assert.deepEqual(await store.appendEvents("cam", "s2", [entry], 1), { ...first, replayed: true }, "a retried batch is stored once");
   assert.equal(first.totals.entered, 2);
+});
+
+test("migration 7: a camera's single line becomes its line \"line\" with the crossings since its reset; old crossings have no line id", async (t) => {
+  const dir = tempDir(t);
+  const raw = new Database(join(dir, DEFAULT_FILE_NAME));
+  migrate(raw, MIGRATIONS.slice(0, 4));
+  raw.exec(`
+    INSERT INTO cameras (camera_key, camera_id, name, created_at_ms, line_ax, line_ay, line_bx, line_by, line_in_side_left, crossed_in, crossed_out)
+      VALUES (1, 'door', 'Door', 0, 0.1, 0.5, 0.9, 0.5, 0, 3, 2);
+    INSERT INTO cameras (camera_key, camera_id, name, created_at_ms) VALUES (2, 'hall', 'Hall', 0);
+    INSERT INTO events (camera_key, kind, track_id, time_ms) VALUES (1, 2, 1, 10);`);
+  raw.close();
+  const store = openSqliteStore({ dataDir: dir });
+  t.after(() => store.close());
+  const line = { ax: 0.1, ay: 0.5, bx: 0.9, by: 0.5, inSideLeft: false };
+  const door = await store.getCamera("door");
+  assert.deepEqual(door?.line, line);
+  assert.deepEqual(door?.lines, [{ id: "line", name: "line", line, crossedIn: 3, crossedOut: 2 }]);
+  assert.deepEqual((await store.getCamera("hall"))?.lines, []);
+  assert.deepEqual((await store.events({ limit: 5 })).events.map((e) => [e.kind, e.lineId]), [["cross_in", null]]);
 });
 
 test("missing steps run in order, once; a failing step leaves the file as it was", (t) => {

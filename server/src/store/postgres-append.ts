@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
+import { lostStayLeaves } from "./place-rows.ts";
+import { applyPlaces, placeTotals } from "./postgres-places.ts";
 import { batchEffect, type CameraRow, checkLiveSession, KIND_CODE, reasonCode, totalsOf } from "./sqlite-rows.ts";
 import type { AppendResult, LostSession, NewEvent } from "./store.ts";
 
@@ -25,7 +27,7 @@ export async function appendInTransaction(
   const row = (await one<CameraRow>(client, SQL.lockCamera, [cameraKey]))!;
   if (seq !== null && (await client.query(SQL.claimBatch, [sessionKey, seq])).rowCount === 0) {
     const { rows } = await client.query<{ id: number }>(SQL.batchEventIds, [sessionKey, seq]);
-    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: rows.map((r) => r.id), replayed: true };
+    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: await placeTotals(client, cameraKey), eventIds: rows.map((r) => r.id), replayed: true };
   }
   // Checked under the row lock: a takeover committed before this point refuses the batch (rolled back, claim included).
   if (liveSessionId !== null) checkLiveSession(row, liveSessionId);
@@ -33,13 +35,15 @@ export async function appendInTransaction(
   const inserted = await client.query<{ id: number }>(SQL.insertEvents, [
     cameraKey, sessionKey, seq,
     events.map((e) => KIND_CODE[e.kind]), events.map((e) => e.trackId), events.map((e) => e.timeMs), events.map((e) => reasonCode(e.reason)),
+    events.map((e) => e.lineId ?? e.zoneId ?? null), events.map((e) => e.dwellMs ?? null),
   ]);
   await client.query(SQL.setTotals, [...t, resetAtMs, cameraKey]);
   if (minutes.size > 0) {
     const m = [...minutes];
     await client.query(SQL.addMinutes, [cameraKey, m.map(([k]) => k), ...[0, 1, 2, 3].map((i) => m.map(([, c]) => c[i]))]);
   }
-  return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, eventIds: inserted.rows.map((r) => r.id) };
+  const places = await applyPlaces(client, cameraKey, events);
+  return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, places, eventIds: inserted.rows.map((r) => r.id) };
 }
 
 /** Closes an open session and appends its exits, inside the caller's transaction; null when it was closed already. */
@@ -50,7 +54,7 @@ export async function closeInTransaction(
   if (!closed) return null;
   if (exits.length > 0) return appendInTransaction(client, closed.camera_key, sessionKey, exits, null);
   const row = (await one<CameraRow>(client, SQL.cameraByKey, [closed.camera_key]))!;
-  return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+  return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: await placeTotals(client, closed.camera_key), eventIds: [] };
 }
 
 /**
@@ -65,7 +69,9 @@ export async function closeLostInTransaction(client: pg.PoolClient, s: UnclosedS
   const last = await one<{ lastEventAtMs: number | null }>(client, SQL.lastSessionEvent, [s.camera_key, s.session_key]);
   const closedAtMs = Math.max(s.opened_at_ms, last?.lastEventAtMs ?? s.opened_at_ms);
   const exits = trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
-  if (!(await closeInTransaction(client, s.session_key, closedAtMs, null, exits))) return null;
+  const stays = (await client.query<{ zoneId: string; trackId: string; enteredAtMs: string }>(SQL.openStays, [s.camera_key, s.session_key])).rows;
+  const leaves = lostStayLeaves(stays.map((r) => ({ zoneId: r.zoneId, trackId: Number(r.trackId), enteredAtMs: Number(r.enteredAtMs) })), closedAtMs);
+  if (!(await closeInTransaction(client, s.session_key, closedAtMs, null, [...leaves, ...exits]))) return null;
   await client.query(SQL.releaseCamera, [s.camera_key, s.session_id]);
   return { sessionId: s.session_id, cameraId: s.camera_id, closedAtMs, exits: exits.length };
 }

@@ -17,11 +17,11 @@ export const AREA_SQL = {
     "SELECT e.area_key, c.camera_id, e.line_id FROM area_entrances e JOIN cameras c USING (camera_key) WHERE e.area_key = $1 ORDER BY e.position",
   // An index range on events_by_camera_time per camera: the cameras' events of the day.
   crossings: `
-    SELECT c.camera_id AS "cameraId",
+    SELECT c.camera_id AS "cameraId", COALESCE(e.place_id, 'line') AS "lineId",
       COUNT(*) FILTER (WHERE e.kind = ${KIND_CODE.cross_in})::integer AS "crossedIn",
       COUNT(*) FILTER (WHERE e.kind = ${KIND_CODE.cross_out})::integer AS "crossedOut"
     FROM cameras c JOIN events e ON e.camera_key = c.camera_key AND e.time_ms >= $2 AND e.kind IN (${KIND_CODE.cross_in}, ${KIND_CODE.cross_out})
     WHERE c.camera_id = ANY($1::text[])
-    GROUP BY c.camera_id`,
+    GROUP BY c.camera_id, COALESCE(e.place_id, 'line')`,
   knownCameras: "SELECT camera_id FROM cameras WHERE camera_id = ANY($1::text[])",
 } as const;

@@ -55,13 +55,13 @@ export class PostgresAreaStore implements AreaStore {
     return toAreas(areas.rows, entrances.rows);
   }
 
-  async crossingsSince(cameraIds: readonly string[], fromMs: number): Promise<Map<string, CrossingSums>> {
+  async crossingsSince(cameraIds: readonly string[], fromMs: number): Promise<Map<string, Map<string, CrossingSums>>> {
     const ids = [...new Set(cameraIds)];
-    const result = new Map<string, CrossingSums>();
-    // Known cameras with no crossing answer zero, as in the SQLite store.
-    for (const r of (await this.pool.query<{ camera_id: string }>(AREA_SQL.knownCameras, [ids])).rows) result.set(r.camera_id, { crossedIn: 0, crossedOut: 0 });
-    const { rows } = await this.pool.query<{ cameraId: string; crossedIn: number; crossedOut: number }>(AREA_SQL.crossings, [ids, fromMs]);
-    for (const r of rows) result.set(r.cameraId, { crossedIn: r.crossedIn, crossedOut: r.crossedOut });
+    const result = new Map<string, Map<string, CrossingSums>>();
+    // Known cameras with no crossing answer an empty map, as in the SQLite store.
+    for (const r of (await this.pool.query<{ camera_id: string }>(AREA_SQL.knownCameras, [ids])).rows) result.set(r.camera_id, new Map());
+    const { rows } = await this.pool.query<{ cameraId: string; lineId: string; crossedIn: number; crossedOut: number }>(AREA_SQL.crossings, [ids, fromMs]);
+    for (const r of rows) result.get(r.cameraId)?.set(r.lineId, { crossedIn: r.crossedIn, crossedOut: r.crossedOut });
     return result;
   }
 

@@ -36,7 +36,8 @@ test("an empty database gets the whole schema, each step recorded once", async (
   const url = await freshDatabase(t);
   await (await openPostgresStore({ databaseUrl: url })).close();
   assert.deepEqual(await tables(url), [
-    "appended_batches", "area_entrances", "areas", "cameras", "event_reasons", "events", SCHEMA_TABLE, "minute_counts", "pairings", "replicas", "secrets", "sessions", "throttles",
+    "appended_batches", "area_entrances", "areas", "camera_places", "cameras", "event_reasons", "events", SCHEMA_TABLE, "minute_counts", "pairings", "place_minutes",
+    "replicas", "secrets", "sessions", "throttles",
   ]);
   assert.deepEqual(await versions(url), MIGRATIONS.map((m) => m.version));
 });
@@ -57,6 +58,19 @@ test("a database at every older version is brought up to date with its data kept
     await store.close();
     assert.deepEqual(await versions(url), MIGRATIONS.map((m) => m.version), `from version ${version}`);
   }
+});
+
+test("migration 7: a camera's single line becomes its line \"line\" with the crossings since its reset", async (t) => {
+  const url = await freshDatabase(t);
+  await migratePostgres(await pool(t, url), MIGRATIONS.slice(0, 4));
+  await onDatabase(url, `
+    INSERT INTO cameras (camera_id, name, created_at_ms, line_ax, line_ay, line_bx, line_by, line_in_side_left, crossed_in, crossed_out)
+      VALUES ('door', 'Door', 0, 0.1, 0.5, 0.9, 0.5, 1, 3, 2), ('hall', 'Hall', 0, NULL, NULL, NULL, NULL, NULL, 0, 0)`);
+  const store = await openPostgresStore({ databaseUrl: url });
+  t.after(() => store.close());
+  const line = { ax: 0.1, ay: 0.5, bx: 0.9, by: 0.5, inSideLeft: true };
+  assert.deepEqual((await store.getCamera("door"))?.lines, [{ id: "line", name: "line", line, crossedIn: 3, crossedOut: 2 }]);
+  assert.deepEqual((await store.getCamera("hall"))?.lines, []);
 });
 
 test("missing steps run in order, once; a failing step leaves the schema as it was", async (t) => {

@@ -20,7 +20,6 @@ export const SQL = {
     FROM cameras c ORDER BY c.name COLLATE "C", c.camera_id COLLATE "C"`,
   insertCamera: "INSERT INTO cameras (camera_id, name, created_at_ms) VALUES ($1, $2, $3) ON CONFLICT (camera_id) DO NOTHING",
   rename: "UPDATE cameras SET name = $1 WHERE camera_id = $2 RETURNING *",
-  setLine: "UPDATE cameras SET line_ax = $1, line_ay = $2, line_bx = $3, line_by = $4, line_in_side_left = $5 WHERE camera_id = $6 RETURNING *",
   setTotals: "UPDATE cameras SET entered = $1, exited = $2, crossed_in = $3, crossed_out = $4, reset_at_ms = $5 WHERE camera_key = $6",
 
   sessionById: "SELECT session_key, camera_key FROM sessions WHERE session_id = $1",
@@ -47,6 +46,13 @@ export const SQL = {
     WHERE camera_key = $1 AND session_key = $2 AND kind IN (${KIND_CODE.entry}, ${KIND_CODE.exit})
     GROUP BY track_id HAVING bool_or(kind = ${KIND_CODE.entry}) AND NOT bool_or(kind = ${KIND_CODE.exit})
     ORDER BY track_id`,
+  /** Zone stays of a session that began and never ended (more enters than leaves of a track in a zone). */
+  openStays: `
+    SELECT place_id AS "zoneId", track_id AS "trackId", MAX(CASE WHEN kind = ${KIND_CODE.zone_enter} THEN time_ms END) AS "enteredAtMs" FROM events
+    WHERE camera_key = $1 AND session_key = $2 AND kind IN (${KIND_CODE.zone_enter}, ${KIND_CODE.zone_leave})
+    GROUP BY place_id, track_id
+    HAVING COUNT(*) FILTER (WHERE kind = ${KIND_CODE.zone_enter}) > COUNT(*) FILTER (WHERE kind = ${KIND_CODE.zone_leave})
+    ORDER BY place_id COLLATE "C", track_id`,
   lastSessionEvent: `SELECT MAX(time_ms) AS "lastEventAtMs" FROM events WHERE camera_key = $1 AND session_key = $2`,
   sessionsInRange: `
     SELECT s.session_id AS "sessionId", c.camera_id AS "cameraId", s.opened_at_ms AS "openedAtMs",
@@ -60,9 +66,10 @@ export const SQL = {
   batchEventIds: "SELECT id FROM events WHERE session_key = $1 AND seq = $2 ORDER BY id",
   /** A whole batch in one statement: parallel arrays, in order (ids follow WITH ORDINALITY). */
   insertEvents: `
-    INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason)
-    SELECT $1, $2, b.kind, b.track_id, b.time_ms, $3, b.reason
-    FROM unnest($4::smallint[], $5::bigint[], $6::bigint[], $7::smallint[]) WITH ORDINALITY AS b (kind, track_id, time_ms, reason, n)
+    INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason, place_id, dwell_ms)
+    SELECT $1, $2, b.kind, b.track_id, b.time_ms, $3, b.reason, b.place_id, b.dwell_ms
+    FROM unnest($4::smallint[], $5::bigint[], $6::bigint[], $7::smallint[], $8::text[], $9::bigint[])
+      WITH ORDINALITY AS b (kind, track_id, time_ms, reason, place_id, dwell_ms, n)
     ORDER BY b.n
     RETURNING id`,
   addMinutes: `
@@ -81,7 +88,8 @@ export const SQL = {
     GROUP BY 1 ORDER BY 1`,
   /** Newest first (time, then id), after the cursor ($4, $5) when given; $6 is the page size plus one; $7 a set of cameras (an area's). */
   events: `
-    SELECT e.id, c.camera_id AS "cameraId", s.session_id AS "sessionId", e.kind, e.track_id AS "trackId", e.time_ms AS "timeMs", e.reason
+    SELECT e.id, c.camera_id AS "cameraId", s.session_id AS "sessionId", e.kind, e.track_id AS "trackId", e.time_ms AS "timeMs", e.reason,
+      e.place_id AS "placeId", e.dwell_ms AS "dwellMs"
     FROM events e
       JOIN cameras c ON c.camera_key = e.camera_key
       LEFT JOIN sessions s ON s.session_key = e.session_key
@@ -92,6 +100,31 @@ export const SQL = {
       AND ($7::integer[] IS NULL OR e.camera_key = ANY($7))
     ORDER BY e.time_ms DESC, e.id DESC
     LIMIT $6`,
+
+  placesOfCamera: "SELECT * FROM camera_places WHERE camera_key = $1 ORDER BY kind, position",
+  allPlaces: "SELECT * FROM camera_places ORDER BY camera_key, kind, position",
+  deletePlaces: "DELETE FROM camera_places WHERE camera_key = $1",
+  insertPlace: `
+    INSERT INTO camera_places (camera_key, kind, place_id, position, name, geometry, count_in, count_out)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+  zeroPlaces: "UPDATE camera_places SET count_in = 0, count_out = 0 WHERE camera_key = $1",
+  addPlace: "UPDATE camera_places SET count_in = count_in + $1, count_out = count_out + $2 WHERE camera_key = $3 AND place_id = $4",
+  addPlaceMinutes: `
+    INSERT INTO place_minutes (camera_key, place_id, minute, count_in, count_out)
+    SELECT $1, m.place_id, m.minute, m.count_in, m.count_out
+    FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) AS m (place_id, minute, count_in, count_out)
+    ON CONFLICT (camera_key, place_id, minute) DO UPDATE SET
+      count_in = place_minutes.count_in + excluded.count_in, count_out = place_minutes.count_out + excluded.count_out`,
+  placeSeries: `
+    SELECT ((minute * 60000 + $1::bigint) / $2::bigint) * $2::bigint - $1::bigint AS "startMs",
+      SUM(count_in)::bigint AS "countIn", SUM(count_out)::bigint AS "countOut"
+    FROM place_minutes
+    WHERE camera_key = $5 AND place_id = $6 AND minute >= $3 AND minute < $4
+    GROUP BY 1 ORDER BY 1`,
+  dwell: `
+    SELECT time_ms AS "timeMs", dwell_ms AS "dwellMs" FROM events
+    WHERE camera_key = $1 AND time_ms >= $2 AND time_ms < $3 AND kind = ${KIND_CODE.zone_leave} AND place_id = $4
+    ORDER BY time_ms LIMIT $5`,
 
   addPairing: "INSERT INTO pairings (token_sha256, camera_key, created_at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
   pairedCamera: "SELECT c.camera_id FROM pairings p JOIN cameras c ON c.camera_key = p.camera_key WHERE p.token_sha256 = $1",
@@ -125,7 +158,20 @@ export const COPIED_TABLES: ReadonlyArray<{ readonly table: string; readonly key
   },
   {
     table: "events", key: "id", identity: true,
-    columns: { id: "bigint", camera_key: "integer", session_key: "integer", kind: "smallint", track_id: "bigint", time_ms: "bigint", seq: "bigint", reason: "smallint" },
+    columns: {
+      id: "bigint", camera_key: "integer", session_key: "integer", kind: "smallint", track_id: "bigint", time_ms: "bigint", seq: "bigint", reason: "smallint",
+      place_id: "text", dwell_ms: "bigint",
+    },
+  },
+  {
+    table: "camera_places", key: "camera_key, place_id", identity: false,
+    columns: {
+      camera_key: "integer", place_id: "text", kind: "smallint", position: "smallint", name: "text", geometry: "text", count_in: "bigint", count_out: "bigint",
+    },
+  },
+  {
+    table: "place_minutes", key: "camera_key, place_id, minute", identity: false,
+    columns: { camera_key: "integer", place_id: "text", minute: "bigint", count_in: "bigint", count_out: "bigint" },
   },
   {
     table: "minute_counts", key: "camera_key, minute", identity: false,

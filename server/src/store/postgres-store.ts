@@ -1,5 +1,8 @@
 import type pg from "pg";
-import type { Line } from "../count/count-types.ts";
+import type { Line, Places } from "../count/count-types.ts";
+import { checkPlaces } from "../zones/places-check.ts";
+import { eventOfRow, lostStayLeaves, placeOfSeries, withDefaultLine, type EventRow } from "./place-rows.ts";
+import { allPlaces, placeTotals, placesOf, replacePlaces } from "./postgres-places.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { PostgresAccessStore } from "./postgres-access-store.ts";
 import { PostgresAreaStore } from "./postgres-area-store.ts";
@@ -7,10 +10,10 @@ import { migratePostgres, type PostgresMigration } from "./postgres-migrations.t
 import { createPool, inTransaction, isTransient, one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
 import { checkLimit, parseCursor, seriesParams, checkRange } from "./sqlite-queries.ts";
-import { type CameraRow, checkEvents, checkId, checkSeq, kindOf, lineColumns, reasonOf, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { type CameraRow, checkEvents, checkId, checkSeq, toCamera as cameraOf, totalsOf } from "./sqlite-rows.ts";
 import { appendInTransaction, closeInTransaction, closeLostInTransaction, type UnclosedSession } from "./postgres-append.ts";
 import {
-  type AppendResult, type EventPage, type EventQuery, type LostSession, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
+  type AppendResult, type DwellQuery, type EventPage, MAX_DWELL_SAMPLES, type EventQuery, type LostSession, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
   type StoredCamera, type StoredSession, StoreOpenError,
 } from "./store.ts";
 
@@ -77,31 +80,37 @@ export class PostgresStore implements Store {
       await client.query(SQL.insertCamera, [cameraId, name || cameraId, nowMs]);
       return name ? one<CameraRow>(client, SQL.rename, [name, cameraId]) : one<CameraRow>(client, SQL.cameraById, [cameraId]);
     });
-    return toCamera(row!);
+    return this.toCamera(row!);
   }
 
   async ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera> {
     checkId(cameraId, "camera id");
     await this.pool.query(SQL.insertCamera, [cameraId, nameIfNew || cameraId, nowMs]);
-    return toCamera((await one<CameraRow>(this.pool, SQL.cameraById, [cameraId]))!);
+    return this.toCamera((await one<CameraRow>(this.pool, SQL.cameraById, [cameraId]))!);
   }
 
   async renameCamera(cameraId: string, name: string): Promise<StoredCamera> {
     if (!name.trim()) throw new DomainError("INVALID_ARGUMENT", "a camera name must not be empty");
-    return toCamera(found(await one<CameraRow>(this.pool, SQL.rename, [name, cameraId]), cameraId));
+    return this.toCamera(found(await one<CameraRow>(this.pool, SQL.rename, [name, cameraId]), cameraId));
   }
 
   async setLine(cameraId: string, line: Line | null): Promise<StoredCamera> {
-    return toCamera(found(await one<CameraRow>(this.pool, SQL.setLine, [...lineColumns(line), cameraId]), cameraId));
+    return this.replacePlaces(cameraId, (camera) => checkPlaces(withDefaultLine(camera, line)));
+  }
+
+  async setPlaces(cameraId: string, places: Places): Promise<StoredCamera> {
+    checkPlaces(places);
+    return this.replacePlaces(cameraId, () => places);
   }
 
   async getCamera(cameraId: string): Promise<StoredCamera | null> {
     const row = await one<CameraRow>(this.pool, SQL.cameraById, [cameraId]);
-    return row ? toCamera(row) : null;
+    return row ? this.toCamera(row) : null;
   }
 
   async listCameras(): Promise<StoredCamera[]> {
-    return (await this.pool.query<CameraRow>(SQL.allCameras)).rows.map(toCamera);
+    const places = await allPlaces(this.pool);
+    return (await this.pool.query<CameraRow>(SQL.allCameras)).rows.map((row) => cameraOf(row, places.get(row.camera_key) ?? []));
   }
 
   async openSession(sessionId: string, cameraId: string, openedAtMs: number, replicaId?: string): Promise<void> {
@@ -170,7 +179,7 @@ export class PostgresStore implements Store {
     checkSeq(seq);
     if (events.length === 0) {
       const row = (await one<CameraRow>(this.pool, SQL.cameraByKey, [cameraKey]))!;
-      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: await placeTotals(this.pool, cameraKey), eventIds: [] };
     }
     const key = sessionKey === null ? null : (seq ?? null);
     const append = () => inTransaction(this.pool, (client) => appendInTransaction(client, cameraKey, sessionKey, events, key, sessionId));
@@ -189,6 +198,11 @@ export class PostgresStore implements Store {
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
     const p = seriesParams(query);
     const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
+    const place = placeOfSeries(query, cameraKey);
+    if (place) {
+      const { rows } = await this.pool.query<{ startMs: number; countIn: number; countOut: number }>(SQL.placeSeries, [p.offsetMs, p.bucketMs, p.fromMinute, p.toMinute, cameraKey, place.id]);
+      return rows.map((r) => place.point(r.startMs, r.countIn, r.countOut));
+    }
     return (await this.pool.query<SeriesPoint>(SQL.series, [p.offsetMs, p.bucketMs, p.fromMinute, p.toMinute, cameraKey, await this.cameraKeysOf(query.cameraIds)])).rows;
   }
 
@@ -196,13 +210,20 @@ export class PostgresStore implements Store {
     checkLimit(query.limit);
     const [curTime, curId] = query.cursor === undefined ? [null, null] : parseCursor(query.cursor);
     const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
-    const { rows } = await this.pool.query<{ id: number; cameraId: string; sessionId: string | null; kind: number; trackId: number; timeMs: number; reason: number | null }>(
+    const { rows } = await this.pool.query<EventRow>(
       SQL.events,
       [cameraKey, query.fromMs ?? null, query.toMs ?? null, curTime, curId, query.limit + 1, await this.cameraKeysOf(query.cameraIds)],
     );
-    const events = rows.slice(0, query.limit).map((r) => ({ ...r, kind: kindOf(r.kind), reason: reasonOf(r.reason) }));
+    const events = rows.slice(0, query.limit).map(eventOfRow);
     const last = events.at(-1);
     return { events, nextCursor: rows.length > query.limit && last ? `${last.timeMs}:${last.id}` : null };
+  }
+
+  async dwellSamples(query: DwellQuery): Promise<Array<{ timeMs: number; dwellMs: number }>> {
+    checkRange(query.fromMs, query.toMs);
+    const cameraKey = await this.cameraKey(query.cameraId);
+    const { rows } = await this.pool.query<{ timeMs: string; dwellMs: string }>(SQL.dwell, [cameraKey, query.fromMs, query.toMs, query.zoneId, MAX_DWELL_SAMPLES]);
+    return rows.map((r) => ({ timeMs: Number(r.timeMs), dwellMs: Number(r.dwellMs) }));
   }
 
   async close(): Promise<void> {
@@ -215,6 +236,20 @@ export class PostgresStore implements Store {
     const keys: number[] = [];
     for (const id of cameraIds) keys.push(await this.cameraKey(id));
     return keys;
+  }
+
+  /** Replaces a camera's places (computed from its current state) with its row locked; returns the camera. */
+  private async replacePlaces(cameraId: string, next: (camera: StoredCamera) => Places): Promise<StoredCamera> {
+    const cameraKey = await this.cameraKey(cameraId);
+    return inTransaction(this.pool, async (client) => {
+      const row = (await one<CameraRow>(client, SQL.lockCamera, [cameraKey]))!;
+      await replacePlaces(client, cameraKey, next(cameraOf(row, await placesOf(client, cameraKey))));
+      return cameraOf(row, await placesOf(client, cameraKey));
+    });
+  }
+
+  private async toCamera(row: CameraRow): Promise<StoredCamera> {
+    return cameraOf(row, await placesOf(this.pool, row.camera_key));
   }
 
   private async cameraKey(cameraId: string): Promise<number> {

@@ -30,9 +30,10 @@ export class SqliteAreaStore implements AreaStore {
         "SELECT e.area_key, c.camera_id, e.line_id FROM area_entrances e JOIN cameras c USING (camera_key) ORDER BY e.area_key, e.position",
       ),
       // An index range on events_by_camera_time: one camera's events of the day.
-      crossings: db.prepare<[number, number], { crossedIn: number; crossedOut: number }>(`
-        SELECT COALESCE(SUM(kind = ${KIND_CODE.cross_in}), 0) AS crossedIn, COALESCE(SUM(kind = ${KIND_CODE.cross_out}), 0) AS crossedOut
-        FROM events WHERE camera_key = ? AND time_ms >= ? AND kind IN (${KIND_CODE.cross_in}, ${KIND_CODE.cross_out})`),
+      crossings: db.prepare<[number, number], { lineId: string; crossedIn: number; crossedOut: number }>(`
+        SELECT COALESCE(place_id, 'line') AS lineId, SUM(kind = ${KIND_CODE.cross_in}) AS crossedIn, SUM(kind = ${KIND_CODE.cross_out}) AS crossedOut
+        FROM events WHERE camera_key = ? AND time_ms >= ? AND kind IN (${KIND_CODE.cross_in}, ${KIND_CODE.cross_out})
+        GROUP BY lineId`),
       areaEntrances: db.prepare<[number], EntranceRow>(
         "SELECT e.area_key, c.camera_id, e.line_id FROM area_entrances e JOIN cameras c USING (camera_key) WHERE e.area_key = ? ORDER BY e.position",
       ),
@@ -78,8 +79,8 @@ export class SqliteAreaStore implements AreaStore {
     return toAreas(this.sql.areas.all(), this.sql.entrances.all());
   }
 
-  async crossingsSince(cameraIds: readonly string[], fromMs: number): Promise<Map<string, CrossingSums>> {
-    const result = new Map<string, CrossingSums>();
+  async crossingsSince(cameraIds: readonly string[], fromMs: number): Promise<Map<string, Map<string, CrossingSums>>> {
+    const result = new Map<string, Map<string, CrossingSums>>();
     for (const cameraId of new Set(cameraIds)) {
       let key: number;
       try {
@@ -87,7 +88,7 @@ export class SqliteAreaStore implements AreaStore {
       } catch {
         continue;
       }
-      result.set(cameraId, this.sql.crossings.get(key, fromMs)!);
+      result.set(cameraId, new Map(this.sql.crossings.all(key, fromMs).map((r) => [r.lineId, { crossedIn: r.crossedIn, crossedOut: r.crossedOut }])));
     }
     return result;
   }

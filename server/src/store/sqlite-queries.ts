@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import { DomainError } from "../rpc/errors.ts";
-import { KIND_CODE, kindOf, reasonOf } from "./sqlite-rows.ts";
-import type { BucketSize, EventPage, EventQuery, SeriesPoint, SeriesQuery, SessionQuery, StoredEvent, StoredSession } from "./store.ts";
+import { KIND_CODE } from "./sqlite-rows.ts";
+import { MAX_DWELL_SAMPLES, type BucketSize, type DwellQuery, type EventPage, type EventQuery, type SeriesPoint, type SeriesQuery, type SessionQuery, type StoredSession } from "./store.ts";
+import { eventOfRow, placeOfSeries, type EventRow } from "./place-rows.ts";
 
 const BUCKET_MS: Readonly<Record<BucketSize, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
@@ -32,6 +33,17 @@ export function checkLimit(limit: number): void {
  * Reads only `minute_counts` (at most 1,440 rows per camera-day), never events.
  */
 export function querySeries(db: Database.Database, cameraKey: number | null, q: SeriesQuery, cameraKeys: readonly number[] | null = null): SeriesPoint[] {
+  const place = placeOfSeries(q, cameraKey);
+  if (place) {
+    const sql = `
+      SELECT ((minute * 60000 + CAST(@offsetMs AS INTEGER)) / CAST(@bucketMs AS INTEGER)) * @bucketMs - @offsetMs AS startMs,
+        SUM(count_in) AS countIn, SUM(count_out) AS countOut
+      FROM place_minutes
+      WHERE camera_key = @cameraKey AND place_id = @placeId AND minute >= @fromMinute AND minute < @toMinute
+      GROUP BY startMs ORDER BY startMs`;
+    const rows = db.prepare<Record<string, number | string>, { startMs: number; countIn: number; countOut: number }>(sql).all({ ...seriesParams(q), cameraKey: cameraKey!, placeId: place.id });
+    return rows.map((r) => place.point(r.startMs, r.countIn, r.countOut));
+  }
   // better-sqlite3 binds JS numbers as REAL; CAST keeps the division integral.
   const sql = `
     SELECT ((minute * 60000 + CAST(@offsetMs AS INTEGER)) / CAST(@bucketMs AS INTEGER)) * @bucketMs - @offsetMs AS startMs,
@@ -45,16 +57,6 @@ export function querySeries(db: Database.Database, cameraKey: number | null, q: 
     ...(cameraKey === null ? {} : { cameraKey }),
     ...(cameraKeys === null ? {} : { cameraKeys: JSON.stringify(cameraKeys) }),
   });
-}
-
-interface EventRow {
-  readonly id: number;
-  readonly cameraId: string;
-  readonly sessionId: string | null;
-  readonly kind: number;
-  readonly trackId: number;
-  readonly timeMs: number;
-  readonly reason: number | null;
 }
 
 /** A page of events newest first (time, then id), continuing after `q.cursor`. */
@@ -75,7 +77,8 @@ export function queryEvents(db: Database.Database, cameraKey: number | null, q: 
     filter("(e.time_ms < @curTime OR (e.time_ms = @curTime AND e.id < @curId))", { curTime, curId });
   }
   const sql = `
-    SELECT e.id, c.camera_id AS cameraId, s.session_id AS sessionId, e.kind, e.track_id AS trackId, e.time_ms AS timeMs, e.reason
+    SELECT e.id, c.camera_id AS cameraId, s.session_id AS sessionId, e.kind, e.track_id AS trackId, e.time_ms AS timeMs, e.reason,
+      e.place_id AS placeId, e.dwell_ms AS dwellMs
     FROM events e
       JOIN cameras c ON c.camera_key = e.camera_key
       LEFT JOIN sessions s ON s.session_key = e.session_key
@@ -84,9 +87,37 @@ export function queryEvents(db: Database.Database, cameraKey: number | null, q: 
     LIMIT @limit`;
   const rows = db.prepare<Record<string, number | string>, EventRow>(sql).all(params);
   const more = rows.length > q.limit;
-  const events: StoredEvent[] = rows.slice(0, q.limit).map((r) => ({ ...r, kind: kindOf(r.kind), reason: reasonOf(r.reason) }));
+  const events = rows.slice(0, q.limit).map(eventOfRow);
   const last = events.at(-1);
   return { events, nextCursor: more && last ? `${last.timeMs}:${last.id}` : null };
+}
+
+/** A zone's leaves in [fromMs, toMs) with their dwell, oldest first (at most MAX_DWELL_SAMPLES). */
+export function queryDwell(db: Database.Database, cameraKey: number, q: DwellQuery): Array<{ timeMs: number; dwellMs: number }> {
+  checkRange(q.fromMs, q.toMs);
+  const sql = `
+    SELECT time_ms AS timeMs, dwell_ms AS dwellMs FROM events
+    WHERE camera_key = ? AND time_ms >= ? AND time_ms < ? AND kind = ${KIND_CODE.zone_leave} AND place_id = ?
+    ORDER BY time_ms LIMIT ${MAX_DWELL_SAMPLES}`;
+  return db.prepare<[number, number, number, string], { timeMs: number; dwellMs: number }>(sql).all(cameraKey, q.fromMs, q.toMs, q.zoneId);
+}
+
+/** A zone stay a session began and never ended: the track, its zone and when it entered. */
+export interface OpenStay {
+  readonly zoneId: string;
+  readonly trackId: number;
+  readonly enteredAtMs: number;
+}
+
+/** The zone stays a lost session left open (more enters than leaves of a track in a zone), by zone then track. */
+export function queryOpenStays(db: Database.Database, cameraKey: number, sessionKey: number): OpenStay[] {
+  return db
+    .prepare<[number, number], OpenStay>(`
+      SELECT place_id AS zoneId, track_id AS trackId, MAX(CASE WHEN kind = ${KIND_CODE.zone_enter} THEN time_ms END) AS enteredAtMs FROM events
+      WHERE camera_key = ? AND session_key = ? AND kind IN (${KIND_CODE.zone_enter}, ${KIND_CODE.zone_leave})
+      GROUP BY place_id, track_id HAVING SUM(kind = ${KIND_CODE.zone_enter}) > SUM(kind = ${KIND_CODE.zone_leave})
+      ORDER BY place_id, track_id`)
+    .all(cameraKey, sessionKey);
 }
 
 /** Sessions overlapping [fromMs, toMs), oldest first; a session never closed overlaps everything after its start. */

@@ -1,5 +1,6 @@
 import { DomainError, cameraTakenOver } from "../rpc/errors.ts";
 import type { Line } from "../count/count-types.ts";
+import { defaultLineOf, placesOfRows, type PlaceRow } from "./place-rows.ts";
 import {
   STORED_EVENT_KINDS, STORED_EVENT_REASONS, type NewEvent, type StoredCamera, type StoredEventKind, type StoredEventReason, type StoredTotals,
 } from "./store.ts";
@@ -53,6 +54,8 @@ export function batchEffect(row: CameraRow, events: readonly NewEvent[]): BatchE
       resetAtMs = e.timeMs;
       continue;
     }
+    // Zone events count per zone only (place-rows.ts), not in the camera's totals.
+    if (e.kind === "zone_enter" || e.kind === "zone_leave") continue;
     const minute = Math.floor(e.timeMs / 60_000);
     let m = minutes.get(minute);
     if (!m) minutes.set(minute, (m = [0, 0, 0, 0]));
@@ -87,12 +90,15 @@ export function reasonOf(code: number | null): StoredEventReason | null {
   return reason;
 }
 
-/** The API view of a camera row. */
-export function toCamera(row: CameraRow): StoredCamera {
+/** The API view of a camera row and its lines' and zones' rows. */
+export function toCamera(row: CameraRow, placeRows: readonly PlaceRow[]): StoredCamera {
+  const { lines, zones } = placesOfRows(placeRows);
   return {
     cameraId: row.camera_id,
     name: row.name,
-    line: toLine(row),
+    line: defaultLineOf(lines),
+    lines,
+    zones,
     totals: totalsOf(row),
     resetAtMs: row.reset_at_ms,
     createdAtMs: row.created_at_ms,
@@ -106,26 +112,21 @@ export function totalsOf(row: CameraRow): StoredTotals {
   return { entered: row.entered, exited: row.exited, crossedIn: row.crossed_in, crossedOut: row.crossed_out };
 }
 
-function toLine(row: CameraRow): Line | null {
-  if (row.line_ax === null || row.line_ay === null || row.line_bx === null || row.line_by === null || row.line_in_side_left === null) return null;
-  return { ax: row.line_ax, ay: row.line_ay, bx: row.line_bx, by: row.line_by, inSideLeft: row.line_in_side_left !== 0 };
-}
-
-/** The column values of a line (all null to clear it); rejects non-finite coordinates. */
-export function lineColumns(line: Line | null): [number | null, number | null, number | null, number | null, number | null] {
-  if (line === null) return [null, null, null, null, null];
-  const coords = [line.ax, line.ay, line.bx, line.by];
-  if (!coords.every(Number.isFinite)) throw new DomainError("INVALID_ARGUMENT", "a counting line needs finite coordinates");
-  return [line.ax, line.ay, line.bx, line.by, line.inSideLeft ? 1 : 0];
-}
-
 /** Rejects a batch with an unknown kind, a bad track id or a non-integer time (none of it is stored). */
 export function checkEvents(events: readonly NewEvent[]): void {
   for (const e of events) {
     if (!Object.hasOwn(KIND_CODE, e.kind)) throw new DomainError("INVALID_ARGUMENT", `unknown event kind "${String(e.kind)}"`);
     if (!Number.isSafeInteger(e.trackId) || e.trackId < 0) throw new DomainError("INVALID_ARGUMENT", `bad track id ${e.trackId}`);
     if (!Number.isSafeInteger(e.timeMs)) throw new DomainError("INVALID_ARGUMENT", `event time must be an integer of Unix ms, got ${e.timeMs}`);
-    if (reasonCode(e.reason) !== null && e.kind !== "exit") throw new DomainError("INVALID_ARGUMENT", `only an exit has a reason, not ${e.kind}`);
+    if (reasonCode(e.reason) !== null && e.kind !== "exit" && e.kind !== "zone_leave") {
+      throw new DomainError("INVALID_ARGUMENT", `only an exit or a zone leave has a reason, not ${e.kind}`);
+    }
+    const zoneEvent = e.kind === "zone_enter" || e.kind === "zone_leave";
+    if (zoneEvent !== (e.zoneId !== undefined)) throw new DomainError("INVALID_ARGUMENT", `a ${e.kind} event ${zoneEvent ? "needs" : "has no"} a zone id`);
+    if (e.lineId !== undefined && e.kind !== "cross_in" && e.kind !== "cross_out") throw new DomainError("INVALID_ARGUMENT", `only a crossing has a line id, not ${e.kind}`);
+    if ((e.dwellMs !== undefined) !== (e.kind === "zone_leave") || (e.dwellMs !== undefined && !(Number.isSafeInteger(e.dwellMs) && e.dwellMs >= 0))) {
+      throw new DomainError("INVALID_ARGUMENT", `a zone leave, and only it, has a dwell of whole ms >= 0 (${e.kind}: ${e.dwellMs})`);
+    }
   }
 }
 

@@ -24,9 +24,6 @@ export function prepareStatements(db: Database.Database) {
       FROM cameras c ORDER BY c.name, c.camera_id`),
     insertCamera: db.prepare("INSERT INTO cameras (camera_id, name, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (camera_id) DO NOTHING"),
     rename: db.prepare<[string, string], CameraRow>("UPDATE cameras SET name = ? WHERE camera_id = ? RETURNING *"),
-    setLine: db.prepare<unknown[], CameraRow>(
-      "UPDATE cameras SET line_ax = ?, line_ay = ?, line_bx = ?, line_by = ?, line_in_side_left = ? WHERE camera_id = ? RETURNING *",
-    ),
     setTotals: db.prepare(
       "UPDATE cameras SET entered = ?, exited = ?, crossed_in = ?, crossed_out = ?, reset_at_ms = ? WHERE camera_key = ?",
     ),
@@ -49,7 +46,9 @@ export function prepareStatements(db: Database.Database) {
     unclosedSessions: db.prepare<[], UnclosedRow>(
       "SELECT s.session_key, s.session_id, s.camera_key, c.camera_id, s.opened_at_ms FROM sessions s JOIN cameras c USING (camera_key) WHERE s.closed_at_ms IS NULL ORDER BY s.session_key",
     ),
-    insertEvent: db.prepare("INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+    insertEvent: db.prepare(
+      "INSERT INTO events (camera_key, session_key, kind, track_id, time_ms, seq, reason, place_id, dwell_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
     claimBatch: db.prepare("INSERT INTO appended_batches (session_key, seq) VALUES (?, ?) ON CONFLICT DO NOTHING"),
     batchEventIds: db.prepare<[number, number], { id: number }>("SELECT id FROM events WHERE session_key = ? AND seq = ? ORDER BY id"),
     addMinute: db.prepare(`

@@ -1,14 +1,17 @@
 import type Database from "better-sqlite3";
-import type { Line } from "../count/count-types.ts";
+import type { Line, Places } from "../count/count-types.ts";
+import { checkPlaces } from "../zones/places-check.ts";
+import { lostStayLeaves, withDefaultLine } from "./place-rows.ts";
+import { SqlitePlaces } from "./sqlite-places.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { SqliteAccessStore } from "./sqlite-access-store.ts";
 import { SqliteAreaStore } from "./sqlite-area-store.ts";
-import { queryEvents, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
+import { queryDwell, queryEvents, queryOpenStays, queryOpenTracks, querySeries, querySessions } from "./sqlite-queries.ts";
 import { prepareStatements, type UnclosedRow } from "./sqlite-statements.ts";
 import { openDatabase, type SqliteOpenOptions } from "./sqlite-open.ts";
-import { batchEffect, type CameraRow, checkEvents, checkLiveSession, checkId, checkSeq, KIND_CODE, lineColumns, reasonCode, toCamera, totalsOf } from "./sqlite-rows.ts";
+import { batchEffect, type CameraRow, checkEvents, checkLiveSession, checkId, checkSeq, KIND_CODE, reasonCode, toCamera as cameraOf, totalsOf } from "./sqlite-rows.ts";
 import type {
-  AppendResult, EventPage, EventQuery, LostSession, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
+  AppendResult, DwellQuery, EventPage, EventQuery, LostSession, NewEvent, SeriesPoint, SeriesQuery, SessionQuery, Store, StoredCamera, StoredSession,
 } from "./store.ts";
 
 /**
@@ -33,8 +36,10 @@ export class SqliteStore implements Store {
   private readonly appendTransaction;
   readonly access: SqliteAccessStore;
   readonly areas: SqliteAreaStore;
+  private readonly places: SqlitePlaces;
 
   constructor(private readonly db: Database.Database) {
+    this.places = new SqlitePlaces(db);
     this.sql = prepareStatements(db);
     this.appendTransaction = db.transaction((cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null, live: string | null) =>
       this.appendInTransaction(cameraKey, sessionKey, events, seq, live),
@@ -49,7 +54,7 @@ export class SqliteStore implements Store {
       this.sql.insertCamera.run(cameraId, name || cameraId, nowMs);
       return name ? this.sql.rename.get(name, cameraId) : this.sql.cameraById.get(cameraId);
     }).immediate();
-    return toCamera(row!);
+    return this.toCamera(row!);
   }
 
   async ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera> {
@@ -58,25 +63,34 @@ export class SqliteStore implements Store {
       this.sql.insertCamera.run(cameraId, nameIfNew || cameraId, nowMs);
       return this.sql.cameraById.get(cameraId);
     }).immediate();
-    return toCamera(row!);
+    return this.toCamera(row!);
   }
 
   async renameCamera(cameraId: string, name: string): Promise<StoredCamera> {
     if (!name.trim()) throw new DomainError("INVALID_ARGUMENT", "a camera name must not be empty");
-    return toCamera(this.found(this.sql.rename.get(name, cameraId), cameraId));
+    return this.toCamera(this.found(this.sql.rename.get(name, cameraId), cameraId));
   }
 
   async setLine(cameraId: string, line: Line | null): Promise<StoredCamera> {
-    return toCamera(this.found(this.sql.setLine.get(...lineColumns(line), cameraId), cameraId));
+    return this.db.transaction(() => {
+      const camera = this.toCamera(this.found(this.sql.cameraById.get(cameraId), cameraId));
+      return this.replacePlaces(cameraId, checkPlaces(withDefaultLine(camera, line)));
+    }).immediate();
+  }
+
+  async setPlaces(cameraId: string, places: Places): Promise<StoredCamera> {
+    checkPlaces(places);
+    return this.db.transaction(() => this.replacePlaces(cameraId, places)).immediate();
   }
 
   async getCamera(cameraId: string): Promise<StoredCamera | null> {
     const row = this.sql.cameraById.get(cameraId);
-    return row ? toCamera(row) : null;
+    return row ? this.toCamera(row) : null;
   }
 
   async listCameras(): Promise<StoredCamera[]> {
-    return this.sql.allCameras.all().map(toCamera);
+    const places = this.places.all();
+    return this.sql.allCameras.all().map((row) => cameraOf(row, places.get(row.camera_key) ?? []));
   }
 
   async openSession(sessionId: string, cameraId: string, openedAtMs: number, replicaId?: string): Promise<void> {
@@ -136,7 +150,7 @@ export class SqliteStore implements Store {
     checkSeq(seq);
     if (events.length === 0) {
       const row = this.sql.cameraByKey.get(cameraKey)!;
-      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: this.places.totals(cameraKey), eventIds: [] };
     }
     return this.appendTransaction.immediate(cameraKey, sessionKey, events, sessionKey === null ? null : (seq ?? null), sessionId);
   }
@@ -149,6 +163,10 @@ export class SqliteStore implements Store {
     return queryEvents(this.db, query.cameraId === undefined ? null : this.cameraKey(query.cameraId), query, this.cameraKeysOf(query.cameraIds));
   }
 
+  async dwellSamples(query: DwellQuery): Promise<Array<{ timeMs: number; dwellMs: number }>> {
+    return queryDwell(this.db, this.cameraKey(query.cameraId), query);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -159,7 +177,8 @@ export class SqliteStore implements Store {
     const open = queryOpenTracks(this.db, s.camera_key, s.session_key);
     const closedAtMs = Math.max(s.opened_at_ms, open.lastEventAtMs ?? s.opened_at_ms);
     const exits = open.trackIds.map((trackId): NewEvent => ({ kind: "exit", trackId, timeMs: closedAtMs, reason: "session_lost" }));
-    if (!this.closeInTransaction(s.session_key, closedAtMs, null, exits)) return null;
+    const leaves = lostStayLeaves(queryOpenStays(this.db, s.camera_key, s.session_key), closedAtMs);
+    if (!this.closeInTransaction(s.session_key, closedAtMs, null, [...leaves, ...exits])) return null;
     this.sql.releaseCamera.run(s.camera_key, s.session_id);
     return { sessionId: s.session_id, cameraId: s.camera_id, closedAtMs, exits: exits.length };
   }
@@ -170,7 +189,7 @@ export class SqliteStore implements Store {
     if (!closed) return null;
     if (exits.length > 0) return this.appendInTransaction(closed.camera_key, sessionKey, exits, null);
     const row = this.sql.cameraByKey.get(closed.camera_key)!;
-    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds: [] };
+    return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: this.places.totals(closed.camera_key), eventIds: [] };
   }
 
   private appendInTransaction(cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], seq: number | null, liveSessionId: string | null = null): AppendResult {
@@ -178,15 +197,29 @@ export class SqliteStore implements Store {
     const row = this.sql.cameraByKey.get(cameraKey)!;
     if (seq !== null && this.sql.claimBatch.run(sessionKey, seq).changes === 0) {
       const eventIds = this.sql.batchEventIds.all(sessionKey!, seq).map((r) => r.id);
-      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, eventIds, replayed: true };
+      return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: this.places.totals(cameraKey), eventIds, replayed: true };
     }
     // A throw rolls the claim back with the rest.
     if (liveSessionId !== null) checkLiveSession(row, liveSessionId);
-    const eventIds = events.map((e) => Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq, reasonCode(e.reason)).lastInsertRowid));
+    const eventIds = events.map((e) =>
+      Number(this.sql.insertEvent.run(cameraKey, sessionKey, KIND_CODE[e.kind], e.trackId, e.timeMs, seq, reasonCode(e.reason), e.lineId ?? e.zoneId ?? null, e.dwellMs ?? null).lastInsertRowid),
+    );
     const { totals: t, resetAtMs, minutes } = batchEffect(row, events);
     this.sql.setTotals.run(...t, resetAtMs, cameraKey);
     for (const [minute, m] of minutes) this.sql.addMinute.run(cameraKey, minute, ...m);
-    return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, eventIds };
+    const places = this.places.apply(cameraKey, events);
+    return { totals: { entered: t[0], exited: t[1], crossedIn: t[2], crossedOut: t[3] }, resetAtMs, places, eventIds };
+  }
+
+  /** Replaces a camera's places inside the caller's transaction and returns the camera. */
+  private replacePlaces(cameraId: string, places: Places): StoredCamera {
+    const key = this.cameraKey(cameraId);
+    this.places.replace(key, places);
+    return this.toCamera(this.sql.cameraByKey.get(key)!);
+  }
+
+  private toCamera(row: CameraRow): StoredCamera {
+    return cameraOf(row, this.places.of(row.camera_key));
   }
 
   private found(row: CameraRow | undefined, cameraId: string): CameraRow {

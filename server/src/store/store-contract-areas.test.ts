@@ -52,16 +52,21 @@ contractTest("areas: crossings since a time, per camera, from the stored events;
   await store.appendEvents("front", "front-s", [{ kind: "cross_in", trackId: 4, timeMs: T0 + 90_000 }], 2);
   await store.appendEvents("back", "back-s", [{ kind: "cross_out", trackId: 1, timeMs: T0 + 120_000 }], 1);
   await store.appendEvents("garage", "garage-s", [{ kind: "cross_in", trackId: 1, timeMs: T0 + 2_000 }], 1);
+  await store.appendEvents("back", "back-s", [{ kind: "cross_in", trackId: 2, timeMs: T0 + 130_000, lineId: "side" }], 2);
+  const byLine = (sums: Map<string, Map<string, unknown>>) => Object.fromEntries([...sums].map(([camera, lines]) => [camera, Object.fromEntries(lines)]));
   const sums = await store.areas.crossingsSince(["front", "back", "nowhere"], T0);
-  assert.deepEqual(Object.fromEntries(sums), { front: { crossedIn: 3, crossedOut: 0 }, back: { crossedIn: 0, crossedOut: 1 } });
-  assert.deepEqual(Object.fromEntries(await store.areas.crossingsSince(["front", "back"], T0 + 60_000)), {
-    front: { crossedIn: 1, crossedOut: 0 }, back: { crossedIn: 0, crossedOut: 1 },
-  }, "a camera with no crossing since then answers zero");
+  assert.deepEqual(byLine(sums), {
+    front: { line: { crossedIn: 3, crossedOut: 0 } },
+    back: { line: { crossedIn: 0, crossedOut: 1 }, side: { crossedIn: 1, crossedOut: 0 } },
+  }, "crossings without a line id are the single line's; a named line's are its own");
+  assert.deepEqual(byLine(await store.areas.crossingsSince(["front", "back"], T0 + 125_000)), {
+    front: {}, back: { side: { crossedIn: 1, crossedOut: 0 } },
+  }, "a camera with no crossing since then answers no line");
 
   const page = await store.events({ cameraIds: ["front", "back"], limit: 100 });
-  assert.deepEqual(page.events.map((e) => e.cameraId).sort(), ["back", "front", "front", "front", "front"]);
+  assert.deepEqual(page.events.map((e) => e.cameraId).sort(), ["back", "back", "front", "front", "front", "front"]);
   assert.equal((await store.events({ cameraIds: [], limit: 100 })).events.length, 0, "an area without doors has no events");
   const series = await store.series({ cameraIds: ["front", "back"], fromMs: T0, toMs: T0 + 86_400_000, bucket: "day", utcOffsetMinutes: 0 });
-  assert.deepEqual(series.map((p) => [p.crossedIn, p.crossedOut, p.entered]), [[3, 1, 1]]);
+  assert.deepEqual(series.map((p) => [p.crossedIn, p.crossedOut, p.entered]), [[4, 1, 1]]);
   await assert.rejects(store.events({ cameraIds: ["nowhere"], limit: 10 }), (err: { code?: string }) => err.code === "NOT_FOUND");
 });

@@ -6,7 +6,7 @@ import { seededRandom } from "../../../test/support/seeded-random.ts";
 
 const DAY = 86_400_000;
 const START = Date.UTC(2025, 2, 30, 21, 17, 0); // not aligned to any bucket on purpose
-const COLUMN: Partial<Record<StoredEventKind, keyof Omit<SeriesPoint, "startMs">>> = {
+const COLUMN: Partial<Record<StoredEventKind, "entered" | "exited" | "crossedIn" | "crossedOut">> = {
   entry: "entered", exit: "exited", cross_in: "crossedIn", cross_out: "crossedOut",
 };
 

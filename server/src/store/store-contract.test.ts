@@ -36,7 +36,7 @@ contractTest("ensureCamera names only a camera it creates, and never renames one
 contractTest("cameras: created on first sight, renamed, given a line and listed by name", async (t, backend) => {
   const { store } = await freshStore(t, backend);
   assert.deepEqual(await store.upsertCamera("cam-b", "", 1_000), {
-    cameraId: "cam-b", name: "cam-b", line: null, totals: zero, resetAtMs: null, createdAtMs: 1_000,
+    cameraId: "cam-b", name: "cam-b", line: null, lines: [], zones: [], totals: zero, resetAtMs: null, createdAtMs: 1_000,
   });
   await store.upsertCamera("cam-a", "Zebra door", 2_000);
   assert.equal((await store.upsertCamera("cam-a", "", 3_000)).name, "Zebra door", "an empty name keeps the old one");
@@ -108,7 +108,7 @@ contractTest("a batch is appended whole or not at all, and totals follow its eve
   await assert.rejects(store.appendEvents("cam", "s", [ev("exit", 1, 200), { kind: "wave" as "exit", trackId: 2, timeMs: 200 }]), domainCode("INVALID_ARGUMENT"));
   await assert.rejects(store.appendEvents("cam", "s", [ev("exit", -1, 200)]), domainCode("INVALID_ARGUMENT"));
   const empty = await store.appendEvents("cam", "s", []);
-  assert.deepEqual(empty, { totals: first.totals, resetAtMs: null, eventIds: [] });
+  assert.deepEqual(empty, { totals: first.totals, resetAtMs: null, places: { lines: [], zones: [] }, eventIds: [] });
   const second = await store.appendEvents("cam", "s", [ev("exit", 1, 300), ev("cross_out", 2, 300)]);
   assert.deepEqual(second.totals, { entered: 2, exited: 1, crossedIn: 1, crossedOut: 1 });
   assert.deepEqual(second.eventIds, [4, 5], "rejected batches left no rows behind");

@@ -1,4 +1,4 @@
-import type { Line } from "../count/count-types.ts";
+import type { Line, NamedLine, Places, Zone } from "../count/count-types.ts";
 import type { AccessStore } from "./access-store.ts";
 import type { AreaStore } from "./area-store.ts";
 
@@ -13,10 +13,10 @@ import type { AreaStore } from "./area-store.ts";
  */
 
 /** A kind of stored event; "reset" restarts a camera's totals at zero. */
-export type StoredEventKind = "entry" | "exit" | "cross_in" | "cross_out" | "reset";
+export type StoredEventKind = "entry" | "exit" | "cross_in" | "cross_out" | "reset" | "zone_enter" | "zone_leave";
 
 /** Every event kind, in the order of their numeric codes in the database. */
-export const STORED_EVENT_KINDS: readonly StoredEventKind[] = ["entry", "exit", "cross_in", "cross_out", "reset"];
+export const STORED_EVENT_KINDS: readonly StoredEventKind[] = ["entry", "exit", "cross_in", "cross_out", "reset", "zone_enter", "zone_leave"];
 
 /**
  * Why an event was counted other than by what the camera saw: an exit
@@ -35,11 +35,33 @@ export interface StoredTotals {
   readonly crossedOut: number;
 }
 
+/** A named line with its crossings since the camera's last reset. */
+export interface StoredLine extends NamedLine {
+  readonly crossedIn: number;
+  readonly crossedOut: number;
+}
+
+/** A zone with its stays begun (entered) and ended (left) since the camera's last reset. */
+export interface StoredZone extends Zone {
+  readonly entered: number;
+  readonly left: number;
+}
+
+/** The per-line and per-zone counts of a camera, in its order. */
+export interface PlaceTotals {
+  readonly lines: readonly { readonly lineId: string; readonly crossedIn: number; readonly crossedOut: number }[];
+  readonly zones: readonly { readonly zoneId: string; readonly entered: number; readonly left: number }[];
+}
+
 /** A camera with its stored totals. */
 export interface StoredCamera {
   readonly cameraId: string;
   readonly name: string;
+  /** The line with id "line" (the camera's single line before lines were named), or null. */
   readonly line: Line | null;
+  /** Every named line and zone, in order, with their counts. */
+  readonly lines: readonly StoredLine[];
+  readonly zones: readonly StoredZone[];
   /** Totals over the events appended since the camera's last reset. */
   readonly totals: StoredTotals;
   /** Time of the last reset event (Unix ms), or null if never reset. */
@@ -69,8 +91,14 @@ export interface NewEvent {
   readonly trackId: number;
   /** When it happened (Unix ms; the frame's capture time for counted events). */
   readonly timeMs: number;
-  /** Set only for an exit counted because its session ended. */
+  /** Set only for an exit or zone leave counted because its session ended. */
   readonly reason?: StoredEventReason | null;
+  /** The line of a crossing (absent for a crossing of an unnamed line: none since lines are named). */
+  readonly lineId?: string;
+  /** The zone of a zone event. */
+  readonly zoneId?: string;
+  /** A zone leave's dwell, ms. */
+  readonly dwellMs?: number;
 }
 
 /** A stored event; `id` grows with the order of appends (across all cameras). */
@@ -84,6 +112,11 @@ export interface StoredEvent {
   readonly timeMs: number;
   /** Null for what the frames showed. */
   readonly reason: StoredEventReason | null;
+  /** The line of a crossing, the zone of a zone event; null otherwise. */
+  readonly lineId: string | null;
+  readonly zoneId: string | null;
+  /** A zone leave's dwell, ms; null otherwise. */
+  readonly dwellMs: number | null;
 }
 
 /** The outcome of one appended batch (one frame's events). */
@@ -91,6 +124,8 @@ export interface AppendResult {
   /** The camera's totals after the batch. */
   readonly totals: StoredTotals;
   readonly resetAtMs: number | null;
+  /** The camera's per-line and per-zone counts after the batch. */
+  readonly places: PlaceTotals;
   /** The ids given to the batch's events, in the order given. */
   readonly eventIds: readonly number[];
   /** True when the batch's (session, seq) was stored before: nothing was written (absent otherwise). */
@@ -136,7 +171,22 @@ export interface SeriesQuery {
    * a range that spans a daylight-saving change is off by the change for part of it.
    */
   readonly utcOffsetMinutes?: number;
+  /** One line of the camera: points carry its crossings only (needs cameraId). */
+  readonly lineId?: string;
+  /** One zone of the camera: points carry its stays begun as entered and ended as exited (needs cameraId). */
+  readonly zoneId?: string;
 }
+
+/** Which zone leaves to read for dwell statistics: those in [fromMs, toMs). */
+export interface DwellQuery {
+  readonly cameraId: string;
+  readonly zoneId: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** The most dwell samples one query returns (the oldest first). */
+export const MAX_DWELL_SAMPLES = 100_000;
 
 /** One bucket of a series; only buckets with at least one count are returned. */
 export interface SeriesPoint {
@@ -146,6 +196,10 @@ export interface SeriesPoint {
   readonly exited: number;
   readonly crossedIn: number;
   readonly crossedOut: number;
+  /** A zone's series only (filled by the count service from dwellSamples): stays ended in the bucket and their dwell quantiles, ms. */
+  readonly stays?: number;
+  readonly dwellMedianMs?: number;
+  readonly dwellP90Ms?: number;
 }
 
 /** Which events to read, newest first (by time, then by id). */
@@ -190,8 +244,13 @@ export interface Store {
   ensureCamera(cameraId: string, nameIfNew: string, nowMs: number): Promise<StoredCamera>;
   /** Renames a known camera (`name` must not be empty). */
   renameCamera(cameraId: string, name: string): Promise<StoredCamera>;
-  /** Sets, or clears with null, a known camera's counting line. */
+  /** Sets, or clears with null, a known camera's line with id "line" (its other lines and zones stay). */
   setLine(cameraId: string, line: Line | null): Promise<StoredCamera>;
+  /**
+   * Replaces a known camera's lines and zones (checked: see checkPlaces). A
+   * line or zone keeping its id (and kind) keeps its counts.
+   */
+  setPlaces(cameraId: string, places: Places): Promise<StoredCamera>;
   /** One camera, or null when unknown. */
   getCamera(cameraId: string): Promise<StoredCamera | null>;
   /** Every camera, sorted by name. */
@@ -213,7 +272,8 @@ export interface Store {
   /**
    * Closes every session a previous run left open (the server was killed):
    * each track its session counted as entered and never as exited exits at
-   * the session's last stored event (reason "session_lost"), which also
+   * the session's last stored event (reason "session_lost"), and each zone
+   * stay it began and never ended leaves there (dwell up to then), which also
    * becomes its end (frames acked unknown: null). Call it at start, before
    * any session opens: every open session is then a lost one.
    */
@@ -252,6 +312,8 @@ export interface Store {
   series(query: SeriesQuery): Promise<SeriesPoint[]>;
   /** A page of the event log. */
   events(query: EventQuery): Promise<EventPage>;
+  /** A zone's finished stays (time of leave, dwell), oldest first, at most MAX_DWELL_SAMPLES. */
+  dwellSamples(query: DwellQuery): Promise<Array<{ timeMs: number; dwellMs: number }>>;
 
   /** Pairing tokens and server secrets, kept in the same database. */
   readonly access: AccessStore;

@@ -66,7 +66,8 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
     const canvas = canvasRef.current;
     // Boxes only over a live picture: none after Stop (the preview is dark) or while paused.
     const fresh = view.running && !view.paused && view.peopleAtMs !== null && nowMs - view.peopleAtMs < BOX_MAX_AGE_MS;
-    if (canvas) paintOverlay(canvas, { people: fresh ? view.people : [], line: view.line, draft: draftLine });
+    const places = { ...view.places, zoneCounts: fresh ? view.zoneCounts : [] };
+    if (canvas) paintOverlay(canvas, { people: fresh ? view.people : [], line: view.line, draft: draftLine, places });
   });
 
   const beginEdit = (): void => {
@@ -99,6 +100,7 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
           ref={canvasRef}
           className={editing ? "preview-overlay editing" : "preview-overlay"}
           data-testid="preview-overlay"
+          data-places={`${view.places.lines.length + (view.line ? 1 : 0)} lines, ${view.places.zones.length} zones`}
           {...lineDraft.handlers}
         />
       </div>

@@ -339,6 +339,7 @@ export class CaptureEngine {
       sessionId: session.id,
       limits: session.limits,
       line: session.line,
+      places: session.places,
       windowSize: this.#window.limit,
       effectiveFps: effectiveFps(this.#view.settings.fps, session.limits?.maxFps),
     });
@@ -354,7 +355,11 @@ export class CaptureEngine {
       rows: [row, ...this.#view.rows].slice(0, ACK_ROWS),
       counts: ack.counts ?? this.#view.counts,
       // Acks that arrive after Stop (or while paused) draw no boxes: the preview is dark or hidden.
-      ...(row.status === "processed" && this.#run && !this.#view.paused ? { people: ack.people, peopleAtMs: now } : {}),
+      ...(row.status === "processed" && this.#run && !this.#view.paused ? { people: ack.people, peopleAtMs: now, zoneCounts: ack.zoneCounts } : {}),
+      // The camera's lines or zones changed (e.g. drawn on its Manage page): draw the new ones.
+      ...(ack.placesChanged
+        ? { line: ack.lines.find((l) => l.id === "line")?.line ?? null, places: { lines: ack.lines.filter((l) => l.id !== "line"), zones: ack.zones } }
+        : {}),
       stats: this.#stats.snapshot(now),
     });
     this.#clearError("connection");

@@ -17,6 +17,11 @@ const ack: FrameAck = {
   counts: { inView: 1, entered: 4, exited: 3, crossedIn: 0, crossedOut: 0 },
   timings: { queuedMs: 1, decodeMs: 5, detectMs: 40, trackMs: 0.2, totalMs: 47 },
   detectionSkipped: false,
+  lineCounts: [],
+  zoneCounts: [],
+  placesChanged: false,
+  lines: [],
+  zones: [],
 };
 
 describe("toAckRow", () => {

@@ -4,7 +4,7 @@
  */
 
 import { FrameStatus } from "@headcount/proto/types";
-import type { Counts, CountingLine, FrameAck, FrameTimings, Person, SessionLimits } from "@headcount/proto/types";
+import type { Counts, CountingLine, FrameAck, FrameTimings, NamedLine, Person, SessionLimits, Zone, ZoneCounts } from "@headcount/proto/types";
 import type { AckStatusName, StatsSnapshot } from "./ack-stats.ts";
 import type { VideoInput } from "./camera-source.ts";
 import type { CaptureSettings } from "./capture-settings.ts";
@@ -79,6 +79,10 @@ export interface CaptureView {
   /** Uploads allowed in flight at once. */
   readonly windowSize: number;
   readonly line: CountingLine | null;
+  /** The camera's other named lines and its zones (as the session opened), drawn live. */
+  readonly places: { readonly lines: readonly NamedLine[]; readonly zones: readonly Zone[] };
+  /** Zone figures of the latest processed ack (occupancy tints the zone). */
+  readonly zoneCounts: readonly ZoneCounts[];
   /** Counts of the latest ack that had them. */
   readonly counts: Counts | null;
   /** People of the latest processed ack. */
@@ -159,6 +163,8 @@ export function initialCaptureView(init: {
     effectiveFps: init.settings.fps,
     windowSize: init.windowSize,
     line: null,
+    places: { lines: [], zones: [] },
+    zoneCounts: [],
     counts: null,
     people: [],
     peopleAtMs: null,

@@ -6,6 +6,7 @@
 import type { CountingLine, Person } from "@headcount/proto/types";
 import { inArrow } from "./line-geometry.ts";
 import { placeLabels } from "./overlay-labels.ts";
+import { NAMED_LINE_COLOR, paintLabel, paintZones, type PlaceScene } from "./place-painter.ts";
 
 /** What one overlay frame shows. */
 export interface OverlayScene {
@@ -15,6 +16,8 @@ export interface OverlayScene {
   readonly line: CountingLine | null;
   /** The line being edited (drawn instead of the saved one), or null. */
   readonly draft: CountingLine | null;
+  /** The camera's named lines and zones (painted under the people), with live zone figures. */
+  readonly places?: PlaceScene;
 }
 
 /** A tracked person (confirmed, with an id; counted). The page's legend uses the same colours. */
@@ -42,6 +45,13 @@ export function paintOverlay(canvas: HTMLCanvasElement, scene: OverlayScene): vo
   if (!context) return;
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.clearRect(0, 0, cssWidth, cssHeight);
+  if (scene.places) paintZones(context, scene.places, cssWidth, cssHeight);
+  for (const named of scene.places?.lines ?? []) {
+    if (!named.line) continue;
+    paintLine(context, named.line, cssWidth, cssHeight, NAMED_LINE_COLOR);
+    context.font = "600 12px system-ui, sans-serif";
+    paintLabel(context, named.name, ((named.line.ax + named.line.bx) / 2) * cssWidth, ((named.line.ay + named.line.by) / 2) * cssHeight, NAMED_LINE_COLOR);
+  }
   paintPeople(context, scene.people, cssWidth, cssHeight);
   const line = scene.draft ?? scene.line;
   if (line) paintLine(context, line, cssWidth, cssHeight, scene.draft ? DRAFT_COLOR : LINE_COLOR);

@@ -67,6 +67,8 @@ const session = (id: string): OpenSessionResponse => ({
   sessionToken: `token-of-${id}`,
   cameraId: "cam-test",
   cameraName: "Stored name",
+  lines: [],
+  zones: [],
   limits: { maxFrameBytes: 1_000_000, maxFps: 15, maxInFlight: 2, maxPixels: 2_000_000, maxBytesPerSecond: 8_000_000 },
 });
 
@@ -84,6 +86,11 @@ const ack = (seq: number, cursor = seq): WatchAcksResponse => ({
     jpegBytes: 0,
     people: [],
     detectionSkipped: false,
+    lineCounts: [],
+    zoneCounts: [],
+    placesChanged: false,
+    lines: [],
+    zones: [],
   },
 });
 

@@ -15,7 +15,7 @@
  */
 
 import type { ICaptureServiceClient } from "@headcount/proto/capture-client";
-import type { CountingLine, FrameAck, SessionLimits } from "@headcount/proto/types";
+import type { CountingLine, FrameAck, NamedLine, SessionLimits, Zone } from "@headcount/proto/types";
 import { describeFailure, isRefusal, isTakeover, toCallFailure } from "../rpc-errors.ts";
 import type { CallFailure } from "../rpc-errors.ts";
 import { ReconnectBackoff, sleep } from "../reconnect-backoff.ts";
@@ -28,6 +28,8 @@ export interface OpenedSession {
   readonly token: string;
   readonly limits: SessionLimits | null;
   readonly line: CountingLine | null;
+  /** The camera's named lines and zones, drawn live (those other than "line", which is `line`). */
+  readonly places: { readonly lines: readonly NamedLine[]; readonly zones: readonly Zone[] };
   /** The camera's name as the server stores it (the truth the page shows). */
   readonly cameraName: string;
 }
@@ -253,6 +255,7 @@ export class SessionLink {
         token: opened.sessionToken,
         limits: opened.limits ?? null,
         line: opened.line ?? null,
+        places: { lines: opened.lines.filter((l) => l.id !== "line"), zones: opened.zones },
         cameraName: opened.cameraName ?? "",
       };
       this.#ackCursor = 0;

@@ -8,6 +8,7 @@ const cam = (cameraId: string, name: string, inView = 0, online = true, enteredT
   cameraId, name, online, ackedFps: 0, latencyMs: 0, lastSeenAtMs: 0, resetAtMs: 0,
   counts: { inView, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 },
   today: { fromMs: 0, entered: enteredToday, exited: 0, crossedIn: 0, crossedOut: 0 },
+  lines: [], zones: [], lineCounts: [], zoneCounts: [],
 });
 const area = (areaId: string, cameraIds: string[]): Area => ({
   areaId, resetAtMs: 0, settings: { name: areaId, timeZone: "UTC", entrances: cameraIds.map((cameraId) => ({ cameraId, lineId: "line" })) },

@@ -86,6 +86,10 @@ describe("historyKey and selectionKey", () => {
     latencyMs: 20,
     lastSeenAtMs: 1,
     resetAtMs,
+    lines: [],
+    zones: [],
+    lineCounts: [],
+    zoneCounts: [],
     counts: { inView, entered, exited: 0, crossedIn: 0, crossedOut: 0 },
   });
 

@@ -11,6 +11,10 @@ const camera = (cameraId: string, name: string): Camera => ({
   latencyMs: 0,
   lastSeenAtMs: 0,
   resetAtMs: 0,
+  lines: [],
+  zones: [],
+  lineCounts: [],
+  zoneCounts: [],
 });
 
 describe("sortCameras", () => {

@@ -4,7 +4,7 @@ import { EventKind, EventReason } from "@headcount/proto/count";
 import type { CountEvent } from "@headcount/proto/count";
 import { appendOlder, eventKindLabel, eventKindName, eventReasonLabel, eventReasonName, mergeNewest } from "./event-log.ts";
 
-const event = (id: number, timeMs: number, kind = EventKind.ENTRY): CountEvent => ({ id, cameraId: "hall", kind, trackId: id, timeMs, reason: EventReason.UNSPECIFIED });
+const event = (id: number, timeMs: number, kind = EventKind.ENTRY): CountEvent => ({ id, cameraId: "hall", kind, trackId: id, timeMs, reason: EventReason.UNSPECIFIED, lineId: "", zoneId: "", dwellMs: 0 });
 const ids = (events: readonly CountEvent[]) => events.map((e) => e.id);
 
 describe("event kind names", () => {

@@ -10,7 +10,7 @@ import type { CountEvent } from "@headcount/proto/count";
 export const EVENT_PAGE_SIZE = 50;
 
 /** A kind as written in exports and in `data-kind` of `event-row`. */
-export type EventKindName = "entry" | "exit" | "cross_in" | "cross_out" | "reset" | "unknown";
+export type EventKindName = "entry" | "exit" | "cross_in" | "cross_out" | "reset" | "zone_enter" | "zone_leave" | "unknown";
 
 /** The loaded part of the log: newest first, and the cursor of the next older page ("" after the last). */
 export interface LoadedEvents {
@@ -25,6 +25,8 @@ const NAMES: Record<EventKind, EventKindName> = {
   [EventKind.CROSS_IN]: "cross_in",
   [EventKind.CROSS_OUT]: "cross_out",
   [EventKind.RESET]: "reset",
+  [EventKind.ZONE_ENTER]: "zone_enter",
+  [EventKind.ZONE_LEAVE]: "zone_leave",
 };
 
 const LABELS: Record<EventKindName, string> = {
@@ -33,6 +35,8 @@ const LABELS: Record<EventKindName, string> = {
   cross_in: "crossed in",
   cross_out: "crossed out",
   reset: "reset",
+  zone_enter: "entered zone",
+  zone_leave: "left zone",
   unknown: "unknown",
 };
 

@@ -17,7 +17,7 @@ import type {
   ListEventsResponse,
   SeriesPoint,
 } from "@headcount/proto/count";
-import type { CountingLine } from "@headcount/proto/types";
+import type { CountingLine, NamedLine, Zone } from "@headcount/proto/types";
 import { describeFailure, toCallFailure } from "../rpc-errors.ts";
 import type { CallFailure } from "../rpc-errors.ts";
 import { browserStore } from "../capture/camera-identity.ts";
@@ -34,7 +34,7 @@ export type CallResult<T> =
   | { readonly ok: false; readonly message: string; readonly failure: CallFailure; readonly aborted: boolean };
 
 /** What each call was doing, in the words of its error message. */
-export type HistoryAction = "series" | "events" | "export" | "rename" | "reset" | "line" | "frame" | "pair" | "revoke";
+export type HistoryAction = "series" | "events" | "export" | "rename" | "reset" | "line" | "places" | "frame" | "pair" | "revoke";
 
 const ACTION_TEXT: Record<HistoryAction, string> = {
   series: "Could not load the counts over time",
@@ -43,6 +43,7 @@ const ACTION_TEXT: Record<HistoryAction, string> = {
   rename: "Could not rename the camera",
   reset: "Could not reset the counts",
   line: "Could not save the counting line",
+  places: "Could not save the lines and zones",
   pair: "Could not make a pairing link",
   revoke: "Could not revoke the pairing links",
   frame: "Could not load the camera's latest frame",
@@ -60,6 +61,12 @@ export function historyFailureMessage(action: HistoryAction, failure: CallFailur
 }
 
 /** Calls CountService's unary methods (and pairing) for the count page and the camera page. */
+/** One line or zone of a camera, for its own series (both empty: the camera's). */
+export interface SeriesPlace {
+  readonly lineId?: string;
+  readonly zoneId?: string;
+}
+
 export class HistoryClient {
   readonly #client: CountServiceClient;
   readonly #access: AccessServiceClient;
@@ -85,8 +92,11 @@ export class HistoryClient {
   }
 
   /** GetSeries for one camera ("" for all) over a range: the non-empty buckets. */
-  series(cameraId: string, range: ResolvedRange, signal?: AbortSignal): Promise<CallResult<SeriesPoint[]>> {
-    const request = { ...scopeFields(cameraId), fromMs: range.fromMs, toMs: range.toMs, bucket: range.bucket, utcOffsetMinutes: range.utcOffsetMinutes };
+  series(cameraId: string, range: ResolvedRange, signal?: AbortSignal, place?: SeriesPlace): Promise<CallResult<SeriesPoint[]>> {
+    const request = {
+      ...scopeFields(cameraId), fromMs: range.fromMs, toMs: range.toMs, bucket: range.bucket, utcOffsetMinutes: range.utcOffsetMinutes,
+      lineId: place?.lineId ?? "", zoneId: place?.zoneId ?? "",
+    };
     return this.#call("series", UNARY_DEADLINE_MS, signal, async (options) => (await this.#client.getSeries(request, options).response).points);
   }
 
@@ -114,6 +124,12 @@ export class HistoryClient {
   setLine(cameraId: string, line: CountingLine | null): Promise<CallResult<Camera | undefined>> {
     const request = line ? { cameraId, line } : { cameraId };
     return this.#call("line", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#client.setCountingLine(request, options).response).camera);
+  }
+
+  /** SetPlaces: replaces the camera's named lines and zones. */
+  setPlaces(cameraId: string, lines: readonly NamedLine[], zones: readonly Zone[]): Promise<CallResult<Camera | undefined>> {
+    const request = { cameraId, lines: [...lines], zones: [...zones] };
+    return this.#call("places", UNARY_DEADLINE_MS, undefined, async (options) => (await this.#client.setPlaces(request, options).response).camera);
   }
 
   /** GetLatestFrame: a recent JPEG of a capturing camera. */

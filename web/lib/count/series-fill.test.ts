@@ -6,7 +6,7 @@ import { chartColumns, countNonZero, fillSeries, seriesTotals } from "./series-f
 import { HOUR_MS, MINUTE_MS } from "./series-range.ts";
 
 const T0 = Date.UTC(2026, 10, 25, 14, 0);
-const point = (startMs: number, entered: number, exited = 0, crossedIn = 0, crossedOut = 0): SeriesPoint => ({ startMs, entered, exited, crossedIn, crossedOut });
+const point = (startMs: number, entered: number, exited = 0, crossedIn = 0, crossedOut = 0): SeriesPoint => ({ startMs, entered, exited, crossedIn, crossedOut, stays: 0, dwellMedianMs: 0, dwellP90Ms: 0 });
 
 describe("fillSeries", () => {
   it("fills every minute of the range with zeros around the stored buckets", () => {

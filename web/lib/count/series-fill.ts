@@ -29,7 +29,7 @@ export function fillSeries(points: readonly SeriesPoint[], range: Pick<ResolvedR
   const filled: SeriesPoint[] = [];
   for (let start = floorToBucket(range.fromMs, range.bucket, range.utcOffsetMinutes); start < range.toMs; start += size) {
     if (filled.length >= MAX_FILLED_BUCKETS) break;
-    filled.push(byStart.get(start) ?? { startMs: start, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0 });
+    filled.push(byStart.get(start) ?? { startMs: start, entered: 0, exited: 0, crossedIn: 0, crossedOut: 0, stays: 0, dwellMedianMs: 0, dwellP90Ms: 0 });
   }
   return filled;
 }

@@ -14,6 +14,8 @@ import type { PartialMessage } from "@protobuf-ts/runtime";
 import { reflectionMergePartial } from "@protobuf-ts/runtime";
 import { MessageType } from "@protobuf-ts/runtime";
 import { FrameAck } from "./types";
+import { Zone } from "./types";
+import { NamedLine } from "./types";
 import { CountingLine } from "./types";
 import { SessionLimits } from "./types";
 /**
@@ -82,6 +84,16 @@ export interface OpenSessionResponse {
      * @generated from protobuf field: optional string camera_name = 6
      */
     cameraName?: string;
+    /**
+     * The camera's named lines and zones, to draw live.
+     *
+     * @generated from protobuf field: repeated headcount.v1.NamedLine lines = 20
+     */
+    lines: NamedLine[];
+    /**
+     * @generated from protobuf field: repeated headcount.v1.Zone zones = 21
+     */
+    zones: Zone[];
 }
 /**
  * One captured frame.
@@ -345,7 +357,9 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
             { no: 3, name: "limits", kind: "message", T: () => SessionLimits },
             { no: 4, name: "line", kind: "message", T: () => CountingLine },
             { no: 5, name: "session_token", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
-            { no: 6, name: "camera_name", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ }
+            { no: 6, name: "camera_name", kind: "scalar", opt: true, T: 9 /*ScalarType.STRING*/ },
+            { no: 20, name: "lines", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => NamedLine },
+            { no: 21, name: "zones", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Zone }
         ]);
     }
     create(value?: PartialMessage<OpenSessionResponse>): OpenSessionResponse {
@@ -353,6 +367,8 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         message.sessionId = "";
         message.cameraId = "";
         message.sessionToken = "";
+        message.lines = [];
+        message.zones = [];
         if (value !== undefined)
             reflectionMergePartial<OpenSessionResponse>(this, message, value);
         return message;
@@ -379,6 +395,12 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
                     break;
                 case /* optional string camera_name */ 6:
                     message.cameraName = reader.string();
+                    break;
+                case /* repeated headcount.v1.NamedLine lines */ 20:
+                    message.lines.push(NamedLine.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* repeated headcount.v1.Zone zones */ 21:
+                    message.zones.push(Zone.internalBinaryRead(reader, reader.uint32(), options));
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -410,6 +432,12 @@ class OpenSessionResponse$Type extends MessageType<OpenSessionResponse> {
         /* optional string camera_name = 6; */
         if (message.cameraName !== undefined)
             writer.tag(6, WireType.LengthDelimited).string(message.cameraName);
+        /* repeated headcount.v1.NamedLine lines = 20; */
+        for (let i = 0; i < message.lines.length; i++)
+            NamedLine.internalBinaryWrite(message.lines[i], writer.tag(20, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.Zone zones = 21; */
+        for (let i = 0; i < message.zones.length; i++)
+            Zone.internalBinaryWrite(message.zones[i], writer.tag(21, WireType.LengthDelimited).fork(), options).join();
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);

@@ -18,6 +18,8 @@ import type { ResetCountsResponse } from "./count";
 import type { ResetCountsRequest } from "./count";
 import type { RenameCameraResponse } from "./count";
 import type { RenameCameraRequest } from "./count";
+import type { SetPlacesResponse } from "./count";
+import type { SetPlacesRequest } from "./count";
 import type { SetCountingLineResponse } from "./count";
 import type { SetCountingLineRequest } from "./count";
 import type { WatchCountsResponse } from "./count";
@@ -55,6 +57,13 @@ export interface ICountServiceClient {
      * @generated from protobuf rpc: SetCountingLine
      */
     setCountingLine(input: SetCountingLineRequest, options?: RpcOptions): UnaryCall<SetCountingLineRequest, SetCountingLineResponse>;
+    /**
+     * Replaces a camera's named lines and zones (up to 8 of each); they apply
+     * from the camera's next frame. A line or zone that keeps its id keeps its counts.
+     *
+     * @generated from protobuf rpc: SetPlaces
+     */
+    setPlaces(input: SetPlacesRequest, options?: RpcOptions): UnaryCall<SetPlacesRequest, SetPlacesResponse>;
     /**
      * Renames a camera.
      *
@@ -135,12 +144,22 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
         return stackIntercept<SetCountingLineRequest, SetCountingLineResponse>("unary", this._transport, method, opt, input);
     }
     /**
+     * Replaces a camera's named lines and zones (up to 8 of each); they apply
+     * from the camera's next frame. A line or zone that keeps its id keeps its counts.
+     *
+     * @generated from protobuf rpc: SetPlaces
+     */
+    setPlaces(input: SetPlacesRequest, options?: RpcOptions): UnaryCall<SetPlacesRequest, SetPlacesResponse> {
+        const method = this.methods[3], opt = this._transport.mergeOptions(options);
+        return stackIntercept<SetPlacesRequest, SetPlacesResponse>("unary", this._transport, method, opt, input);
+    }
+    /**
      * Renames a camera.
      *
      * @generated from protobuf rpc: RenameCamera
      */
     renameCamera(input: RenameCameraRequest, options?: RpcOptions): UnaryCall<RenameCameraRequest, RenameCameraResponse> {
-        const method = this.methods[3], opt = this._transport.mergeOptions(options);
+        const method = this.methods[4], opt = this._transport.mergeOptions(options);
         return stackIntercept<RenameCameraRequest, RenameCameraResponse>("unary", this._transport, method, opt, input);
     }
     /**
@@ -149,7 +168,7 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
      * @generated from protobuf rpc: ResetCounts
      */
     resetCounts(input: ResetCountsRequest, options?: RpcOptions): UnaryCall<ResetCountsRequest, ResetCountsResponse> {
-        const method = this.methods[4], opt = this._transport.mergeOptions(options);
+        const method = this.methods[5], opt = this._transport.mergeOptions(options);
         return stackIntercept<ResetCountsRequest, ResetCountsResponse>("unary", this._transport, method, opt, input);
     }
     /**
@@ -158,7 +177,7 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
      * @generated from protobuf rpc: GetSeries
      */
     getSeries(input: GetSeriesRequest, options?: RpcOptions): UnaryCall<GetSeriesRequest, GetSeriesResponse> {
-        const method = this.methods[5], opt = this._transport.mergeOptions(options);
+        const method = this.methods[6], opt = this._transport.mergeOptions(options);
         return stackIntercept<GetSeriesRequest, GetSeriesResponse>("unary", this._transport, method, opt, input);
     }
     /**
@@ -167,7 +186,7 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
      * @generated from protobuf rpc: ListEvents
      */
     listEvents(input: ListEventsRequest, options?: RpcOptions): UnaryCall<ListEventsRequest, ListEventsResponse> {
-        const method = this.methods[6], opt = this._transport.mergeOptions(options);
+        const method = this.methods[7], opt = this._transport.mergeOptions(options);
         return stackIntercept<ListEventsRequest, ListEventsResponse>("unary", this._transport, method, opt, input);
     }
     /**
@@ -176,7 +195,7 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
      * @generated from protobuf rpc: ExportCounts
      */
     exportCounts(input: ExportCountsRequest, options?: RpcOptions): UnaryCall<ExportCountsRequest, ExportCountsResponse> {
-        const method = this.methods[7], opt = this._transport.mergeOptions(options);
+        const method = this.methods[8], opt = this._transport.mergeOptions(options);
         return stackIntercept<ExportCountsRequest, ExportCountsResponse>("unary", this._transport, method, opt, input);
     }
     /**
@@ -186,7 +205,7 @@ export class CountServiceClient implements ICountServiceClient, ServiceInfo {
      * @generated from protobuf rpc: GetLatestFrame
      */
     getLatestFrame(input: GetLatestFrameRequest, options?: RpcOptions): UnaryCall<GetLatestFrameRequest, GetLatestFrameResponse> {
-        const method = this.methods[8], opt = this._transport.mergeOptions(options);
+        const method = this.methods[9], opt = this._transport.mergeOptions(options);
         return stackIntercept<GetLatestFrameRequest, GetLatestFrameResponse>("unary", this._transport, method, opt, input);
     }
 }

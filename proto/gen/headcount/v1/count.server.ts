@@ -15,6 +15,8 @@ import { ResetCountsResponse } from "./count";
 import { ResetCountsRequest } from "./count";
 import { RenameCameraResponse } from "./count";
 import { RenameCameraRequest } from "./count";
+import { SetPlacesResponse } from "./count";
+import { SetPlacesRequest } from "./count";
 import { SetCountingLineResponse } from "./count";
 import { SetCountingLineRequest } from "./count";
 import { RpcInputStream } from "@protobuf-ts/runtime-rpc";
@@ -50,6 +52,13 @@ export interface ICountService<T = ServerCallContext> {
      * @generated from protobuf rpc: SetCountingLine
      */
     setCountingLine(request: SetCountingLineRequest, context: T): Promise<SetCountingLineResponse>;
+    /**
+     * Replaces a camera's named lines and zones (up to 8 of each); they apply
+     * from the camera's next frame. A line or zone that keeps its id keeps its counts.
+     *
+     * @generated from protobuf rpc: SetPlaces
+     */
+    setPlaces(request: SetPlacesRequest, context: T): Promise<SetPlacesResponse>;
     /**
      * Renames a camera.
      *

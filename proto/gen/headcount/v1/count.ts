@@ -14,6 +14,10 @@ import type { PartialMessage } from "@protobuf-ts/runtime";
 import { reflectionMergePartial } from "@protobuf-ts/runtime";
 import { MessageType } from "@protobuf-ts/runtime";
 import { Area } from "./area";
+import { ZoneCounts } from "./types";
+import { LineCounts } from "./types";
+import { Zone } from "./types";
+import { NamedLine } from "./types";
 import { CountingLine } from "./types";
 import { Counts } from "./types";
 /**
@@ -59,7 +63,7 @@ export interface Camera {
      */
     lastSeenAtMs: number;
     /**
-     * The counting line, if set.
+     * The counting line with id "line", if set (see `lines` for all of them).
      *
      * @generated from protobuf field: headcount.v1.CountingLine line = 8
      */
@@ -77,6 +81,24 @@ export interface Camera {
      * @generated from protobuf field: headcount.v1.PeriodCounts today = 10
      */
     today?: PeriodCounts;
+    /**
+     * The camera's named lines and zones, in order, and their counts (same order).
+     *
+     * @generated from protobuf field: repeated headcount.v1.NamedLine lines = 20
+     */
+    lines: NamedLine[];
+    /**
+     * @generated from protobuf field: repeated headcount.v1.Zone zones = 21
+     */
+    zones: Zone[];
+    /**
+     * @generated from protobuf field: repeated headcount.v1.LineCounts line_counts = 22
+     */
+    lineCounts: LineCounts[];
+    /**
+     * @generated from protobuf field: repeated headcount.v1.ZoneCounts zone_counts = 23
+     */
+    zoneCounts: ZoneCounts[];
 }
 /**
  * Counts of the events stored from a point in time on.
@@ -199,6 +221,34 @@ export interface SetCountingLineResponse {
     camera?: Camera;
 }
 /**
+ * @generated from protobuf message headcount.v1.SetPlacesRequest
+ */
+export interface SetPlacesRequest {
+    /**
+     * @generated from protobuf field: string camera_id = 1
+     */
+    cameraId: string;
+    /**
+     * The new lines and zones (replacing all of them); empty lists clear them.
+     *
+     * @generated from protobuf field: repeated headcount.v1.NamedLine lines = 2
+     */
+    lines: NamedLine[];
+    /**
+     * @generated from protobuf field: repeated headcount.v1.Zone zones = 3
+     */
+    zones: Zone[];
+}
+/**
+ * @generated from protobuf message headcount.v1.SetPlacesResponse
+ */
+export interface SetPlacesResponse {
+    /**
+     * @generated from protobuf field: headcount.v1.Camera camera = 1
+     */
+    camera?: Camera;
+}
+/**
  * @generated from protobuf message headcount.v1.RenameCameraRequest
  */
 export interface RenameCameraRequest {
@@ -276,6 +326,18 @@ export interface GetSeriesRequest {
      * @generated from protobuf field: int32 utc_offset_minutes = 5
      */
     utcOffsetMinutes: number;
+    /**
+     * One line of the camera (points carry its crossed_in and crossed_out), or
+     * one zone (points carry its stays begun as entered, ended as exited, and
+     * the dwell of the stays ended in the bucket). Needs camera_id; at most one of the two.
+     *
+     * @generated from protobuf field: string line_id = 20
+     */
+    lineId: string;
+    /**
+     * @generated from protobuf field: string zone_id = 21
+     */
+    zoneId: string;
 }
 /**
  * One bucket of a series.
@@ -305,6 +367,21 @@ export interface SeriesPoint {
      * @generated from protobuf field: uint32 crossed_out = 5
      */
     crossedOut: number;
+    /**
+     * For a zone: the stays that ended in the bucket, and their median and
+     * 90th percentile dwell (ms).
+     *
+     * @generated from protobuf field: uint32 stays = 20
+     */
+    stays: number;
+    /**
+     * @generated from protobuf field: uint32 dwell_median_ms = 21
+     */
+    dwellMedianMs: number;
+    /**
+     * @generated from protobuf field: uint32 dwell_p90_ms = 22
+     */
+    dwellP90Ms: number;
 }
 /**
  * @generated from protobuf message headcount.v1.GetSeriesResponse
@@ -355,6 +432,22 @@ export interface CountEvent {
      * @generated from protobuf field: headcount.v1.EventReason reason = 6
      */
     reason: EventReason;
+    /**
+     * The line crossed (crossings), or the zone entered or left (zone events).
+     *
+     * @generated from protobuf field: string line_id = 20
+     */
+    lineId: string;
+    /**
+     * @generated from protobuf field: string zone_id = 21
+     */
+    zoneId: string;
+    /**
+     * How long the person stayed in the zone, ms (zone leaves).
+     *
+     * @generated from protobuf field: uint32 dwell_ms = 22
+     */
+    dwellMs: number;
 }
 /**
  * @generated from protobuf message headcount.v1.ListEventsRequest
@@ -452,6 +545,16 @@ export interface ExportCountsRequest {
      * @generated from protobuf field: int32 utc_offset_minutes = 7
      */
     utcOffsetMinutes: number;
+    /**
+     * For series: one line or zone of the camera, as in GetSeriesRequest.
+     *
+     * @generated from protobuf field: string line_id = 20
+     */
+    lineId: string;
+    /**
+     * @generated from protobuf field: string zone_id = 21
+     */
+    zoneId: string;
 }
 /**
  * @generated from protobuf message headcount.v1.ExportCountsResponse
@@ -560,7 +663,19 @@ export enum EventKind {
      *
      * @generated from protobuf enum value: EVENT_KIND_RESET = 5;
      */
-    RESET = 5
+    RESET = 5,
+    /**
+     * A person's feet entered a zone.
+     *
+     * @generated from protobuf enum value: EVENT_KIND_ZONE_ENTER = 6;
+     */
+    ZONE_ENTER = 6,
+    /**
+     * A person left a zone (dwell_ms says how long they stayed).
+     *
+     * @generated from protobuf enum value: EVENT_KIND_ZONE_LEAVE = 7;
+     */
+    ZONE_LEAVE = 7
 }
 /**
  * Why an event was counted other than by what the camera saw.
@@ -640,7 +755,11 @@ class Camera$Type extends MessageType<Camera> {
             { no: 7, name: "last_seen_at_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 8, name: "line", kind: "message", T: () => CountingLine },
             { no: 9, name: "reset_at_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
-            { no: 10, name: "today", kind: "message", T: () => PeriodCounts }
+            { no: 10, name: "today", kind: "message", T: () => PeriodCounts },
+            { no: 20, name: "lines", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => NamedLine },
+            { no: 21, name: "zones", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Zone },
+            { no: 22, name: "line_counts", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => LineCounts },
+            { no: 23, name: "zone_counts", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => ZoneCounts }
         ]);
     }
     create(value?: PartialMessage<Camera>): Camera {
@@ -652,6 +771,10 @@ class Camera$Type extends MessageType<Camera> {
         message.latencyMs = 0;
         message.lastSeenAtMs = 0;
         message.resetAtMs = 0;
+        message.lines = [];
+        message.zones = [];
+        message.lineCounts = [];
+        message.zoneCounts = [];
         if (value !== undefined)
             reflectionMergePartial<Camera>(this, message, value);
         return message;
@@ -690,6 +813,18 @@ class Camera$Type extends MessageType<Camera> {
                     break;
                 case /* headcount.v1.PeriodCounts today */ 10:
                     message.today = PeriodCounts.internalBinaryRead(reader, reader.uint32(), options, message.today);
+                    break;
+                case /* repeated headcount.v1.NamedLine lines */ 20:
+                    message.lines.push(NamedLine.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* repeated headcount.v1.Zone zones */ 21:
+                    message.zones.push(Zone.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* repeated headcount.v1.LineCounts line_counts */ 22:
+                    message.lineCounts.push(LineCounts.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* repeated headcount.v1.ZoneCounts zone_counts */ 23:
+                    message.zoneCounts.push(ZoneCounts.internalBinaryRead(reader, reader.uint32(), options));
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -733,6 +868,18 @@ class Camera$Type extends MessageType<Camera> {
         /* headcount.v1.PeriodCounts today = 10; */
         if (message.today)
             PeriodCounts.internalBinaryWrite(message.today, writer.tag(10, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.NamedLine lines = 20; */
+        for (let i = 0; i < message.lines.length; i++)
+            NamedLine.internalBinaryWrite(message.lines[i], writer.tag(20, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.Zone zones = 21; */
+        for (let i = 0; i < message.zones.length; i++)
+            Zone.internalBinaryWrite(message.zones[i], writer.tag(21, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.LineCounts line_counts = 22; */
+        for (let i = 0; i < message.lineCounts.length; i++)
+            LineCounts.internalBinaryWrite(message.lineCounts[i], writer.tag(22, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.ZoneCounts zone_counts = 23; */
+        for (let i = 0; i < message.zoneCounts.length; i++)
+            ZoneCounts.internalBinaryWrite(message.zoneCounts[i], writer.tag(23, WireType.LengthDelimited).fork(), options).join();
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -1140,6 +1287,115 @@ class SetCountingLineResponse$Type extends MessageType<SetCountingLineResponse> 
  */
 export const SetCountingLineResponse = new SetCountingLineResponse$Type();
 // @generated message type with reflection information, may provide speed optimized methods
+class SetPlacesRequest$Type extends MessageType<SetPlacesRequest> {
+    constructor() {
+        super("headcount.v1.SetPlacesRequest", [
+            { no: 1, name: "camera_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "lines", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => NamedLine },
+            { no: 3, name: "zones", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Zone }
+        ]);
+    }
+    create(value?: PartialMessage<SetPlacesRequest>): SetPlacesRequest {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.cameraId = "";
+        message.lines = [];
+        message.zones = [];
+        if (value !== undefined)
+            reflectionMergePartial<SetPlacesRequest>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: SetPlacesRequest): SetPlacesRequest {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string camera_id */ 1:
+                    message.cameraId = reader.string();
+                    break;
+                case /* repeated headcount.v1.NamedLine lines */ 2:
+                    message.lines.push(NamedLine.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* repeated headcount.v1.Zone zones */ 3:
+                    message.zones.push(Zone.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: SetPlacesRequest, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string camera_id = 1; */
+        if (message.cameraId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.cameraId);
+        /* repeated headcount.v1.NamedLine lines = 2; */
+        for (let i = 0; i < message.lines.length; i++)
+            NamedLine.internalBinaryWrite(message.lines[i], writer.tag(2, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.Zone zones = 3; */
+        for (let i = 0; i < message.zones.length; i++)
+            Zone.internalBinaryWrite(message.zones[i], writer.tag(3, WireType.LengthDelimited).fork(), options).join();
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.SetPlacesRequest
+ */
+export const SetPlacesRequest = new SetPlacesRequest$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class SetPlacesResponse$Type extends MessageType<SetPlacesResponse> {
+    constructor() {
+        super("headcount.v1.SetPlacesResponse", [
+            { no: 1, name: "camera", kind: "message", T: () => Camera }
+        ]);
+    }
+    create(value?: PartialMessage<SetPlacesResponse>): SetPlacesResponse {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        if (value !== undefined)
+            reflectionMergePartial<SetPlacesResponse>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: SetPlacesResponse): SetPlacesResponse {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* headcount.v1.Camera camera */ 1:
+                    message.camera = Camera.internalBinaryRead(reader, reader.uint32(), options, message.camera);
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: SetPlacesResponse, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* headcount.v1.Camera camera = 1; */
+        if (message.camera)
+            Camera.internalBinaryWrite(message.camera, writer.tag(1, WireType.LengthDelimited).fork(), options).join();
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.SetPlacesResponse
+ */
+export const SetPlacesResponse = new SetPlacesResponse$Type();
+// @generated message type with reflection information, may provide speed optimized methods
 class RenameCameraRequest$Type extends MessageType<RenameCameraRequest> {
     constructor() {
         super("headcount.v1.RenameCameraRequest", [
@@ -1342,7 +1598,9 @@ class GetSeriesRequest$Type extends MessageType<GetSeriesRequest> {
             { no: 2, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 3, name: "to_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 4, name: "bucket", kind: "enum", T: () => ["headcount.v1.Bucket", Bucket, "BUCKET_"] },
-            { no: 5, name: "utc_offset_minutes", kind: "scalar", T: 5 /*ScalarType.INT32*/ }
+            { no: 5, name: "utc_offset_minutes", kind: "scalar", T: 5 /*ScalarType.INT32*/ },
+            { no: 20, name: "line_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 21, name: "zone_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<GetSeriesRequest>): GetSeriesRequest {
@@ -1352,6 +1610,8 @@ class GetSeriesRequest$Type extends MessageType<GetSeriesRequest> {
         message.toMs = 0;
         message.bucket = 0;
         message.utcOffsetMinutes = 0;
+        message.lineId = "";
+        message.zoneId = "";
         if (value !== undefined)
             reflectionMergePartial<GetSeriesRequest>(this, message, value);
         return message;
@@ -1378,6 +1638,12 @@ class GetSeriesRequest$Type extends MessageType<GetSeriesRequest> {
                     break;
                 case /* int32 utc_offset_minutes */ 5:
                     message.utcOffsetMinutes = reader.int32();
+                    break;
+                case /* string line_id */ 20:
+                    message.lineId = reader.string();
+                    break;
+                case /* string zone_id */ 21:
+                    message.zoneId = reader.string();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -1409,6 +1675,12 @@ class GetSeriesRequest$Type extends MessageType<GetSeriesRequest> {
         /* optional string area_id = 6; */
         if (message.areaId !== undefined)
             writer.tag(6, WireType.LengthDelimited).string(message.areaId);
+        /* string line_id = 20; */
+        if (message.lineId !== "")
+            writer.tag(20, WireType.LengthDelimited).string(message.lineId);
+        /* string zone_id = 21; */
+        if (message.zoneId !== "")
+            writer.tag(21, WireType.LengthDelimited).string(message.zoneId);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -1427,7 +1699,10 @@ class SeriesPoint$Type extends MessageType<SeriesPoint> {
             { no: 2, name: "entered", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
             { no: 3, name: "exited", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
             { no: 4, name: "crossed_in", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
-            { no: 5, name: "crossed_out", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
+            { no: 5, name: "crossed_out", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 20, name: "stays", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 21, name: "dwell_median_ms", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 22, name: "dwell_p90_ms", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
         ]);
     }
     create(value?: PartialMessage<SeriesPoint>): SeriesPoint {
@@ -1437,6 +1712,9 @@ class SeriesPoint$Type extends MessageType<SeriesPoint> {
         message.exited = 0;
         message.crossedIn = 0;
         message.crossedOut = 0;
+        message.stays = 0;
+        message.dwellMedianMs = 0;
+        message.dwellP90Ms = 0;
         if (value !== undefined)
             reflectionMergePartial<SeriesPoint>(this, message, value);
         return message;
@@ -1460,6 +1738,15 @@ class SeriesPoint$Type extends MessageType<SeriesPoint> {
                     break;
                 case /* uint32 crossed_out */ 5:
                     message.crossedOut = reader.uint32();
+                    break;
+                case /* uint32 stays */ 20:
+                    message.stays = reader.uint32();
+                    break;
+                case /* uint32 dwell_median_ms */ 21:
+                    message.dwellMedianMs = reader.uint32();
+                    break;
+                case /* uint32 dwell_p90_ms */ 22:
+                    message.dwellP90Ms = reader.uint32();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -1488,6 +1775,15 @@ class SeriesPoint$Type extends MessageType<SeriesPoint> {
         /* uint32 crossed_out = 5; */
         if (message.crossedOut !== 0)
             writer.tag(5, WireType.Varint).uint32(message.crossedOut);
+        /* uint32 stays = 20; */
+        if (message.stays !== 0)
+            writer.tag(20, WireType.Varint).uint32(message.stays);
+        /* uint32 dwell_median_ms = 21; */
+        if (message.dwellMedianMs !== 0)
+            writer.tag(21, WireType.Varint).uint32(message.dwellMedianMs);
+        /* uint32 dwell_p90_ms = 22; */
+        if (message.dwellP90Ms !== 0)
+            writer.tag(22, WireType.Varint).uint32(message.dwellP90Ms);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -1554,7 +1850,10 @@ class CountEvent$Type extends MessageType<CountEvent> {
             { no: 3, name: "kind", kind: "enum", T: () => ["headcount.v1.EventKind", EventKind, "EVENT_KIND_"] },
             { no: 4, name: "track_id", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
             { no: 5, name: "time_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
-            { no: 6, name: "reason", kind: "enum", T: () => ["headcount.v1.EventReason", EventReason, "EVENT_REASON_"] }
+            { no: 6, name: "reason", kind: "enum", T: () => ["headcount.v1.EventReason", EventReason, "EVENT_REASON_"] },
+            { no: 20, name: "line_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 21, name: "zone_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 22, name: "dwell_ms", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
         ]);
     }
     create(value?: PartialMessage<CountEvent>): CountEvent {
@@ -1565,6 +1864,9 @@ class CountEvent$Type extends MessageType<CountEvent> {
         message.trackId = 0;
         message.timeMs = 0;
         message.reason = 0;
+        message.lineId = "";
+        message.zoneId = "";
+        message.dwellMs = 0;
         if (value !== undefined)
             reflectionMergePartial<CountEvent>(this, message, value);
         return message;
@@ -1591,6 +1893,15 @@ class CountEvent$Type extends MessageType<CountEvent> {
                     break;
                 case /* headcount.v1.EventReason reason */ 6:
                     message.reason = reader.int32();
+                    break;
+                case /* string line_id */ 20:
+                    message.lineId = reader.string();
+                    break;
+                case /* string zone_id */ 21:
+                    message.zoneId = reader.string();
+                    break;
+                case /* uint32 dwell_ms */ 22:
+                    message.dwellMs = reader.uint32();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -1622,6 +1933,15 @@ class CountEvent$Type extends MessageType<CountEvent> {
         /* headcount.v1.EventReason reason = 6; */
         if (message.reason !== 0)
             writer.tag(6, WireType.Varint).int32(message.reason);
+        /* string line_id = 20; */
+        if (message.lineId !== "")
+            writer.tag(20, WireType.LengthDelimited).string(message.lineId);
+        /* string zone_id = 21; */
+        if (message.zoneId !== "")
+            writer.tag(21, WireType.LengthDelimited).string(message.zoneId);
+        /* uint32 dwell_ms = 22; */
+        if (message.dwellMs !== 0)
+            writer.tag(22, WireType.Varint).uint32(message.dwellMs);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -1784,7 +2104,9 @@ class ExportCountsRequest$Type extends MessageType<ExportCountsRequest> {
             { no: 4, name: "from_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 5, name: "to_ms", kind: "scalar", T: 3 /*ScalarType.INT64*/, L: 2 /*LongType.NUMBER*/ },
             { no: 6, name: "bucket", kind: "enum", T: () => ["headcount.v1.Bucket", Bucket, "BUCKET_"] },
-            { no: 7, name: "utc_offset_minutes", kind: "scalar", T: 5 /*ScalarType.INT32*/ }
+            { no: 7, name: "utc_offset_minutes", kind: "scalar", T: 5 /*ScalarType.INT32*/ },
+            { no: 20, name: "line_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 21, name: "zone_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ }
         ]);
     }
     create(value?: PartialMessage<ExportCountsRequest>): ExportCountsRequest {
@@ -1796,6 +2118,8 @@ class ExportCountsRequest$Type extends MessageType<ExportCountsRequest> {
         message.toMs = 0;
         message.bucket = 0;
         message.utcOffsetMinutes = 0;
+        message.lineId = "";
+        message.zoneId = "";
         if (value !== undefined)
             reflectionMergePartial<ExportCountsRequest>(this, message, value);
         return message;
@@ -1828,6 +2152,12 @@ class ExportCountsRequest$Type extends MessageType<ExportCountsRequest> {
                     break;
                 case /* int32 utc_offset_minutes */ 7:
                     message.utcOffsetMinutes = reader.int32();
+                    break;
+                case /* string line_id */ 20:
+                    message.lineId = reader.string();
+                    break;
+                case /* string zone_id */ 21:
+                    message.zoneId = reader.string();
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -1865,6 +2195,12 @@ class ExportCountsRequest$Type extends MessageType<ExportCountsRequest> {
         /* optional string area_id = 8; */
         if (message.areaId !== undefined)
             writer.tag(8, WireType.LengthDelimited).string(message.areaId);
+        /* string line_id = 20; */
+        if (message.lineId !== "")
+            writer.tag(20, WireType.LengthDelimited).string(message.lineId);
+        /* string zone_id = 21; */
+        if (message.zoneId !== "")
+            writer.tag(21, WireType.LengthDelimited).string(message.zoneId);
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
@@ -2063,6 +2399,7 @@ export const CountService = new ServiceType("headcount.v1.CountService", [
     { name: "ListCameras", options: {}, I: ListCamerasRequest, O: ListCamerasResponse },
     { name: "WatchCounts", serverStreaming: true, options: {}, I: WatchCountsRequest, O: WatchCountsResponse },
     { name: "SetCountingLine", options: {}, I: SetCountingLineRequest, O: SetCountingLineResponse },
+    { name: "SetPlaces", options: {}, I: SetPlacesRequest, O: SetPlacesResponse },
     { name: "RenameCamera", options: {}, I: RenameCameraRequest, O: RenameCameraResponse },
     { name: "ResetCounts", options: {}, I: ResetCountsRequest, O: ResetCountsResponse },
     { name: "GetSeries", options: {}, I: GetSeriesRequest, O: GetSeriesResponse },

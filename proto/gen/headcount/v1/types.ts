@@ -124,6 +124,122 @@ export interface CountingLine {
     inSideLeft: boolean;
 }
 /**
+ * A point in normalized frame coordinates (0..1 from the left and top edges).
+ *
+ * @generated from protobuf message headcount.v1.Point
+ */
+export interface Point {
+    /**
+     * @generated from protobuf field: float x = 1
+     */
+    x: number;
+    /**
+     * @generated from protobuf field: float y = 2
+     */
+    y: number;
+}
+/**
+ * One of a camera's named counting lines (at most 8).
+ *
+ * @generated from protobuf message headcount.v1.NamedLine
+ */
+export interface NamedLine {
+    /**
+     * Stable id: 1 to 32 characters of a-z, 0-9 and '-', unique among the
+     * camera's lines and zones. A camera's single line from before named lines
+     * has the id "line" (SetCountingLine edits that one).
+     *
+     * @generated from protobuf field: string id = 1
+     */
+    id: string;
+    /**
+     * Display name, 1 to 80 characters.
+     *
+     * @generated from protobuf field: string name = 2
+     */
+    name: string;
+    /**
+     * @generated from protobuf field: headcount.v1.CountingLine line = 3
+     */
+    line?: CountingLine;
+}
+/**
+ * One of a camera's named zones (at most 8): a polygon of 3 to 12 points,
+ * each inside the frame. A person is in it when their feet are.
+ *
+ * @generated from protobuf message headcount.v1.Zone
+ */
+export interface Zone {
+    /**
+     * Stable id, as for NamedLine (unique among the camera's lines and zones).
+     *
+     * @generated from protobuf field: string id = 1
+     */
+    id: string;
+    /**
+     * Display name, 1 to 80 characters.
+     *
+     * @generated from protobuf field: string name = 2
+     */
+    name: string;
+    /**
+     * @generated from protobuf field: repeated headcount.v1.Point points = 3
+     */
+    points: Point[];
+}
+/**
+ * A line's crossings since the camera's last reset.
+ *
+ * @generated from protobuf message headcount.v1.LineCounts
+ */
+export interface LineCounts {
+    /**
+     * @generated from protobuf field: string line_id = 1
+     */
+    lineId: string;
+    /**
+     * @generated from protobuf field: uint32 crossed_in = 2
+     */
+    crossedIn: number;
+    /**
+     * @generated from protobuf field: uint32 crossed_out = 3
+     */
+    crossedOut: number;
+}
+/**
+ * A zone's figures: live occupancy and wait, and stays since the last reset.
+ *
+ * @generated from protobuf message headcount.v1.ZoneCounts
+ */
+export interface ZoneCounts {
+    /**
+     * @generated from protobuf field: string zone_id = 1
+     */
+    zoneId: string;
+    /**
+     * People in the zone now.
+     *
+     * @generated from protobuf field: uint32 occupancy = 2
+     */
+    occupancy: number;
+    /**
+     * Stays begun and ended since the camera's last reset.
+     *
+     * @generated from protobuf field: uint32 entered = 3
+     */
+    entered: number;
+    /**
+     * @generated from protobuf field: uint32 left = 4
+     */
+    left: number;
+    /**
+     * How long the person in the zone the longest has been there, ms (0 when empty).
+     *
+     * @generated from protobuf field: uint32 longest_wait_ms = 5
+     */
+    longestWaitMs: number;
+}
+/**
  * Server-side limits a client must respect; sent when a session opens.
  *
  * @generated from protobuf message headcount.v1.SessionLimits
@@ -271,6 +387,33 @@ export interface FrameAck {
      * @generated from protobuf field: bool detection_skipped = 12
      */
     detectionSkipped: boolean;
+    /**
+     * Each line's counts and each zone's figures after this frame, in the
+     * camera's order (field numbers from 20 on are this feature's).
+     *
+     * @generated from protobuf field: repeated headcount.v1.LineCounts line_counts = 20
+     */
+    lineCounts: LineCounts[];
+    /**
+     * @generated from protobuf field: repeated headcount.v1.ZoneCounts zone_counts = 21
+     */
+    zoneCounts: ZoneCounts[];
+    /**
+     * True on the session's first ack after its camera's lines or zones
+     * changed (SetPlaces, SetCountingLine): `lines` and `zones` are then the
+     * new ones, so a capture page draws them without asking. Empty otherwise.
+     *
+     * @generated from protobuf field: bool places_changed = 22
+     */
+    placesChanged: boolean;
+    /**
+     * @generated from protobuf field: repeated headcount.v1.NamedLine lines = 23
+     */
+    lines: NamedLine[];
+    /**
+     * @generated from protobuf field: repeated headcount.v1.Zone zones = 24
+     */
+    zones: Zone[];
 }
 /**
  * What happened to one uploaded frame.
@@ -547,6 +690,328 @@ class CountingLine$Type extends MessageType<CountingLine> {
  */
 export const CountingLine = new CountingLine$Type();
 // @generated message type with reflection information, may provide speed optimized methods
+class Point$Type extends MessageType<Point> {
+    constructor() {
+        super("headcount.v1.Point", [
+            { no: 1, name: "x", kind: "scalar", T: 2 /*ScalarType.FLOAT*/ },
+            { no: 2, name: "y", kind: "scalar", T: 2 /*ScalarType.FLOAT*/ }
+        ]);
+    }
+    create(value?: PartialMessage<Point>): Point {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.x = 0;
+        message.y = 0;
+        if (value !== undefined)
+            reflectionMergePartial<Point>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: Point): Point {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* float x */ 1:
+                    message.x = reader.float();
+                    break;
+                case /* float y */ 2:
+                    message.y = reader.float();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: Point, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* float x = 1; */
+        if (message.x !== 0)
+            writer.tag(1, WireType.Bit32).float(message.x);
+        /* float y = 2; */
+        if (message.y !== 0)
+            writer.tag(2, WireType.Bit32).float(message.y);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.Point
+ */
+export const Point = new Point$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class NamedLine$Type extends MessageType<NamedLine> {
+    constructor() {
+        super("headcount.v1.NamedLine", [
+            { no: 1, name: "id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "line", kind: "message", T: () => CountingLine }
+        ]);
+    }
+    create(value?: PartialMessage<NamedLine>): NamedLine {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.id = "";
+        message.name = "";
+        if (value !== undefined)
+            reflectionMergePartial<NamedLine>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: NamedLine): NamedLine {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string id */ 1:
+                    message.id = reader.string();
+                    break;
+                case /* string name */ 2:
+                    message.name = reader.string();
+                    break;
+                case /* headcount.v1.CountingLine line */ 3:
+                    message.line = CountingLine.internalBinaryRead(reader, reader.uint32(), options, message.line);
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: NamedLine, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string id = 1; */
+        if (message.id !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.id);
+        /* string name = 2; */
+        if (message.name !== "")
+            writer.tag(2, WireType.LengthDelimited).string(message.name);
+        /* headcount.v1.CountingLine line = 3; */
+        if (message.line)
+            CountingLine.internalBinaryWrite(message.line, writer.tag(3, WireType.LengthDelimited).fork(), options).join();
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.NamedLine
+ */
+export const NamedLine = new NamedLine$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class Zone$Type extends MessageType<Zone> {
+    constructor() {
+        super("headcount.v1.Zone", [
+            { no: 1, name: "id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "name", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 3, name: "points", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Point }
+        ]);
+    }
+    create(value?: PartialMessage<Zone>): Zone {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.id = "";
+        message.name = "";
+        message.points = [];
+        if (value !== undefined)
+            reflectionMergePartial<Zone>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: Zone): Zone {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string id */ 1:
+                    message.id = reader.string();
+                    break;
+                case /* string name */ 2:
+                    message.name = reader.string();
+                    break;
+                case /* repeated headcount.v1.Point points */ 3:
+                    message.points.push(Point.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: Zone, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string id = 1; */
+        if (message.id !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.id);
+        /* string name = 2; */
+        if (message.name !== "")
+            writer.tag(2, WireType.LengthDelimited).string(message.name);
+        /* repeated headcount.v1.Point points = 3; */
+        for (let i = 0; i < message.points.length; i++)
+            Point.internalBinaryWrite(message.points[i], writer.tag(3, WireType.LengthDelimited).fork(), options).join();
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.Zone
+ */
+export const Zone = new Zone$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class LineCounts$Type extends MessageType<LineCounts> {
+    constructor() {
+        super("headcount.v1.LineCounts", [
+            { no: 1, name: "line_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "crossed_in", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 3, name: "crossed_out", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
+        ]);
+    }
+    create(value?: PartialMessage<LineCounts>): LineCounts {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.lineId = "";
+        message.crossedIn = 0;
+        message.crossedOut = 0;
+        if (value !== undefined)
+            reflectionMergePartial<LineCounts>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: LineCounts): LineCounts {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string line_id */ 1:
+                    message.lineId = reader.string();
+                    break;
+                case /* uint32 crossed_in */ 2:
+                    message.crossedIn = reader.uint32();
+                    break;
+                case /* uint32 crossed_out */ 3:
+                    message.crossedOut = reader.uint32();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: LineCounts, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string line_id = 1; */
+        if (message.lineId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.lineId);
+        /* uint32 crossed_in = 2; */
+        if (message.crossedIn !== 0)
+            writer.tag(2, WireType.Varint).uint32(message.crossedIn);
+        /* uint32 crossed_out = 3; */
+        if (message.crossedOut !== 0)
+            writer.tag(3, WireType.Varint).uint32(message.crossedOut);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.LineCounts
+ */
+export const LineCounts = new LineCounts$Type();
+// @generated message type with reflection information, may provide speed optimized methods
+class ZoneCounts$Type extends MessageType<ZoneCounts> {
+    constructor() {
+        super("headcount.v1.ZoneCounts", [
+            { no: 1, name: "zone_id", kind: "scalar", T: 9 /*ScalarType.STRING*/ },
+            { no: 2, name: "occupancy", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 3, name: "entered", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 4, name: "left", kind: "scalar", T: 13 /*ScalarType.UINT32*/ },
+            { no: 5, name: "longest_wait_ms", kind: "scalar", T: 13 /*ScalarType.UINT32*/ }
+        ]);
+    }
+    create(value?: PartialMessage<ZoneCounts>): ZoneCounts {
+        const message = globalThis.Object.create((this.messagePrototype!));
+        message.zoneId = "";
+        message.occupancy = 0;
+        message.entered = 0;
+        message.left = 0;
+        message.longestWaitMs = 0;
+        if (value !== undefined)
+            reflectionMergePartial<ZoneCounts>(this, message, value);
+        return message;
+    }
+    internalBinaryRead(reader: IBinaryReader, length: number, options: BinaryReadOptions, target?: ZoneCounts): ZoneCounts {
+        let message = target ?? this.create(), end = reader.pos + length;
+        while (reader.pos < end) {
+            let [fieldNo, wireType] = reader.tag();
+            switch (fieldNo) {
+                case /* string zone_id */ 1:
+                    message.zoneId = reader.string();
+                    break;
+                case /* uint32 occupancy */ 2:
+                    message.occupancy = reader.uint32();
+                    break;
+                case /* uint32 entered */ 3:
+                    message.entered = reader.uint32();
+                    break;
+                case /* uint32 left */ 4:
+                    message.left = reader.uint32();
+                    break;
+                case /* uint32 longest_wait_ms */ 5:
+                    message.longestWaitMs = reader.uint32();
+                    break;
+                default:
+                    let u = options.readUnknownField;
+                    if (u === "throw")
+                        throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
+                    let d = reader.skip(wireType);
+                    if (u !== false)
+                        (u === true ? UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            }
+        }
+        return message;
+    }
+    internalBinaryWrite(message: ZoneCounts, writer: IBinaryWriter, options: BinaryWriteOptions): IBinaryWriter {
+        /* string zone_id = 1; */
+        if (message.zoneId !== "")
+            writer.tag(1, WireType.LengthDelimited).string(message.zoneId);
+        /* uint32 occupancy = 2; */
+        if (message.occupancy !== 0)
+            writer.tag(2, WireType.Varint).uint32(message.occupancy);
+        /* uint32 entered = 3; */
+        if (message.entered !== 0)
+            writer.tag(3, WireType.Varint).uint32(message.entered);
+        /* uint32 left = 4; */
+        if (message.left !== 0)
+            writer.tag(4, WireType.Varint).uint32(message.left);
+        /* uint32 longest_wait_ms = 5; */
+        if (message.longestWaitMs !== 0)
+            writer.tag(5, WireType.Varint).uint32(message.longestWaitMs);
+        let u = options.writeUnknownFields;
+        if (u !== false)
+            (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+        return writer;
+    }
+}
+/**
+ * @generated MessageType for protobuf message headcount.v1.ZoneCounts
+ */
+export const ZoneCounts = new ZoneCounts$Type();
+// @generated message type with reflection information, may provide speed optimized methods
 class SessionLimits$Type extends MessageType<SessionLimits> {
     constructor() {
         super("headcount.v1.SessionLimits", [
@@ -719,7 +1184,12 @@ class FrameAck$Type extends MessageType<FrameAck> {
             { no: 9, name: "people", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Person },
             { no: 10, name: "counts", kind: "message", T: () => Counts },
             { no: 11, name: "timings", kind: "message", T: () => FrameTimings },
-            { no: 12, name: "detection_skipped", kind: "scalar", T: 8 /*ScalarType.BOOL*/ }
+            { no: 12, name: "detection_skipped", kind: "scalar", T: 8 /*ScalarType.BOOL*/ },
+            { no: 20, name: "line_counts", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => LineCounts },
+            { no: 21, name: "zone_counts", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => ZoneCounts },
+            { no: 22, name: "places_changed", kind: "scalar", T: 8 /*ScalarType.BOOL*/ },
+            { no: 23, name: "lines", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => NamedLine },
+            { no: 24, name: "zones", kind: "message", repeat: 2 /*RepeatType.UNPACKED*/, T: () => Zone }
         ]);
     }
     create(value?: PartialMessage<FrameAck>): FrameAck {
@@ -734,6 +1204,11 @@ class FrameAck$Type extends MessageType<FrameAck> {
         message.jpegBytes = 0;
         message.people = [];
         message.detectionSkipped = false;
+        message.lineCounts = [];
+        message.zoneCounts = [];
+        message.placesChanged = false;
+        message.lines = [];
+        message.zones = [];
         if (value !== undefined)
             reflectionMergePartial<FrameAck>(this, message, value);
         return message;
@@ -778,6 +1253,21 @@ class FrameAck$Type extends MessageType<FrameAck> {
                     break;
                 case /* bool detection_skipped */ 12:
                     message.detectionSkipped = reader.bool();
+                    break;
+                case /* repeated headcount.v1.LineCounts line_counts */ 20:
+                    message.lineCounts.push(LineCounts.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* repeated headcount.v1.ZoneCounts zone_counts */ 21:
+                    message.zoneCounts.push(ZoneCounts.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* bool places_changed */ 22:
+                    message.placesChanged = reader.bool();
+                    break;
+                case /* repeated headcount.v1.NamedLine lines */ 23:
+                    message.lines.push(NamedLine.internalBinaryRead(reader, reader.uint32(), options));
+                    break;
+                case /* repeated headcount.v1.Zone zones */ 24:
+                    message.zones.push(Zone.internalBinaryRead(reader, reader.uint32(), options));
                     break;
                 default:
                     let u = options.readUnknownField;
@@ -827,6 +1317,21 @@ class FrameAck$Type extends MessageType<FrameAck> {
         /* bool detection_skipped = 12; */
         if (message.detectionSkipped !== false)
             writer.tag(12, WireType.Varint).bool(message.detectionSkipped);
+        /* repeated headcount.v1.LineCounts line_counts = 20; */
+        for (let i = 0; i < message.lineCounts.length; i++)
+            LineCounts.internalBinaryWrite(message.lineCounts[i], writer.tag(20, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.ZoneCounts zone_counts = 21; */
+        for (let i = 0; i < message.zoneCounts.length; i++)
+            ZoneCounts.internalBinaryWrite(message.zoneCounts[i], writer.tag(21, WireType.LengthDelimited).fork(), options).join();
+        /* bool places_changed = 22; */
+        if (message.placesChanged !== false)
+            writer.tag(22, WireType.Varint).bool(message.placesChanged);
+        /* repeated headcount.v1.NamedLine lines = 23; */
+        for (let i = 0; i < message.lines.length; i++)
+            NamedLine.internalBinaryWrite(message.lines[i], writer.tag(23, WireType.LengthDelimited).fork(), options).join();
+        /* repeated headcount.v1.Zone zones = 24; */
+        for (let i = 0; i < message.zones.length; i++)
+            Zone.internalBinaryWrite(message.zones[i], writer.tag(24, WireType.LengthDelimited).fork(), options).join();
         let u = options.writeUnknownFields;
         if (u !== false)
             (u == true ? UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);

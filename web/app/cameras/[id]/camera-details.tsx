@@ -29,6 +29,7 @@ import { CameraTile } from "../../camera-tile";
 import { HistoryPanel } from "../../history-panel";
 import { CameraManagePanel } from "./camera-manage-panel";
 import { LineEditor } from "./line-editor";
+import { PlacesEditor } from "./places-editor";
 
 /** Props of {@link CameraDetails}. */
 export interface CameraDetailsProps {
@@ -88,6 +89,7 @@ function LiveDetails({ feed, history, cameraId }: { readonly feed: CountsFeed; r
             {history ? <CameraManagePanel history={history} camera={camera} /> : null}
           </div>
           {history ? <LineEditor history={history} camera={camera} /> : null}
+          {history ? <PlacesEditor history={history} camera={camera} /> : null}
           {history && view.cameras ? <HistoryPanel history={history} cameras={view.cameras} fixedCameraId={camera.cameraId} /> : null}
         </>
       ) : null}

@@ -1,9 +1,10 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Camera } from "@headcount/proto/count";
 import type { CountingLine } from "@headcount/proto/types";
 import { LineDraftButtons } from "@/components/line-draft-buttons";
+import { useLatestFrame } from "@/components/use-latest-frame";
 import { useLineDraft } from "@/components/use-line-draft";
 import { useRerenderOnResize } from "@/components/use-rerender-on-resize";
 import { paintOverlay } from "@/lib/capture/overlay-painter";
@@ -15,16 +16,6 @@ export interface LineEditorProps {
   readonly camera: Camera;
 }
 
-/** How often the picture of a live camera is refreshed while no line is being drawn. */
-const FRAME_REFRESH_MS = 5_000;
-
-interface Frame {
-  readonly url: string;
-  readonly width: number;
-  readonly height: number;
-  readonly capturedAtMs: number;
-}
-
 /**
  * The camera's counting line drawn on its latest frame (GetLatestFrame):
  * drag from one end to the other (or click both ends), swap the "in" side,
@@ -33,48 +24,14 @@ interface Frame {
  */
 export function LineEditor({ history, camera }: LineEditorProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  // The object URL shown, revoked when replaced or on unmount.
-  const frameUrl = useRef<string | null>(null);
   const lineDraft = useLineDraft();
   const { editing, draftLine } = lineDraft;
-  const [frame, setFrame] = useState<Frame | null>(null);
-  const [frameError, setFrameError] = useState<string | null>(null);
   const [message, setMessage] = useState<{ readonly text: string; readonly failed: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const cameraId = camera.cameraId;
   const savedLine = camera.line ?? null;
 
-  const loadFrame = useCallback(async (): Promise<void> => {
-    const result = await history.latestFrame(cameraId);
-    if (!result.ok) {
-      setFrameError(result.message);
-      return;
-    }
-    const { jpeg, width, height, capturedAtMs } = result.value;
-    const url = URL.createObjectURL(new Blob([jpeg.slice()], { type: "image/jpeg" }));
-    if (frameUrl.current) URL.revokeObjectURL(frameUrl.current);
-    frameUrl.current = url;
-    setFrameError(null);
-    setFrame({ url, width: width || 16, height: height || 9, capturedAtMs });
-  }, [history, cameraId]);
-
-  useEffect(() => {
-    void loadFrame();
-  }, [loadFrame]);
-  // A live camera's picture follows the scene, but never changes under a line being drawn.
-  const online = camera.online;
-  useEffect(() => {
-    if (!online || editing) return;
-    const timer = setInterval(() => void loadFrame(), FRAME_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [online, editing, loadFrame]);
-  useEffect(
-    () => () => {
-      if (frameUrl.current) URL.revokeObjectURL(frameUrl.current);
-      frameUrl.current = null;
-    },
-    [],
-  );
+  const { frame, frameError, loadFrame } = useLatestFrame(history, cameraId, camera.online, editing);
 
   useRerenderOnResize(canvasRef);
 
