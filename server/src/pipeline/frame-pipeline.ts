@@ -1,9 +1,10 @@
 import { performance } from "node:perf_hooks";
-import { FrameStatus, type FrameAck } from "@headcount/proto/types";
+import { FrameStatus, type FrameAck, type Person } from "@headcount/proto/types";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
+import type { CountTotals } from "../count/count-types.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
-import { type AckResult, buildAck } from "./frame-ack.ts";
+import { placeAckFields } from "./place-ack.ts";
 import { SessionTracking, type TrackingFactory } from "./session-tracking.ts";
 import { SessionTurns } from "./session-turns.ts";
 import type { WorkerPool } from "./worker-pool.ts";
@@ -211,12 +212,44 @@ export class FramePipeline {
     }
   }
 
-  private publish(session: CaptureSession, frame: PendingFrame, result: AckResult): void {
+  private publish(
+    session: CaptureSession,
+    frame: PendingFrame,
+    result: {
+      status: FrameStatus;
+      detail?: string;
+      decodedWidth?: number;
+      decodedHeight?: number;
+      people?: Person[];
+      totals?: CountTotals;
+      timings?: { queuedMs: number; decodeMs: number; detectMs: number; trackMs: number };
+    },
+  ): void {
     const totalMs = performance.now() - frame.receivedAtPerf;
-    const totals = result.totals ?? this.cameras.totalsOf(session.cameraId);
-    const ack = buildAck(session, frame, result, { totals, places: this.cameras.placesOf(session.cameraId) }, totalMs);
+    const ack: FrameAck = {
+      seq: frame.seq,
+      status: result.status,
+      detail: result.detail ?? "",
+      capturedAtMs: frame.capturedAtMs,
+      receivedAtMs: frame.receivedAtMs,
+      decodedWidth: result.decodedWidth ?? 0,
+      decodedHeight: result.decodedHeight ?? 0,
+      jpegBytes: frame.jpeg.length,
+      people: result.people ?? [],
+      counts: this.countsOf(session, result.totals),
+      ...placeAckFields(session, this.cameras.placesOf(session.cameraId), Date.now()),
+      timings: { queuedMs: 0, decodeMs: 0, detectMs: 0, trackMs: 0, ...result.timings, totalMs },
+    };
     if (result.status === FrameStatus.PROCESSED) this.cameras.recordAck(session.cameraId, Date.now(), totalMs);
     session.publish(ack);
     this.observer.frameAcked(ack);
   }
+
+  private countsOf(session: CaptureSession, totals: CountTotals | undefined) {
+    const t = totals ?? this.cameras.totalsOf(session.cameraId);
+    return t
+      ? { inView: t.inView, entered: t.entered, exited: t.exited, crossedIn: t.crossedIn, crossedOut: t.crossedOut }
+      : undefined;
+  }
 }
+
