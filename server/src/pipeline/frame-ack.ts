@@ -1,11 +1,11 @@
 import { performance } from "node:perf_hooks";
 import type { FrameAck, FrameStatus, Person } from "@headcount/proto/types";
-import type { PlaceFigures } from "../camera/place-figures.ts";
 import type { CountTotals } from "../count/count-types.ts";
 import { checkedJpegSize, DecodeError } from "../decode/jpeg-decoder.ts";
-import { toProtoPlaces } from "../rpc/proto-mapping.ts";
+import type { PlaceFigures } from "../camera/place-figures.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { FrameOutcome } from "./messages.ts";
+import { placeAckFields } from "./place-ack.ts";
 
 /** The largest frame the header check lets through here; the client's limits were checked on receipt. */
 const NO_PIXEL_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -38,10 +38,8 @@ export interface FrameResult {
 }
 
 /**
- * The ack of one frame: its outcome, the camera's counts (the frame's own
- * totals when it was counted, else the camera's current ones) and each line's
- * and zone's figures. A change of the camera's lines or zones reaches the
- * session's client once, on its next ack (`places_changed` with the new ones).
+ * The ack of `frame`: its outcome, the camera's counts after it (`totals`,
+ * when it has any) and each of its lines' and zones' figures.
  */
 export function frameAck(
   session: CaptureSession,
@@ -49,11 +47,8 @@ export function frameAck(
   result: FrameResult,
   camera: { readonly totals: CountTotals | null | undefined; readonly places: PlaceFigures },
 ): FrameAck {
+  const totals = camera.totals;
   const totalMs = performance.now() - frame.receivedAtPerf;
-  const figures = camera.places;
-  const placesChanged = session.placesTold !== null && session.placesTold !== figures.places;
-  if (placesChanged) session.placesTold = figures.places;
-  const t = camera.totals;
   return {
     seq: frame.seq,
     status: result.status,
@@ -64,10 +59,10 @@ export function frameAck(
     decodedHeight: result.decodedHeight ?? 0,
     jpegBytes: frame.jpeg.length,
     people: result.people ?? [],
-    counts: t ? { inView: t.inView, entered: t.entered, exited: t.exited, crossedIn: t.crossedIn, crossedOut: t.crossedOut } : undefined,
-    ...figures.counts(Date.now()),
-    placesChanged,
-    ...(placesChanged ? toProtoPlaces(figures.places) : { lines: [], zones: [] }),
+    counts: totals
+      ? { inView: totals.inView, entered: totals.entered, exited: totals.exited, crossedIn: totals.crossedIn, crossedOut: totals.crossedOut }
+      : undefined,
+    ...placeAckFields(session, camera.places, Date.now()),
     timings: { queuedMs: 0, decodeMs: 0, detectMs: 0, trackMs: 0, ...result.timings, totalMs },
     detectionSkipped: result.detectionSkipped ?? false,
   };
