@@ -9,7 +9,7 @@ import { oneByOneVideo } from "../support/paths.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { freePort } from "../support/web-app.ts";
 import { until } from "../support/waiting.ts";
-import type { MqttSettings } from "../../server/src/config.ts";
+import { loadConfig, type MqttSettings } from "../../server/src/config.ts";
 import { createLogger, type Logger } from "../../server/src/logger.ts";
 
 let jpeg: Buffer;
@@ -32,7 +32,9 @@ async function stopServer(ts: TestServer): Promise<void> {
 async function serverPublishingTo(url: string, settings: Partial<MqttSettings> = {}, log?: Logger, tracking = everyFrameCountsAnEntry()): Promise<{ ts: TestServer; topicPrefix: string; discoveryPrefix: string }> {
   const prefixes = privatePrefixes();
   const mqtt: MqttSettings = { url, username: undefined, password: undefined, caFile: undefined, maxQueued: 1000, ...prefixes, ...settings };
-  const ts = await startTestServer({ config: { mqtt }, deps: { tracking }, log });
+  // The scripted tracker counts an entry on every frame of one unchanging JPEG, which the motion gate would skip as still.
+  const motion = loadConfig({ HEADCOUNT_MOTION_GATE: "off" }, {}).motion;
+  const ts = await startTestServer({ config: { mqtt, motion }, deps: { tracking }, log });
   servers.push(ts);
   return { ts, topicPrefix: mqtt.topicPrefix, discoveryPrefix: mqtt.discoveryPrefix ?? "" };
 }
