@@ -6,6 +6,8 @@ import { test } from "node:test";
 import { fixed, interleave, mean, median, quantile } from "./bench-stats.ts";
 import { areaOf, summarizeProfile } from "./cpu-profile-summary.ts";
 import { foreignShare } from "./machine-load.ts";
+import { reportEfficiency, type Sample } from "./pipeline-efficiency-report.ts";
+import type { ServerSnapshot } from "./bench-server-process.ts";
 
 test("median, mean and quantile follow their textbook definitions", () => {
   assert.equal(median([5, 1, 3]), 3);
@@ -69,4 +71,23 @@ test("summarizeProfile counts self time per function, only inside the given wind
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the efficiency report gives the CPU outside detection as a share of detection CPU, paired per round, against the 15% goal", () => {
+  // Fake measurements (pure report logic): detection 40 ms of CPU per frame; the whole server 48, 44 and 45.2 ms in three rounds.
+  const fakeSnapshot = { rssBytes: 1, heapUsedBytes: 1, externalBytes: 1, pipeline: { processed: 10 } } as unknown as ServerSnapshot;
+  const sample = (fps: number, cpuMsPerFrame: number): Sample => ({ fps, cpuMsPerFrame, detectMs: 40 });
+  const measured = (pipelineCpu: readonly number[]) => ({
+    n: 1, rounds: 3, durationMs: 1000, warmupMs: 100, frames: "fake", detectorName: "fake", imageSize: { width: 1, height: 1 }, profileDir: undefined,
+    samples: new Map([["detector-1", [sample(25, 40), sample(25, 40), sample(25, 40)]], ["pipeline-1", pipelineCpu.map((cpu) => sample(20, cpu))]]),
+    warm: fakeSnapshot, end: fakeSnapshot, single: undefined,
+  });
+  const over = reportEfficiency(measured([48, 44, 45.2]));
+  const row = over.rows.find((r) => r.measure.includes("CPU outside detection"));
+  assert.ok(row, over.rows.map((r) => r.measure).join("\n"));
+  assert.match(row.value, /^13% \(5\.2 of 40\.0 ms; per round 20% 10% 13%\)/);
+  assert.equal(row.goal, "<= 15%");
+  assert.equal(row.met, true);
+  assert.equal(reportEfficiency(measured([48, 44, 46.4])).rows.find((r) => r.measure.includes("CPU outside detection"))?.met, false);
+  assert.deepEqual((over.data as { cpuMsPerFrame: { outsideDetectionSharePerRound: number[] } }).cpuMsPerFrame.outsideDetectionSharePerRound.map((x) => Math.round(x * 100)), [20, 10, 13]);
 });
