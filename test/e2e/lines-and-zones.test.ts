@@ -55,9 +55,12 @@ test("two lines and a zone drawn on the Manage page count the person who walks i
   await capture.getByTestId("capture-start").click();
   await waitFor("the capture page to go live", async () => (await capture.getByTestId("capture-state").textContent()) === "live", 30_000);
 
+  // The capture page leads to where lines and zones are drawn: this camera's Manage page.
+  const placesHref = await capture.getByTestId("places-link").getAttribute("href");
+  assert.equal(placesHref, "/cameras/e2e-shop#places");
   const manage = await context.newPage();
   manage.on("pageerror", (e) => pageErrors.push(e.message));
-  await manage.goto(`${web.url}/cameras/e2e-shop`);
+  await manage.goto(`${web.url}${placesHref}`);
   const addLine = manage.getByTestId("place-add-line");
   await waitFor("the latest frame to draw on", async () => (await addLine.count()) === 1 && (await addLine.isEnabled()), 30_000);
   for (const x of [0.33, 0.66]) {

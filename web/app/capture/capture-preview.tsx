@@ -128,9 +128,15 @@ export function CapturePreview({ engine, view, nowMs }: CapturePreviewProps) {
             }}
           />
         ) : (
-          <button type="button" className="button" data-testid="line-edit" onClick={beginEdit}>
-            Edit line
-          </button>
+          <>
+            <button type="button" className="button" data-testid="line-edit" onClick={beginEdit}>
+              Edit line
+            </button>
+            {/* Several named lines and zones are drawn on the camera's Manage page (it asks for the viewer password when one is set). */}
+            <a className="button" data-testid="places-link" href={`/cameras/${encodeURIComponent(view.cameraId)}#places`}>
+              More lines and zones…
+            </a>
+          </>
         )}
         {message ? (
           <span className="muted small" data-testid="line-message">

@@ -129,7 +129,7 @@ export function PlacesEditor({ history, camera }: PlacesEditorProps) {
     kind === "line" ? change(lines.filter((_, i) => i !== index), zones) : change(lines, zones.filter((_, i) => i !== index));
 
   return (
-    <section className="panel line-editor" aria-label="Lines and zones" data-testid="places-editor" data-dirty={dirty ? "yes" : "no"}>
+    <section id="places" className="panel line-editor" aria-label="Lines and zones" data-testid="places-editor" data-dirty={dirty ? "yes" : "no"}>
       <div className="history-head">
         <h2>Lines and zones</h2>
         <span className="muted small">Each line counts crossings in and out; each zone counts who is in it, who entered and left, and how long they stayed.</span>
