@@ -111,7 +111,8 @@ export const benchmark: Benchmark = {
     const windowMs = ctx.quick ? 3_000 : 10_000;
     // The web app's origin is the gRPC-Web endpoint's CORS default: pick its port first.
     const webPort = await freePort();
-    const ts = await startTestServer({ config: { webUpstream: `http://127.0.0.1:${webPort}`, limits: { ...loadConfig({}).limits, maxSessions: 256 } } });
+    // The sessions send no frame (the load moves their figures directly): keep them open past the 60 s idle close for the whole run.
+    const ts = await startTestServer({ config: { webUpstream: `http://127.0.0.1:${webPort}`, limits: { ...loadConfig({}).limits, maxSessions: 256 }, sessionIdleMs: 3_600_000 } });
     const web = await startWebApp(ts.grpcWebUrl, { port: webPort });
     const browser = await launchChromium();
     const pages: PageSample[] = [];
