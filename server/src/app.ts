@@ -115,18 +115,19 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   for (const camera of await store.listCameras()) await loadCamera(store, cameras, camera, startedAtMs);
   const where = config.databaseUrl ? { database: redact(config.databaseUrl) } : { dataDir: config.dataDir };
   log.info({ ...where, cameras: cameras.list(Date.now()).length }, "history store open");
+  // Areas count from the stored crossings of their entrance cameras, so they follow the registry.
+  const areas = new AreaMonitor(store.areas, cameras);
+  await areas.start();
+  const reloadAreas = () => void areas.reload().catch((err: unknown) => log.warn({ err }, "could not reload the areas"));
   // Other replicas' camera changes and live figures (LISTEN/NOTIFY); one server on SQLite needs none.
   // Unique across restarts: a container restarted with the same hostname and pid must not inherit its dead predecessor's beat.
   const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   // A session taken over on another replica ends here once its camera row says so (set once the sessions exist).
   let takeOver: HolderSeen = () => {};
   const holderSeen: HolderSeen = (cameraId, liveSessionId, readAt) => takeOver(cameraId, liveSessionId, readAt);
-  const replicas = postgres ? await startReplicaSync({ store: postgres, databaseUrl: config.databaseUrl!, cameras, log, replicaId, holderSeen }) : undefined;
+  const replicas = postgres ? await startReplicaSync({ store: postgres, databaseUrl: config.databaseUrl!, cameras, log, replicaId, holderSeen, areasChanged: reloadAreas }) : undefined;
   const heartbeat = postgres ? new ReplicaHeartbeat(replicaId, postgres, { staleMs: config.replicaStaleMs }, log) : undefined;
   await heartbeat?.start();
-  // Areas count from the stored crossings of their entrance cameras, so they follow the registry.
-  const areas = new AreaMonitor(store.areas, cameras);
-  await areas.start();
   const metrics = createServerMetrics({
     // Read at scrape time, after `sessions` exists.
     openSessions: () => sessions.size,

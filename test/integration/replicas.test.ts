@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { AreaServiceClient } from "@headcount/proto/area-client";
 import { extractJpegFrames } from "../support/footage-frames.ts";
 import { loadPostgresMigrations } from "../../server/src/store/postgres-migrations.ts";
 import { openPostgresStore } from "../../server/src/store/postgres-store.ts";
@@ -16,7 +17,7 @@ import { freePort } from "../support/web-app.ts";
  * Three real server processes on 127.0.0.1 sharing one PostgreSQL database:
  * what one replica stores and sees live, the others show.
  */
-test("three replicas on one database: C's count page sees cameras capturing through A and B, live and stored; a rename and a line made through C reach A", { timeout: 300_000 }, async (t) => {
+test("three replicas on one database: C's count page sees cameras capturing through A and B, live and stored; a rename, a line and an area made through C reach A", { timeout: 300_000 }, async (t) => {
   const databaseUrl = await freshDatabase(t);
   const dirs = ["a", "b", "c"].map((name) => mkdtempSync(join(tmpdir(), `headcount-replica-${name}-`)));
   t.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -62,6 +63,20 @@ test("three replicas on one database: C's count page sees cameras capturing thro
   while (!(seen?.name === "Front door" && seen.line?.ay === 0.625) && Date.now() < until1s) seen = await onA();
   assert.equal(seen?.name, "Front door", "the rename through C reached A within a second");
   assert.deepEqual({ ...seen?.line }, line, "the line set through C reached A within a second");
+
+  // An area made and then edited through C is on A within a second (not at A's periodic reload, 30 s).
+  const [areasOnA, areasOnC] = [a, c].map((x) => new AreaServiceClient(x!.transport));
+  const settings = { name: "Shop", timeZone: "UTC", entrances: [{ cameraId: "cam-a", lineId: "line" }] };
+  const { response: made } = await areasOnC!.createArea({ settings });
+  const areaOnA = async () => (await areasOnA!.listAreas({}).response).areas.find((x) => x.areaId === made.area!.areaId);
+  const untilMade = Date.now() + 1_000;
+  let area = await areaOnA();
+  while (!area && Date.now() < untilMade) area = await areaOnA();
+  assert.ok(area, "the area made through C reached A within a second");
+  await areasOnC!.updateArea({ areaId: made.area!.areaId, settings: { ...settings, capacity: 40 } });
+  const untilEdited = Date.now() + 1_000;
+  while (area?.settings?.capacity !== 40 && Date.now() < untilEdited) area = await areaOnA();
+  assert.equal(area?.settings?.capacity, 40, "the capacity set through C reached A within a second");
 });
 
 test("a replica starting on PostgreSQL leaves the other replicas' open sessions alone (a single SQLite server closes its lost ones at start)", { timeout: 120_000 }, async (t) => {

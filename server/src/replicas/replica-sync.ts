@@ -168,6 +168,8 @@ export async function startReplicaSync(options: {
   readonly replicaId: string;
   readonly timing?: SyncTiming;
   readonly holderSeen?: HolderSeen;
+  /** Areas were edited (here or on another replica), or notifications may have been missed: reload them. */
+  readonly areasChanged?: () => void;
 }): Promise<RunningSync> {
   const { log } = options;
   const sync = new ReplicaSync(options.replicaId, options.store, options.cameras, log, options.timing, options.holderSeen);
@@ -175,8 +177,12 @@ export async function startReplicaSync(options: {
   const notifications = new PostgresNotifications(options.databaseUrl, options.store.pool, {
     onCamera: (cameraId) => sync.cameraChanged(cameraId),
     onLive: (payload) => sync.liveReceived(payload),
+    onAreas: () => options.areasChanged?.(),
     onListening: () => {
-      if (lostAtMs !== null) log.info({ downMs: Date.now() - lostAtMs }, "listening to the other replicas again");
+      if (lostAtMs !== null) {
+        log.info({ downMs: Date.now() - lostAtMs }, "listening to the other replicas again");
+        options.areasChanged?.();
+      }
       lostAtMs = null;
       sync.resync();
     },

@@ -7,6 +7,8 @@ export interface NotificationHandlers {
   onCamera(cameraId: string): void;
   /** A replica's live figures (JSON as published). */
   onLive(payload: string): void;
+  /** An area or its entrances changed (any replica, or this one). */
+  onAreas(): void;
   /**
    * The listening connection was (re)made: notifications sent while it was
    * down are lost, so whatever they would have refreshed must be reloaded.
@@ -57,6 +59,7 @@ export class PostgresNotifications {
     client.on("notification", (n) => {
       if (n.channel === CHANNELS.camera && n.payload) this.handlers.onCamera(n.payload);
       else if (n.channel === CHANNELS.live && n.payload) this.handlers.onLive(n.payload);
+      else if (n.channel === CHANNELS.areas) this.handlers.onAreas();
     });
     const lost = (err: Error) => {
       if (this.closed || this.client !== client) return;
@@ -69,7 +72,7 @@ export class PostgresNotifications {
     client.on("error", lost);
     client.on("end", () => lost(new Error("the listening connection ended")));
     await client.connect();
-    await client.query(`LISTEN ${CHANNELS.camera}; LISTEN ${CHANNELS.live}`);
+    await client.query(`LISTEN ${CHANNELS.camera}; LISTEN ${CHANNELS.live}; LISTEN ${CHANNELS.areas}`);
     this.handlers.onListening();
   }
 }

@@ -208,6 +208,8 @@ export const CHANNELS = {
   camera: "headcount_camera",
   /** Payload: JSON live figures of a camera from the replica that runs its session. */
   live: "headcount_live",
+  /** No payload: an area or its entrances changed (0008-area-change-notify.sql). */
+  areas: "headcount_areas",
 } as const;
 
 /** Announces a payload on a channel (delivered to listeners at commit; at once outside a transaction). */
