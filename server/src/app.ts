@@ -126,8 +126,6 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   let takeOver: HolderSeen = () => {};
   const holderSeen: HolderSeen = (cameraId, liveSessionId, readAt) => takeOver(cameraId, liveSessionId, readAt);
   const replicas = postgres ? await startReplicaSync({ store: postgres, databaseUrl: config.databaseUrl!, cameras, log, replicaId, holderSeen, areasChanged: reloadAreas }) : undefined;
-  const heartbeat = postgres ? new ReplicaHeartbeat(replicaId, postgres, { staleMs: config.replicaStaleMs }, log) : undefined;
-  await heartbeat?.start();
   const metrics = createServerMetrics({
     // Read at scrape time, after `sessions` exists.
     openSessions: () => sessions.size,
@@ -148,6 +146,11 @@ export async function createServer(config: ServerConfig, log: Logger, deps: Serv
   // Every path that appends events (the pipeline's counts, the count page's resets, a session's closing exits) goes through this one.
   const publishingStore = storeTellingPublisher(store, publisher);
   await publishLostSessions(store, publisher, lost);
+  // Beats before anything is served; the sessions of a replica that stopped beating are closed here, their exits published like a restart's.
+  const heartbeat = postgres
+    ? new ReplicaHeartbeat(replicaId, postgres, { staleMs: config.replicaStaleMs }, log, (closed) => publishLostSessions(store, publisher, closed))
+    : undefined;
+  await heartbeat?.start();
   const gate: MotionGate = config.motion.enabled ? new FrameDifferenceGate(config.motion) : new AlwaysDetectGate();
   const pipeline = new FramePipeline(pool, cameras, publishingStore, deps.tracking ?? defaultTracking(config), log, metrics, gate, (session, reason) =>
     sessions.close(session, reason),

@@ -8,6 +8,7 @@ import { ReceiptStatus } from "@headcount/proto/capture";
 import { extractJpegFolder, extractJpegFrames } from "../support/footage-frames.ts";
 import { spawnSender } from "../support/cli-sender.ts";
 import { oneByOneVideo } from "../support/paths.ts";
+import { privatePrefixes, SHARED_BROKER_URL, subscribe } from "../support/mqtt-broker.ts";
 import { freshDatabase, onDatabase } from "../support/postgres-db.ts";
 import { processClients, startServerProcess } from "../support/server-process.ts";
 import { waitFor } from "../support/waiting.ts";
@@ -56,13 +57,19 @@ test("SIGKILL of the replica a CLI sender streams to: the sender (given A and B)
   assert.equal(counts?.entered, Number(stored!.entered), "B serves the stored totals");
 });
 
-test("SIGKILL of a replica with a session holding a person in view: B notices its stale heartbeat and closes the session once, the person exiting as 'session_lost'", { timeout: 240_000 }, async (t) => {
+test("SIGKILL of a replica with a session holding a person in view: B notices its stale heartbeat and closes the session once, the person exiting as 'session_lost', published over MQTT", { timeout: 240_000 }, async (t) => {
   const databaseUrl = await freshDatabase(t);
   const staleMs = 3_000;
   const dirs = ["a", "b"].map((name) => mkdtempSync(join(tmpdir(), `headcount-stale-${name}-`)));
   t.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
   const ports = await Promise.all(dirs.map(async () => ({ grpc: await freePort(), web: await freePort() })));
-  const env = { HEADCOUNT_REPLICA_STALE_MS: String(staleMs) };
+  const { topicPrefix, discoveryPrefix } = privatePrefixes();
+  const env = {
+    HEADCOUNT_REPLICA_STALE_MS: String(staleMs),
+    HEADCOUNT_MQTT_URL: SHARED_BROKER_URL, HEADCOUNT_MQTT_TOPIC_PREFIX: topicPrefix, HEADCOUNT_MQTT_DISCOVERY_PREFIX: discoveryPrefix,
+  };
+  const sub = await subscribe(SHARED_BROKER_URL, [`${topicPrefix}/#`, `${discoveryPrefix}/#`]);
+  t.after(() => sub.close());
   const [a, b] = await Promise.all(dirs.map((dataDir, i) => startServerProcess({ grpcPort: ports[i]!.grpc, grpcWebPort: ports[i]!.web, dataDir, workers: 1, databaseUrl, env })));
   t.after(() => Promise.all([a!.kill(), b!.kill()]));
 
@@ -99,8 +106,17 @@ test("SIGKILL of a replica with a session holding a person in view: B notices it
   assert.match(b!.output(), /closed the sessions of a replica that stopped beating/);
   const [stored] = await onDatabase<{ entered: number; exited: number }>(databaseUrl, "SELECT entered::int, exited::int FROM cameras WHERE camera_id = 'door'");
   assert.deepEqual({ ...stored }, { entered: 1, exited: 1 }, "totals equal the recount: nobody left in view");
+  // B published the exit it stored for A's session as an event, as a restarted single server does for its own.
+  const events = () => sub.on(`${topicPrefix}/door/event`).map((p) => JSON.parse(p) as { kind: string; reason: string | null });
+  await waitFor("the session_lost exit on MQTT", async () => events().some((e) => e.kind === "exit"), 5_000);
+  assert.deepEqual(events().filter((e) => e.kind === "exit").map((e) => e.reason), ["session_lost"]);
   await waitFor("B's count page showing the exit", async () => {
     const cam = (await processClients(ports[1]!.grpc).count.listCameras({}).response).cameras.find((c) => c.cameraId === "door");
     return cam?.counts?.exited === 1;
   }, 5_000);
+  // Leave nothing retained on the shared broker (a clean stop says "offline" first).
+  await b!.stop();
+  for (const topic of new Set(sub.messages.filter((m) => m.retain || !m.topic.endsWith("/event")).map((m) => m.topic))) {
+    await sub.client.publishAsync(topic, "", { qos: 1, retain: true });
+  }
 });

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import type { Store } from "../store/store.ts";
+import type { LostSession, Store } from "../store/store.ts";
 
 /** How often a replica beats and looks for stale ones. */
 export interface HeartbeatTiming {
@@ -25,6 +25,8 @@ export class ReplicaHeartbeat {
     private readonly store: Pick<Store, "beat" | "closeStaleReplicas">,
     private readonly timing: HeartbeatTiming,
     private readonly log: Logger,
+    /** Told the sessions a round closed (to publish their exits), after they are stored. */
+    private readonly onClosed: (lost: readonly LostSession[]) => Promise<void> = async () => {},
   ) {}
 
   /** Beats once now (so this replica is known before it serves anything), then on a timer. */
@@ -46,6 +48,7 @@ export class ReplicaHeartbeat {
         const exits = lost.reduce((n, s) => n + s.exits, 0);
         // Their cameras' rows changed: every replica hears of the new totals by the usual notification.
         this.log.warn({ sessions: lost.length, exits, cameras: [...new Set(lost.map((s) => s.cameraId))] }, "closed the sessions of a replica that stopped beating: the people they had in view exit as 'session lost'");
+        await this.onClosed(lost);
       }
     } catch (err) {
       this.log.warn({ err }, "replica heartbeat round failed; the next one retries");
