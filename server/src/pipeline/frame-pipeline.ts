@@ -2,7 +2,6 @@ import { performance } from "node:perf_hooks";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import { AlwaysDetectGate, type MotionGate } from "../motion/motion-gate.ts";
-import type { CountTotals } from "../count/count-types.ts";
 import { DomainError } from "../rpc/errors.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Line, Places } from "../count/count-types.ts";
 import { checkPlaces } from "../zones/places-check.ts";
-import { eventOfRow, lostStayLeaves, placeOfSeries, withDefaultLine, type EventRow } from "./place-rows.ts";
+import { eventOfRow, placeOfSeries, withDefaultLine, type EventRow } from "./place-rows.ts";
 import { allPlaces, placeTotals, placesOf, replacePlaces } from "./postgres-places.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { PostgresAccessStore } from "./postgres-access-store.ts";

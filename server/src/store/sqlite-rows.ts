@@ -1,5 +1,4 @@
 import { DomainError, cameraTakenOver } from "../rpc/errors.ts";
-import type { Line } from "../count/count-types.ts";
 import { defaultLineOf, placesOfRows, type PlaceRow } from "./place-rows.ts";
 import {
   STORED_EVENT_KINDS, STORED_EVENT_REASONS, type NewEvent, type StoredCamera, type StoredEventKind, type StoredEventReason, type StoredTotals,
