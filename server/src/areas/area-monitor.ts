@@ -81,12 +81,23 @@ export class AreaMonitor {
     return this.views.get(areaId);
   }
 
-  /** Counts a created or edited area now (the caller just stored it). */
-  async put(area: StoredArea): Promise<AreaView> {
-    this.areas.set(area.areaId, area);
-    this.dirty.add(area.areaId);
+  /**
+   * Counts a created or edited area now (the caller just stored it); undefined
+   * only when it was deleted meanwhile.
+   */
+  async put(area: StoredArea): Promise<AreaView | undefined> {
+    const id = area.areaId;
+    this.areas.set(id, area);
+    this.dirty.add(id);
     await this.run();
-    return this.views.get(area.areaId)!;
+    // A reload running meanwhile (on PostgreSQL, set off by this very change's announcement) may have
+    // replaced the area while it was counted, or dropped it from a list read just before it was stored.
+    for (let round = 0; round < 3 && this.areas.has(id) && this.views.get(id)?.area !== this.areas.get(id); round++) {
+      this.dirty.add(id);
+      await this.run();
+    }
+    if (!this.views.has(id)) await this.reload();
+    return this.views.get(id);
   }
 
   /** Forgets a deleted area. */

@@ -6,7 +6,7 @@ import type {
 } from "@headcount/proto/area";
 import type { IAreaService } from "@headcount/proto/area-server";
 import type { AccessControl } from "../access/access-control.ts";
-import type { AreaMonitor } from "../areas/area-monitor.ts";
+import type { AreaMonitor, AreaView } from "../areas/area-monitor.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { AreaStore } from "../store/area-store.ts";
 import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
@@ -44,7 +44,7 @@ export class AreaService implements IAreaService {
     const areaId = randomBytes(6).toString("base64url");
     await this.deps.store.createArea(areaId, settings, Date.now());
     const stored = await this.deps.store.setEntrances(areaId, entrances);
-    return { area: toProtoArea(await this.deps.monitor.put(stored)) };
+    return { area: toProtoArea(this.requireArea(stored.areaId, await this.deps.monitor.put(stored))) };
   }
 
   async updateArea(request: UpdateAreaRequest, context: ServerCallContext): Promise<UpdateAreaResponse> {
@@ -53,7 +53,7 @@ export class AreaService implements IAreaService {
     const { settings, entrances } = fromProtoSettings(request.settings, this.deps.cameras, this.deps.defaultTimeZone);
     await this.deps.store.updateArea(request.areaId, settings);
     const stored = await this.deps.store.setEntrances(request.areaId, entrances);
-    return { area: toProtoArea(await this.deps.monitor.put(stored)) };
+    return { area: toProtoArea(this.requireArea(stored.areaId, await this.deps.monitor.put(stored))) };
   }
 
   async deleteArea(request: DeleteAreaRequest, context: ServerCallContext): Promise<DeleteAreaResponse> {
@@ -68,7 +68,7 @@ export class AreaService implements IAreaService {
     this.deps.access.requireViewer(context.headers);
     this.requireArea(request.areaId);
     const stored = await this.deps.store.resetArea(request.areaId, Date.now());
-    return { area: toProtoArea(await this.deps.monitor.put(stored)) };
+    return { area: toProtoArea(this.requireArea(stored.areaId, await this.deps.monitor.put(stored))) };
   }
 
   async watchArea(request: WatchAreaRequest, responses: RpcInputStream<WatchAreaResponse>, context: ServerCallContext): Promise<void> {
@@ -109,7 +109,9 @@ export class AreaService implements IAreaService {
     }
   }
 
-  private requireArea(areaId: string): void {
-    if (!this.deps.monitor.get(areaId)) throw new DomainError("NOT_FOUND", `no area with id ${JSON.stringify(areaId.slice(0, 80))}`);
+  /** The area's view (the current one unless given); NOT_FOUND when there is none (deleted, or never made). */
+  private requireArea(areaId: string, view: AreaView | undefined = this.deps.monitor.get(areaId)): AreaView {
+    if (!view) throw new DomainError("NOT_FOUND", `no area with id ${JSON.stringify(areaId.slice(0, 80))}`);
+    return view;
   }
 }
