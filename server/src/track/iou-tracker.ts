@@ -10,7 +10,9 @@
  * (`frame-matching.ts`); (4) high-score detections still unmatched are
  * stitched to confirmed tracks unseen for a while if near their path and not
  * of clearly different colours (`track-stitching.ts`, `appearance-gate.ts`);
- * (5) a tentative track reaching `minHits` is confirmed, unless it was born
+ * two tracks that were boxed together and are matched apart again swap
+ * detections when that follows on better from how each moved before
+ * (`pair-split.ts`); (5) a tentative track reaching `minHits` is confirmed, unless it was born
  * away from the frame's edges near where a confirmed track vanished: then it
  * revives that track (`track-revival.ts`); (6) the rest start tentative
  * tracks, unless they duplicate a matched box.
