@@ -19,12 +19,10 @@ for (const fps of [10, 5]) {
     assert.ok(r.exited <= r.entered, `exited ${r.exited}`);
     for (const l of r.lines) {
       for (const dir of ["in", "out"] as const) {
-        // The goal: within 10% each way. Not met in one place: the vertical line's right-to-left crossings at
-        // 10 fps, 16 for 18 (-11%): U and T in one box all the way (F533), U's turn back inside the dead band
-        // (F630), K and B swapping identities in the pair's boxes (F751); see README.md in this folder for the
-        // rules tried. Held there to the 16 measured, so that it cannot get worse unnoticed.
-        const share = l.name === "vertical" && dir === "out" && fps === 10 ? 0.12 : 0.1;
-        const tolerance = l.truth[dir] * share;
+        // The goal: within 10% each way. Measured at 10 fps: vertical 15/17 for 14/18 (16 right to left, -11%,
+        // before pair-split.ts mended K and B's swap at F751), horizontal 19/14 for 19/13, diagonal 13/17 for
+        // 12/16; at 5 fps 13/17, 18/13, 12/17.
+        const tolerance = l.truth[dir] * 0.1;
         assert.ok(Math.abs(l[dir] - l.truth[dir]) <= tolerance, `${l.name} ${dir}: ${l[dir]}, hand count ${l.truth[dir]} (+-${tolerance.toFixed(1)})`);
       }
     }

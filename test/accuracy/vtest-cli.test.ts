@@ -65,13 +65,14 @@ test("vtest.avi (small, many pedestrians) at 10 fps: people in view within 0.75 
       `crossings left->right ${s.counts.crossedIn} (truth ${truth.totals.left_to_right}), ` +
       `right->left ${s.counts.crossedOut} (truth ${truth.totals.right_to_left}); entries ${s.counts.entered}, exits ${s.counts.exited} (${visits} visits)`,
   );
-  // Measured by the replay: MAE 0.69, crossings 14 and 16, entries 25 (before second boxes and tentative tracks in
-  // view 0.82, 15 and 16, 26; before track revival 0.75, 15 and 19, 45; before stitching 0.91, 11 and 13, 93).
+  // Measured by the replay: MAE 0.69, crossings 15 and 17, entries 25 (before pair-split.ts 14 and 16; before second
+  // boxes and tentative tracks in view 0.82, 15 and 16, 26; before track revival 0.75, 15 and 19, 45; before
+  // stitching 0.91, 11 and 13, 93).
   assert.ok(mae <= 0.75, `people in view: mean absolute error ${mae.toFixed(3)} per frame (goal: at most 0.75)`);
-  const near = (got: number, want: number, tolerance: number) => Math.abs(got - want) <= tolerance;
-  // The goal is 10% each way; right to left is 16 for 18 (-11%, see replay.test.ts), held there.
-  assert.ok(near(s.counts.crossedIn, truth.totals.left_to_right, 1), `left->right ${s.counts.crossedIn}, truth ${truth.totals.left_to_right} (+-1)`);
-  assert.ok(near(s.counts.crossedOut, truth.totals.right_to_left, 2), `right->left ${s.counts.crossedOut}, truth ${truth.totals.right_to_left} (+-2)`);
+  // The goal: within 10% each way.
+  const near = (got: number, want: number) => Math.abs(got - want) <= want * 0.1;
+  assert.ok(near(s.counts.crossedIn, truth.totals.left_to_right), `left->right ${s.counts.crossedIn}, truth ${truth.totals.left_to_right} (10%)`);
+  assert.ok(near(s.counts.crossedOut, truth.totals.right_to_left), `right->left ${s.counts.crossedOut}, truth ${truth.totals.right_to_left} (10%)`);
   // 21 walks into the picture by 13 people (vtest.crowd.annotation.json); a lost person coming back as new inflates this.
   // The goal: within 25%.
   assert.ok(s.counts.entered <= Math.floor(visits * 1.25), `entries ${s.counts.entered} for ${visits} visits: tracks fragment`);

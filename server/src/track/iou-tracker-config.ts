@@ -98,6 +98,21 @@ export interface IouTrackerConfig {
    * F635, F647: 0.34 to 0.36; people side by side stay below 0.2).
    */
   readonly shadowIou: number;
+  /**
+   * Two tracks whose last boxes overlap by at least this IoU, both matched
+   * again, may have swapped people where they were boxed together
+   * (`pair-split.ts`). Default 0.2 (vtest F750: the two boxes around K and B
+   * overlap by 0.28; people side by side stay below 0.2).
+   */
+  readonly pairIou: number;
+  /**
+   * Such a pair's detections are swapped when the swapped pairing puts each
+   * person's feet at most this share as far from where their motion before
+   * the overlap leads as the pairing IoU made. 0 turns it off. Default 2/3
+   * (vtest at 10 fps: 0.50 at F751 and 0.66 at F45, two swaps the frames
+   * confirm; the same counts from 0.5 to 1 on every clip and rate).
+   */
+  readonly pairSwapRatio: number;
 }
 
 /** The defaults of {@link IouTrackerConfig}. */
@@ -123,11 +138,13 @@ export const defaultIouTrackerConfig: IouTrackerConfig = Object.freeze({
   duplicateIou: 0.7,
   secondBoxContainment: 0.5,
   shadowIou: 0.3,
+  pairIou: 0.2,
+  pairSwapRatio: 2 / 3,
 });
 
 /** Throws RangeError when a field of `cfg` is out of range. */
 export function validateIouTrackerConfig(cfg: IouTrackerConfig): void {
-  const unit = ["highScore", "lowScore", "minHeight", "velocitySmoothing", "duplicateIou", "stitchMinSimilarity", "shadowIou"] as const;
+  const unit = ["highScore", "lowScore", "minHeight", "velocitySmoothing", "duplicateIou", "stitchMinSimilarity", "shadowIou", "pairIou", "pairSwapRatio"] as const;
   for (const key of unit) {
     const v = cfg[key];
     if (!(v >= 0 && v <= 1)) throw new RangeError(`IouTrackerConfig.${key} must be within 0..1, got ${v}`);

@@ -10,7 +10,9 @@
  * (`frame-matching.ts`); (4) high-score detections still unmatched are
  * stitched to confirmed tracks unseen for a while if near their path and not
  * of clearly different colours (`track-stitching.ts`, `appearance-gate.ts`);
- * (5) a tentative track reaching `minHits` is confirmed, unless it was born
+ * two tracks that were boxed together and are matched apart again swap
+ * detections when that follows on better from how each moved before
+ * (`pair-split.ts`); (5) a tentative track reaching `minHits` is confirmed, unless it was born
  * away from the frame's edges near where a confirmed track vanished: then it
  * revives that track (`track-revival.ts`); (6) the rest start tentative
  * tracks, unless they duplicate a matched box.
@@ -31,6 +33,7 @@ import { looksDifferent } from "./appearance-gate.ts";
 import { decodeSignature } from "../appearance/colour-signature.ts";
 import { FrameMatching, highCost, lowCost } from "./frame-matching.ts";
 import { isSecondBox, overlapsAny } from "./second-box.ts";
+import { noteClear, unswapPairs } from "./pair-split.ts";
 import { absorb, hit, predictBox, snapshot, startTrack, type TrackState } from "./track-state.ts";
 
 export { defaultIouTrackerConfig, type IouTrackerConfig } from "./iou-tracker-config.ts";
@@ -48,6 +51,7 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
   // A track lost inside the frame stays listed (not yet an exit) while it may be stitched or revived.
   const waitMs = Math.max(cfg.stitchMs, cfg.reviveMs);
   const secondBox = { duplicateIou: cfg.duplicateIou, containment: cfg.secondBoxContainment };
+  const pairs = { pairIou: cfg.pairIou, pairSwapRatio: cfg.pairSwapRatio, maxAgeMs: cfg.maxAgeMs };
   let nextId = 1;
   let states: TrackState[] = [];
 
@@ -84,6 +88,8 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         if (looksDifferent(cfg.stitchMinSimilarity, states[t]!.appearance, decodeSignature(det.appearance))) return undefined;
         return stitchCost(gate, states[t]!, det, timeMs);
       }, true);
+      // Two people boxed together and apart again may have swapped tracks (vtest F751).
+      unswapPairs(pairs, states, detections, m, timeMs);
       holderOf.forEach((t, d) => {
         if (t !== -1) assignments[d] = states[t]!.id;
       });
@@ -97,6 +103,7 @@ export function createIouTracker(config: Partial<IouTrackerConfig> = {}): Tracke
         else hit(cfg, s, detections[d]!, timeMs);
         if (!s.confirmed && s.hits >= cfg.minHits) confirming.push(t);
       });
+      noteClear(states, (k) => trackOf[k] !== -1 && !merged[k], timeMs);
       const tracked = states.filter((o, k) => o.confirmed && trackOf[k] !== -1).map((o) => o.box);
       for (const t of confirming) {
         const s = states[t]!;

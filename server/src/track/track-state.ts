@@ -8,6 +8,7 @@ import type { Track } from "./track-types.ts";
 import type { IouTrackerConfig } from "./iou-tracker-config.ts";
 import { boxCentre, shiftBox } from "./box-math.ts";
 import { updateAppearance } from "./appearance-gate.ts";
+import type { ClearPosition } from "./pair-split.ts";
 import { decodeSignature } from "../appearance/colour-signature.ts";
 
 /** A track as the tracker keeps it between frames. */
@@ -23,6 +24,8 @@ export interface TrackState {
   velocity: { x: number; y: number } | undefined;
   /** Running colour histogram of the person (`appearance-gate.ts`), once a detection had a signature. */
   appearance: number[] | undefined;
+  /** Where the track last stood clear of every other track (`pair-split.ts`). */
+  clear: ClearPosition | undefined;
   /** Where and when the track was first seen. */
   readonly birth: Box;
   readonly bornMs: number;
@@ -33,7 +36,7 @@ export function startTrack(cfg: IouTrackerConfig, id: number, det: Detection, ti
   return {
     id, box: toBox(det), score: det.score, hits: 1, misses: 0,
     confirmed: cfg.minHits <= 1, lastMatchMs: timeMs, velocity: undefined, appearance: decodeSignature(det.appearance),
-    birth: toBox(det), bornMs: timeMs,
+    clear: undefined, birth: toBox(det), bornMs: timeMs,
   };
 }
 
@@ -71,7 +74,7 @@ export function hit(cfg: IouTrackerConfig, s: TrackState, det: Detection, timeMs
 export function absorb(old: TrackState, young: TrackState): void {
   Object.assign(old, {
     box: young.box, score: young.score, hits: old.hits + young.hits, misses: 0, lastMatchMs: young.lastMatchMs,
-    velocity: young.velocity, appearance: young.appearance ?? old.appearance,
+    velocity: young.velocity, appearance: young.appearance ?? old.appearance, clear: young.clear ?? old.clear,
   });
 }
 
