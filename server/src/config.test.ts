@@ -58,7 +58,7 @@ test(".env.example lists every server variable and nothing unknown", () => {
   loadConfig(Object.fromEntries(serverNames.map((n) => [n, ""])));
   // ...and every name the schema knows is listed: feed each a bad value and see it named.
   // The schema, and the sub-schemas it spreads in.
-  const source = ["./config.ts", "./motion/motion-settings.ts"].map((f) => readFileSync(new URL(f, import.meta.url), "utf8")).join("\n");
+  const source = ["./config.ts", "./access/access-settings.ts", "./mqtt/mqtt-settings.ts", "./motion/motion-settings.ts"].map((f) => readFileSync(new URL(f, import.meta.url), "utf8")).join("\n");
   const known = [...source.matchAll(/^\s+(HEADCOUNT_[A-Z_]+):/gm)].map((m) => m[1]!);
   assert.deepEqual([...new Set(known)].sort(), [...new Set(serverNames)].sort());
 });

@@ -1,19 +1,19 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import type { AccessSettings } from "./access/access-control.ts";
+import { accessEnv, accessSettingsOf } from "./access/access-settings.ts";
 import { decimalNumber, wholeNumber } from "./config-numbers.ts";
+import { isPostgresUrl, parseOrigins, parsePublicUrl, parseUpstream } from "./config-urls.ts";
 import { unbracketed } from "./host-port.ts";
-import { motionEnv, motionSettingsOf, type MotionSettings } from "./motion/motion-settings.ts";
+import { motionEnv, motionSettingsOf } from "./motion/motion-settings.ts";
+import { checkMqttEnv, mqttEnv, mqttSettingsOf } from "./mqtt/mqtt-settings.ts";
+import type { ServerConfig } from "./server-config.ts";
+
+export type { ServerConfig } from "./server-config.ts";
+export type { MqttSettings } from "./mqtt/mqtt-settings.ts";
 
 const PREFIX = "HEADCOUNT_";
 
 const port = wholeNumber(0, 65535);
-/** An MQTT topic prefix: one or more levels of letters, digits, _ . -, separated by / (no wildcards, no empty level). */
-const topicPrefix = z
-  .string()
-  .max(200)
-  .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be topic levels of letters, digits, _ . - separated by / (like headcount or home/headcount)");
-
 const PORT_OR_OFF = "must be a port number from 0 to 65535, or off";
 /** The largest value a uint32 field of the contract (SessionLimits) can carry. */
 const UINT32_MAX = 4_294_967_295;
@@ -36,10 +36,7 @@ const envSchema = z
     HEADCOUNT_METRICS_PORT: port.default(9464),
     HEADCOUNT_METRICS: z.enum(["on", "off"]).default("on"),
     HEADCOUNT_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
-    HEADCOUNT_CAPTURE_AUTH: z.enum(["on", "off"]).default("on"),
-    HEADCOUNT_CAPTURE_TOKEN: z.string().min(16, "use at least 16 characters").max(512).regex(/^[A-Za-z0-9._~+/=-]+$/, "use letters, digits and . _ ~ + / = - only").optional(),
-    HEADCOUNT_VIEWER_PASSWORD: z.string().min(8, "use at least 8 characters").max(1024).optional(),
-    HEADCOUNT_VIEWER_SIGN_IN_DAYS: decimalNumber(0.01, 366).default(30),
+    ...accessEnv,
     HEADCOUNT_DETECTOR: z.enum(["mediapipe", "none"]).default("mediapipe"),
     HEADCOUNT_MODEL: z.string().optional(),
     HEADCOUNT_MODEL_CACHE_DIR: z.string().default("data/models"),
@@ -60,14 +57,7 @@ const envSchema = z
     HEADCOUNT_ACK_HISTORY: wholeNumber(1, 10_000).default(300),
     HEADCOUNT_SESSION_IDLE_MS: wholeNumber(1, 7 * 86_400_000, " (7 days)").default(60_000),
     HEADCOUNT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-    HEADCOUNT_MQTT_URL: z.string().transform(parseMqttUrl).optional(),
-    HEADCOUNT_MQTT_USERNAME: z.string().max(1024).optional(),
-    HEADCOUNT_MQTT_PASSWORD: z.string().max(1024).optional(),
-    HEADCOUNT_MQTT_CA_FILE: z.string().optional(),
-    HEADCOUNT_MQTT_TOPIC_PREFIX: topicPrefix.default("headcount"),
-    HEADCOUNT_MQTT_DISCOVERY: z.enum(["on", "off"]).default("on"),
-    HEADCOUNT_MQTT_DISCOVERY_PREFIX: topicPrefix.default("homeassistant"),
-    HEADCOUNT_MQTT_MAX_QUEUED: wholeNumber(1, 100_000).default(1000),
+    ...mqttEnv,
     ...motionEnv,
   })
   .strict()
@@ -80,167 +70,8 @@ const envSchema = z
         message: `must be at least HEADCOUNT_MAX_FRAME_BYTES (${e.HEADCOUNT_MAX_FRAME_BYTES}), or frames of the largest allowed size could never be sent`,
       });
     }
-    if (e.HEADCOUNT_MQTT_PASSWORD !== undefined && e.HEADCOUNT_MQTT_USERNAME === undefined) {
-      ctx.addIssue({ code: "custom", path: ["HEADCOUNT_MQTT_PASSWORD"], message: "needs HEADCOUNT_MQTT_USERNAME too" });
-    }
-    if (e.HEADCOUNT_MQTT_CA_FILE !== undefined && !e.HEADCOUNT_MQTT_URL?.startsWith("mqtts:")) {
-      ctx.addIssue({ code: "custom", path: ["HEADCOUNT_MQTT_CA_FILE"], message: "is for a TLS broker: set HEADCOUNT_MQTT_URL to mqtts://host:8883" });
-    }
+    checkMqttEnv(e, ctx);
   });
-
-/** postgres:// or postgresql:// with a host: what HEADCOUNT_DATABASE_URL accepts. */
-function isPostgresUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
-/**
- * HEADCOUNT_MQTT_URL: mqtt://host[:port] or mqtts://host[:port]. Credentials
- * have their own settings, so the URL can appear in messages and logs.
- */
-function parseMqttUrl(value: string, ctx: z.RefinementCtx): string {
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    // reported below
-  }
-  if (!url || (url.protocol !== "mqtt:" && url.protocol !== "mqtts:") || !url.hostname) {
-    ctx.addIssue({ code: "custom", message: "must be a broker address like mqtt://192.168.1.10:1883 or mqtts://broker.example:8883" });
-  } else if (url.username || url.password) {
-    ctx.addIssue({ code: "custom", message: "must not hold a user or password: use HEADCOUNT_MQTT_USERNAME and HEADCOUNT_MQTT_PASSWORD" });
-  } else if ((url.pathname !== "" && url.pathname !== "/") || url.search || url.hash) {
-    ctx.addIssue({ code: "custom", message: "must be just scheme://host[:port], without a path or query" });
-  }
-  return url ? `${url.protocol}//${url.host}` : value;
-}
-
-/**
- * HEADCOUNT_CORS_ORIGINS: "*", or a comma-separated list of origins as
- * browsers send them (scheme://host[:port], no path). An entry that can never
- * match would lock browsers out with nothing but a CORS error on the page.
- */
-function parseOrigins(value: string, ctx: z.RefinementCtx): "*" | string[] {
-  if (value === "*") return "*";
-  const entries = value.split(",").map((o) => o.trim()).filter(Boolean);
-  if (entries.length === 0) ctx.addIssue({ code: "custom", message: "list at least one origin, or * for any" });
-  const origins: string[] = [];
-  for (const entry of entries) {
-    const origin = entry === "*" ? null : normalizeOrigin(entry);
-    if (origin !== null) origins.push(origin);
-    else if (entry === "*") ctx.addIssue({ code: "custom", message: "* allows any origin and cannot be combined with a list" });
-    else ctx.addIssue({ code: "custom", message: `${JSON.stringify(entry)} is not an origin like https://count.example or http://192.168.1.20:3000` });
-  }
-  return origins;
-}
-
-/** HEADCOUNT_WEB_UPSTREAM: where the Next app listens, an http origin. */
-function parseUpstream(value: string, ctx: z.RefinementCtx): string {
-  const origin = normalizeOrigin(value);
-  if (origin === null || !origin.startsWith("http:")) ctx.addIssue({ code: "custom", message: "must be an http origin like http://127.0.0.1:3000" });
-  return origin ?? value;
-}
-
-/** HEADCOUNT_PUBLIC_URL: the origin other devices open, e.g. https://headcount.lan:8443. */
-function parsePublicUrl(value: string, ctx: z.RefinementCtx): string {
-  const origin = normalizeOrigin(value);
-  if (origin === null) ctx.addIssue({ code: "custom", message: "must be an origin like https://headcount.lan:8443 (no path)" });
-  return origin ?? value;
-}
-
-/** The origin as a browser sends it (lower-case, no default port), or null for anything else. */
-function normalizeOrigin(entry: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(entry);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
-  // An Origin header never has a path, query or credentials.
-  return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password ? url.origin : null;
-}
-
-/** The server's configuration, loaded once in `main.ts` and passed down. */
-export interface ServerConfig {
-  readonly host: string;
-  /** Native gRPC port; 0 picks a free one (tests). */
-  readonly grpcPort: number;
-  /** Built-in gRPC-Web endpoint port, or null when switched off (Envoy in front). */
-  readonly grpcWebPort: number | null;
-  /** The built-in gRPC-Web endpoint ends a call on which nothing moves for this long (Envoy's stream_idle_timeout). */
-  readonly grpcWebIdleTimeoutMs: number;
-  /** Prometheus metrics port (GET /metrics), or null when switched off. */
-  readonly metricsPort: number | null;
-  /** Address the metrics port binds to (loopback unless an operator opens it). */
-  readonly metricsHost: string;
-  /** Who may capture and watch (see server/src/access/). */
-  readonly access: AccessSettings;
-  /** Origins allowed to call the gRPC-Web endpoint; "*" allows any; null: the web app's own origins. */
-  readonly corsOrigins: readonly string[] | "*" | null;
-  /** Port of the LAN https origin (pages and gRPC-Web, see server/src/edge/), or null when off. */
-  readonly lanHttpsPort: number | null;
-  /** The Next app the LAN https origin forwards pages to (an http origin). */
-  readonly webUpstream: string;
-  /** The origin other devices open (pairing links), when it is not this machine's LAN address. */
-  readonly publicUrl: string | undefined;
-  readonly detector: "mediapipe" | "none";
-  readonly modelPath: string | undefined;
-  readonly modelCacheDir: string;
-  readonly modelDownload: boolean;
-  readonly dataDir: string;
-  /** A PostgreSQL database shared by several replicas; undefined: the embedded SQLite file in `dataDir`. */
-  readonly databaseUrl: string | undefined;
-  /** On PostgreSQL: a replica silent this long was killed; a live one closes its sessions (session_lost). It beats every third of this. */
-  readonly replicaStaleMs: number;
-  readonly workers: number;
-  readonly scoreThreshold: number;
-  /** Detect on two overlapping square tiles of wide frames: finds smaller people, at twice the cost. */
-  readonly tiling: boolean;
-  /** "every": each crossing counts (a dead band stops jitter); "once": at most once per direction per track. */
-  readonly crossings: "every" | "once";
-  readonly maxPeople: number;
-  readonly limits: {
-    readonly maxFrameBytes: number;
-    readonly maxPixels: number;
-    readonly maxFps: number;
-    /** Sustained upload volume per session (one second's worth may come at once). */
-    readonly maxBytesPerSecond: number;
-    readonly maxSessions: number;
-    /** Uploads a browser may keep in flight (the page's window). */
-    readonly maxInFlight: number;
-  };
-  /** Acks each session keeps for a resuming WatchAcks. */
-  readonly ackHistory: number;
-  /** A session with no upload and no watcher for this long is closed. */
-  readonly sessionIdleMs: number;
-  readonly logLevel: "debug" | "info" | "warn" | "error" | "silent";
-  /** Motion-gated detection (see server/src/motion/). */
-  readonly motion: MotionSettings;
-  /** Publishing counts to an MQTT broker (Home Assistant), or null when HEADCOUNT_MQTT_URL is unset. */
-  readonly mqtt: MqttSettings | null;
-}
-
-/** How the server publishes counts over MQTT (see server/src/mqtt/). */
-export interface MqttSettings {
-  /** mqtt://host:port or mqtts://host:port, without credentials. */
-  readonly url: string;
-  readonly username: string | undefined;
-  /** Never logged. */
-  readonly password: string | undefined;
-  /** A PEM file of the CA that signed an mqtts broker's certificate (else the system's CAs). */
-  readonly caFile: string | undefined;
-  /** Topics are `<topicPrefix>/<camera>/...`. */
-  readonly topicPrefix: string;
-  /** Home Assistant's discovery prefix, or null when discovery is off. */
-  readonly discoveryPrefix: string | null;
-  /** Count events waiting for the broker before the oldest are dropped. */
-  readonly maxQueued: number;
-}
 
 /** Settings whose values never appear in an error message or a log. */
 const SECRET_SETTINGS = new Set(["HEADCOUNT_CAPTURE_TOKEN", "HEADCOUNT_VIEWER_PASSWORD", "HEADCOUNT_MQTT_PASSWORD", "HEADCOUNT_DATABASE_URL"]);
@@ -285,12 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     grpcWebIdleTimeoutMs: e.HEADCOUNT_GRPC_WEB_IDLE_TIMEOUT_MS,
     metricsPort: e.HEADCOUNT_METRICS === "on" ? e.HEADCOUNT_METRICS_PORT : null,
     metricsHost: unbracketed(e.HEADCOUNT_METRICS_HOST),
-    access: {
-      captureAuth: e.HEADCOUNT_CAPTURE_AUTH === "on",
-      captureToken: e.HEADCOUNT_CAPTURE_TOKEN,
-      viewerPassword: e.HEADCOUNT_VIEWER_PASSWORD,
-      viewerTokenTtlMs: Math.round(e.HEADCOUNT_VIEWER_SIGN_IN_DAYS * 86_400_000),
-    },
+    access: accessSettingsOf(e),
     corsOrigins: e.HEADCOUNT_CORS_ORIGINS ?? null,
     lanHttpsPort: e.HEADCOUNT_LAN_HTTPS_PORT === "off" ? null : e.HEADCOUNT_LAN_HTTPS_PORT,
     // `npm start` gives the web app and the server the same environment: PORT is the web app's.
@@ -320,17 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionIdleMs: e.HEADCOUNT_SESSION_IDLE_MS,
     logLevel: e.HEADCOUNT_LOG_LEVEL,
     motion: motionSettingsOf(e),
-    mqtt: e.HEADCOUNT_MQTT_URL
-      ? {
-          url: e.HEADCOUNT_MQTT_URL,
-          username: e.HEADCOUNT_MQTT_USERNAME,
-          password: e.HEADCOUNT_MQTT_PASSWORD,
-          caFile: e.HEADCOUNT_MQTT_CA_FILE,
-          topicPrefix: e.HEADCOUNT_MQTT_TOPIC_PREFIX,
-          discoveryPrefix: e.HEADCOUNT_MQTT_DISCOVERY === "on" ? e.HEADCOUNT_MQTT_DISCOVERY_PREFIX : null,
-          maxQueued: e.HEADCOUNT_MQTT_MAX_QUEUED,
-        }
-      : null,
+    mqtt: mqttSettingsOf(e),
     ...overrides,
   };
 }

@@ -1,79 +1,13 @@
-import type { CountTotals, Line, Places } from "../count/count-types.ts";
+import type { CountTotals, Line } from "../count/count-types.ts";
 import type { NewEvent, SeriesPoint, StoredCamera, StoredTotals } from "../store/store.ts";
-import { PlaceFigures, type LineCountsView, type ZoneCountsView } from "./place-figures.ts";
-import { localDayStart, RecentMinutes, type PeriodTotals } from "./recent-minutes.ts";
-import { type LiveFigures, mergeLive, type RemoteReport } from "./remote-live.ts";
+import { type CameraState, type CameraView, cameraView, localFigures, newCameraState, recordAckOf, refreshCameraState, sumFresh } from "./camera-state.ts";
+import { type LatestFrame, LatestFrames } from "./latest-frames.ts";
+import { PlaceFigures } from "./place-figures.ts";
+import { localDayStart } from "./recent-minutes.ts";
+import type { LiveFigures } from "./remote-live.ts";
 
-/** A camera as the count page sees it. */
-export interface CameraView {
-  readonly cameraId: string;
-  readonly name: string;
-  readonly online: boolean;
-  readonly totals: CountTotals;
-  readonly ackedFps: number;
-  readonly latencyMs: number;
-  readonly lastSeenAtMs: number;
-  readonly line: Line | null;
-  readonly places: Places;
-  readonly lineCounts: readonly LineCountsView[];
-  readonly zoneCounts: readonly ZoneCountsView[];
-  /** When the totals were last reset, or null. */
-  readonly resetAtMs: number | null;
-  /** What was stored since the viewer's local midnight, at the same moment as `totals`. */
-  readonly today: PeriodTotals;
-}
-
-/** A session's people in view, and when it last reported them. */
-interface SessionInView {
-  readonly inView: number;
-  readonly atMs: number;
-}
-
-interface CameraState {
-  readonly cameraId: string;
-  name: string;
-  /** entered/exited/crossings accumulate; inView is the sum over sessions that reported recently. */
-  totals: CountTotals;
-  readonly inViewBySession: Map<string, SessionInView>;
-  line: Line | null;
-  /** Its lines and zones, their counts and live zone figures. */
-  readonly places: PlaceFigures;
-  resetAtMs: number | null;
-  lastSeenAtMs: number;
-  /** When a session was last attached (a session counts as sending for a while before its first ack). */
-  attachedAtMs: number;
-  /** [ackTimeMs, serverMs] of recent acks, for fps and latency; trimmed to the window. */
-  readonly recent: Array<[number, number]>;
-  /** The latest live figures other replicas reported, by replica. */
-  readonly remote: Map<string, RemoteReport>;
-  /** Stored counts per minute of the last day, updated with `totals` (for "today"). */
-  readonly minutes: RecentMinutes;
-}
-
-const WINDOW_MS = 5_000;
-/**
- * A camera with an open session but no ack for this long shows offline: a
- * tab closed without Stop keeps its session until the idle timeout, but the
- * count page should not claim it is still sending. (The page sends at least 1 fps.)
- */
-const STALE_MS = 10_000;
-/**
- * A session with no processed frame for this long no longer adds its people
- * to the camera's in view. A page that was stopped or restarted leaves its old
- * session open until the idle timeout; its last people must not be added to
- * the new session's (that showed 10 in view with 3 people drawn).
- */
-const IN_VIEW_FRESH_MS = 3_000;
-/** A camera's latest frame is refreshed at most this often (a copy, in memory only). */
-const FRAME_REFRESH_MS = 1_000;
-
-/** A recent frame of a camera, for drawing its line on the count page. */
-export interface LatestFrame {
-  readonly jpeg: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-  readonly capturedAtMs: number;
-}
+export type { CameraView } from "./camera-state.ts";
+export type { LatestFrame } from "./latest-frames.ts";
 
 /** Listens for any change the count page should see. */
 export type CameraChangeListener = (cameraId: string) => void;
@@ -87,35 +21,16 @@ export type CameraChangeListener = (cameraId: string) => void;
 export class CameraRegistry {
   private readonly cameras = new Map<string, CameraState>();
   private readonly listeners = new Set<CameraChangeListener>();
-  private readonly frames = new Map<string, LatestFrame>();
+  private readonly frames = new LatestFrames();
 
   /** Creates or refreshes a camera from its stored row (name, line, totals); live state is kept. */
   load(stored: StoredCamera): void {
     let cam = this.cameras.get(stored.cameraId);
     if (!cam) {
-      cam = {
-        cameraId: stored.cameraId,
-        name: stored.name,
-        totals: { inView: 0, ...stored.totals },
-        inViewBySession: new Map(),
-        line: stored.line,
-        places: new PlaceFigures(() => this.emit(stored.cameraId)),
-        resetAtMs: stored.resetAtMs,
-        lastSeenAtMs: stored.lastSeenAtMs ?? 0,
-        attachedAtMs: 0,
-        recent: [],
-        remote: new Map(),
-        minutes: new RecentMinutes(),
-      };
+      cam = newCameraState(stored, () => this.emit(stored.cameraId));
       this.cameras.set(stored.cameraId, cam);
     } else {
-      cam.name = stored.name;
-      cam.line = stored.line;
-      // Totals only grow between resets: an older read (a reload that raced an append) never moves them back.
-      const older = stored.resetAtMs === cam.resetAtMs && countedOf(stored.totals) < countedOf(cam.totals);
-      cam.resetAtMs = stored.resetAtMs;
-      if (!older) cam.totals = { ...stored.totals, inView: cam.totals.inView };
-      cam.lastSeenAtMs = Math.max(cam.lastSeenAtMs, stored.lastSeenAtMs ?? 0);
+      refreshCameraState(cam, stored);
     }
     cam.places.load(stored);
     this.emit(stored.cameraId);
@@ -169,10 +84,7 @@ export class CameraRegistry {
 
   /** Records an ack sent, for the camera's fps and latency figures. */
   recordAck(cameraId: string, nowMs: number, serverMs: number): void {
-    const cam = this.require(cameraId);
-    cam.lastSeenAtMs = nowMs;
-    cam.recent.push([nowMs, serverMs]);
-    while (cam.recent.length > 0 && cam.recent[0]![0] < nowMs - WINDOW_MS) cam.recent.shift();
+    recordAckOf(this.require(cameraId), nowMs, serverMs);
   }
 
   /**
@@ -180,14 +92,12 @@ export class CameraRegistry {
    * once a second, never written anywhere.
    */
   offerFrame(cameraId: string, frame: LatestFrame): void {
-    const current = this.frames.get(cameraId);
-    if (current && frame.capturedAtMs - current.capturedAtMs < FRAME_REFRESH_MS && frame.capturedAtMs >= current.capturedAtMs) return;
-    this.frames.set(cameraId, { ...frame, jpeg: new Uint8Array(frame.jpeg) });
+    this.frames.offer(cameraId, frame);
   }
 
   /** The camera's latest frame, or null when none was seen since the server started. */
   latestFrame(cameraId: string): LatestFrame | null {
-    return this.frames.get(cameraId) ?? null;
+    return this.frames.latest(cameraId);
   }
 
   /** This replica's own live figures of a camera (what it reports to the others), or null when it has no session of it. */
@@ -227,7 +137,7 @@ export class CameraRegistry {
   /** Every camera, sorted by name, as of `nowMs`; "today" starts at local midnight at `utcOffsetMinutes`. */
   list(nowMs: number, utcOffsetMinutes = 0): CameraView[] {
     const dayStart = localDayStart(nowMs, utcOffsetMinutes);
-    return [...this.cameras.values()].map((c) => view(c, nowMs, dayStart)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.cameras.values()].map((c) => cameraView(c, nowMs, dayStart)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Subscribes to changes; returns the unsubscribe function. */
@@ -245,46 +155,4 @@ export class CameraRegistry {
   private emit(cameraId: string): void {
     for (const l of this.listeners) l(cameraId);
   }
-}
-
-function countedOf(t: StoredTotals): number {
-  return t.entered + t.exited + t.crossedIn + t.crossedOut;
-}
-
-/** People in view over the sessions that reported within {@link IN_VIEW_FRESH_MS} of `nowMs`. */
-function sumFresh(m: Map<string, SessionInView>, nowMs: number): number {
-  let n = 0;
-  for (const v of m.values()) if (nowMs - v.atMs <= IN_VIEW_FRESH_MS) n += v.inView;
-  return n;
-}
-
-function localFigures(c: CameraState, nowMs: number): LiveFigures {
-  const recent = c.recent.filter(([t]) => t >= nowMs - WINDOW_MS);
-  const latencies = recent.map(([, ms]) => ms).sort((a, b) => a - b);
-  return {
-    online: c.inViewBySession.size > 0 && nowMs - Math.max(c.lastSeenAtMs, c.attachedAtMs) < STALE_MS,
-    // People in view as of now: a device that stopped sending no longer shows its last people.
-    inView: sumFresh(c.inViewBySession, nowMs),
-    ackedFps: recent.length / (WINDOW_MS / 1000),
-    latencyMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
-    lastSeenAtMs: c.lastSeenAtMs,
-  };
-}
-
-function view(c: CameraState, nowMs: number, dayStartMs: number): CameraView {
-  const live = mergeLive(localFigures(c, nowMs), c.inViewBySession.size > 0, c.remote, nowMs);
-  return {
-    cameraId: c.cameraId,
-    name: c.name,
-    online: live.online,
-    totals: { ...c.totals, inView: live.inView },
-    ackedFps: live.ackedFps,
-    latencyMs: live.latencyMs,
-    lastSeenAtMs: live.lastSeenAtMs,
-    line: c.line,
-    places: c.places.places,
-    ...c.places.counts(nowMs),
-    resetAtMs: c.resetAtMs,
-    today: c.minutes.day(dayStartMs),
-  };
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { redact } from "../store/postgres-store.ts";
+import { redact } from "../store/postgres-pool.ts";
 import { copySqliteToPostgres } from "../store/sqlite-to-postgres.ts";
 import { localDataDir } from "./local-token.ts";
 

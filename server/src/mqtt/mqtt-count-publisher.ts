@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect, type IClientOptions } from "mqtt";
-import type { MqttSettings } from "../config.ts";
+import type { MqttSettings } from "./mqtt-settings.ts";
 import type { CameraStateSource, CountPublisher } from "./count-publisher.ts";
 import { countTopics, eventDocuments, OFFLINE, ONLINE, placeStateDocuments, stateDocument } from "./count-topics.ts";
 import { discoveryMessages } from "./ha-discovery.ts";

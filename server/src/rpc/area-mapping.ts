@@ -1,5 +1,5 @@
 import { type Area, type AreaSettings as ProtoAreaSettings, CapacityState } from "@headcount/proto/area";
-import type { AreaView } from "../areas/area-monitor.ts";
+import type { AreaMonitor, AreaView } from "../areas/area-monitor.ts";
 import { type CapacityState as DomainCapacityState, type Entrance } from "../areas/area-occupancy.ts";
 import { lineIdsOf } from "../areas/area-lines.ts";
 import { DEFAULT_RESET_MINUTE, isKnownTimeZone } from "../areas/daily-reset.ts";
@@ -80,4 +80,11 @@ function checkEntrance(e: Entrance, cameras: CameraRegistry): Entrance {
     throw new DomainError("INVALID_ARGUMENT", `camera ${camera} has no line ${JSON.stringify(e.lineId.slice(0, 40))} (${has})`);
   }
   return { cameraId: e.cameraId, lineId: e.lineId };
+}
+
+/** The area with this id; NOT_FOUND when there is none (or no areas at all). */
+export function requireArea(monitor: Pick<AreaMonitor, "get"> | null, areaId: string): AreaView {
+  const view = monitor?.get(areaId);
+  if (!view) throw new DomainError("NOT_FOUND", `no area with id ${JSON.stringify(areaId.slice(0, 80))}`);
+  return view;
 }

@@ -1,18 +1,17 @@
 import { randomBytes } from "node:crypto";
 import type { RpcInputStream, ServerCallContext } from "@protobuf-ts/runtime-rpc";
 import type {
-  CreateAreaRequest, CreateAreaResponse, DeleteAreaRequest, DeleteAreaResponse, ListAreasRequest, ListAreasResponse, ResetAreaRequest,
+  Area, CreateAreaRequest, CreateAreaResponse, DeleteAreaRequest, DeleteAreaResponse, ListAreasRequest, ListAreasResponse, ResetAreaRequest,
   ResetAreaResponse, UpdateAreaRequest, UpdateAreaResponse, WatchAreaRequest, WatchAreaResponse,
 } from "@headcount/proto/area";
 import type { IAreaService } from "@headcount/proto/area-server";
 import type { AccessControl } from "../access/access-control.ts";
-import type { AreaMonitor, AreaView } from "../areas/area-monitor.ts";
+import type { AreaMonitor } from "../areas/area-monitor.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
-import type { AreaStore } from "../store/area-store.ts";
-import { BoundedStreamWriter, cancelSignalOf } from "./ack-stream.ts";
-import { fromProtoSettings, toProtoArea } from "./area-mapping.ts";
+import type { AreaStore, StoredArea } from "../store/area-store.ts";
+import { fromProtoSettings, requireArea, toProtoArea } from "./area-mapping.ts";
 import { DomainError } from "./errors.ts";
-import type { CountServiceOptions } from "./count-service.ts";
+import { runWatchStream, type WatchStreamTiming } from "./watch-stream.ts";
 
 /** What the area service needs. */
 export interface AreaServiceDeps {
@@ -22,7 +21,7 @@ export interface AreaServiceDeps {
   readonly access: AccessControl;
   /** The zone of areas created without one (the server's). */
   readonly defaultTimeZone: string;
-  readonly stream?: CountServiceOptions;
+  readonly stream?: WatchStreamTiming;
 }
 
 /**
@@ -44,21 +43,21 @@ export class AreaService implements IAreaService {
     const areaId = randomBytes(6).toString("base64url");
     await this.deps.store.createArea(areaId, settings, Date.now());
     const stored = await this.deps.store.setEntrances(areaId, entrances);
-    return { area: toProtoArea(this.requireArea(stored.areaId, await this.deps.monitor.put(stored))) };
+    return { area: await this.counted(stored) };
   }
 
   async updateArea(request: UpdateAreaRequest, context: ServerCallContext): Promise<UpdateAreaResponse> {
     this.deps.access.requireViewer(context.headers);
-    this.requireArea(request.areaId);
+    requireArea(this.deps.monitor, request.areaId);
     const { settings, entrances } = fromProtoSettings(request.settings, this.deps.cameras, this.deps.defaultTimeZone);
     await this.deps.store.updateArea(request.areaId, settings);
     const stored = await this.deps.store.setEntrances(request.areaId, entrances);
-    return { area: toProtoArea(this.requireArea(stored.areaId, await this.deps.monitor.put(stored))) };
+    return { area: await this.counted(stored) };
   }
 
   async deleteArea(request: DeleteAreaRequest, context: ServerCallContext): Promise<DeleteAreaResponse> {
     this.deps.access.requireViewer(context.headers);
-    this.requireArea(request.areaId);
+    requireArea(this.deps.monitor, request.areaId);
     await this.deps.store.deleteArea(request.areaId);
     this.deps.monitor.remove(request.areaId);
     return {};
@@ -66,52 +65,34 @@ export class AreaService implements IAreaService {
 
   async resetArea(request: ResetAreaRequest, context: ServerCallContext): Promise<ResetAreaResponse> {
     this.deps.access.requireViewer(context.headers);
-    this.requireArea(request.areaId);
+    requireArea(this.deps.monitor, request.areaId);
     const stored = await this.deps.store.resetArea(request.areaId, Date.now());
-    return { area: toProtoArea(this.requireArea(stored.areaId, await this.deps.monitor.put(stored))) };
+    return { area: await this.counted(stored) };
   }
 
   async watchArea(request: WatchAreaRequest, responses: RpcInputStream<WatchAreaResponse>, context: ServerCallContext): Promise<void> {
     const { access, monitor } = this.deps;
-    const timing = this.deps.stream ?? { minIntervalMs: 250, heartbeatMs: 5_000 };
     access.requireViewer(context.headers);
-    this.requireArea(request.areaId);
-    const writer = new BoundedStreamWriter(responses, 4);
-    let lastSent = 0;
-    let scheduled: NodeJS.Timeout | undefined;
-    const send = () => {
-      scheduled = undefined;
-      const view = monitor.get(request.areaId);
-      if (!view) return writer.end(new DomainError("NOT_FOUND", "the area was deleted"));
-      lastSent = Date.now();
-      writer.push({ area: toProtoArea(view), serverTimeMs: lastSent });
-    };
-    const unsubscribe = monitor.onChange((areaId) => {
-      if (areaId !== request.areaId || scheduled) return;
-      scheduled = setTimeout(send, Math.max(0, lastSent + timing.minIntervalMs - Date.now()));
+    requireArea(monitor, request.areaId);
+    await runWatchStream<WatchAreaResponse>({
+      responses,
+      context,
+      access,
+      timing: this.deps.stream ?? { minIntervalMs: 250, heartbeatMs: 5_000 },
+      compose: (now) => {
+        const view = monitor.get(request.areaId);
+        return view ? { message: { area: toProtoArea(view), serverTimeMs: now }, full: true } : new DomainError("NOT_FOUND", "the area was deleted");
+      },
+      subscribe: (changed) =>
+        monitor.onChange((areaId) => {
+          if (areaId === request.areaId) changed();
+        }),
     });
-    const heartbeat = setInterval(() => {
-      try {
-        access.requireViewer(context.headers);
-      } catch (err) {
-        writer.end(err as DomainError);
-        return;
-      }
-      if (Date.now() - lastSent >= timing.heartbeatMs) send();
-    }, timing.heartbeatMs / 2);
-    try {
-      send();
-      await writer.run(cancelSignalOf(context));
-    } finally {
-      unsubscribe();
-      clearInterval(heartbeat);
-      clearTimeout(scheduled);
-    }
   }
 
-  /** The area's view (the current one unless given); NOT_FOUND when there is none (deleted, or never made). */
-  private requireArea(areaId: string, view: AreaView | undefined = this.deps.monitor.get(areaId)): AreaView {
-    if (!view) throw new DomainError("NOT_FOUND", `no area with id ${JSON.stringify(areaId.slice(0, 80))}`);
-    return view;
+  /** The area just stored, counted now; NOT_FOUND when it was deleted meanwhile. */
+  private async counted(stored: StoredArea): Promise<Area> {
+    const view = await this.deps.monitor.put(stored);
+    return toProtoArea(view ?? requireArea(this.deps.monitor, stored.areaId));
   }
 }

@@ -33,6 +33,7 @@ import type { CameraRegistry } from "../camera/camera-registry.ts";
 import type { BucketSize, StoredEvent, StoredEventKind, StoredEventReason, Store } from "../store/store.ts";
 import { DomainError } from "./errors.ts";
 import { exportEvents, exportSeries, fillSeries } from "./history-export.ts";
+import { requireArea } from "./area-mapping.ts";
 import { fromProtoLine, fromProtoPlaces, toProtoCamera } from "./proto-mapping.ts";
 import { seriesWithDwell, toProtoPoint } from "./place-series.ts";
 import { streamCounts, type CountStreamTiming } from "./counts-stream.ts";
@@ -200,8 +201,7 @@ export class CountService implements ICountService {
   /** The cameras of an area's entrances, for filtering; undefined for no area; NOT_FOUND for an unknown one. */
   private areaCameras(areaId: string | undefined): string[] | undefined {
     if (!areaId) return undefined;
-    const view = this.areas?.get(areaId);
-    if (!view) throw new DomainError("NOT_FOUND", `no area with id ${JSON.stringify(areaId.slice(0, 80))}`);
+    const view = requireArea(this.areas, areaId);
     return [...new Set(view.area.entrances.map((e) => e.cameraId))];
   }
 

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { one } from "./postgres-pool.ts";
+import { inTransaction, isTransient, one } from "./postgres-pool.ts";
 import { SQL } from "./postgres-queries.ts";
 import { lostStayLeaves } from "./place-rows.ts";
 import { applyPlaces, placeTotals } from "./postgres-places.ts";
@@ -74,4 +74,51 @@ export async function closeLostInTransaction(client: pg.PoolClient, s: UnclosedS
   if (!(await closeInTransaction(client, s.session_key, closedAtMs, null, [...leaves, ...exits]))) return null;
   await client.query(SQL.releaseCamera, [s.camera_key, s.session_id]);
   return { sessionId: s.session_id, cameraId: s.camera_id, closedAtMs, exits: exits.length };
+}
+
+/**
+ * Appends a batch in its own transaction. One whose connection is lost is
+ * retried once on another connection when it has a (session, seq) key: the
+ * key makes that safe.
+ */
+export async function appendWithRetry(
+  pool: pg.Pool, cameraKey: number, sessionKey: number | null, events: readonly NewEvent[], key: number | null, liveSessionId: string | null,
+): Promise<AppendResult> {
+  const append = () => inTransaction(pool, (client) => appendInTransaction(client, cameraKey, sessionKey, events, key, liveSessionId));
+  try {
+    return await append();
+  } catch (err) {
+    // Without a key a retry could count the batch twice, if the lost commit went through.
+    if (key === null || !isTransient(err)) throw err;
+    // The lost attempt may have committed: then the retry finds its key, but for the caller this call stored
+    // the batch (nothing was answered before), so it is not reported as a replay: its events are published once.
+    const { replayed: _, ...stored } = await append();
+    return stored;
+  }
+}
+
+/** Closes every session a killed server left open, each in its own transaction (see Store.closeLostSessions). */
+export async function closeLostSessions(pool: pg.Pool): Promise<LostSession[]> {
+  const lost: LostSession[] = [];
+  for (const s of (await pool.query<UnclosedSession>(SQL.unclosedSessions)).rows) {
+    const closed = await inTransaction(pool, (client) => closeLostInTransaction(client, s));
+    if (closed) lost.push(closed);
+  }
+  return lost;
+}
+
+/** Closes the open sessions of replicas silent since `staleBeforeMs` and forgets them (see Store.closeStaleReplicas). */
+export async function closeStaleReplicas(pool: pg.Pool, selfId: string, staleBeforeMs: number): Promise<LostSession[]> {
+  // One transaction holds the stale replicas' rows until their sessions are closed and the rows gone.
+  return inTransaction(pool, async (client) => {
+    const lost: LostSession[] = [];
+    for (const { replica_id } of (await client.query<{ replica_id: string }>(SQL.lockStaleReplicas, [staleBeforeMs, selfId])).rows) {
+      for (const s of (await client.query<UnclosedSession>(SQL.openSessionsOfReplica, [replica_id])).rows) {
+        const closed = await closeLostInTransaction(client, s);
+        if (closed) lost.push(closed);
+      }
+      await client.query(SQL.forgetReplica, [replica_id]);
+    }
+    return lost;
+  });
 }

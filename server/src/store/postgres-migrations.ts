@@ -1,38 +1,20 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
+import { loadMigrationFiles, type MigrationStep } from "./migration-files.ts";
 import { inTransaction } from "./postgres-pool.ts";
 import { StoreOpenError } from "./store.ts";
 
 /** One numbered step of the PostgreSQL schema: `postgres-migrations/NNNN-name.sql`. */
-export interface PostgresMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+export type PostgresMigration = MigrationStep;
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("./postgres-migrations/", import.meta.url));
 
 /** The table that records which steps ran; its presence marks a database as headcount's. */
 export const SCHEMA_TABLE = "headcount_schema";
 
-/**
- * Every step in `postgres-migrations/`, oldest first. Never edit a released
- * step: add a file with the next number.
- */
+/** Every step in `postgres-migrations/`, oldest first. Never edit a released step: add a file with the next number. */
 export function loadPostgresMigrations(dir = MIGRATIONS_DIR): PostgresMigration[] {
-  const steps = readdirSync(dir)
-    .filter((file) => file.endsWith(".sql"))
-    .sort()
-    .map((file) => {
-      const m = /^(\d{4})-([a-z0-9-]+)\.sql$/.exec(file);
-      if (!m) throw new Error(`migration file ${file} must be named NNNN-name.sql`);
-      return { version: Number(m[1]), name: m[2]!.replaceAll("-", " "), sql: readFileSync(`${dir}/${file}`, "utf8") };
-    });
-  steps.forEach((step, i) => {
-    if (step.version !== i + 1) throw new Error(`migration "${step.name}" has version ${step.version}; versions must be 1, 2, 3, ... in order`);
-  });
-  return steps;
+  return loadMigrationFiles(dir);
 }
 
 // Any constant both sides agree on: "HCNT" as an int.

@@ -83,3 +83,14 @@ export function isTransient(err: unknown): boolean {
 export async function one<R extends pg.QueryResultRow>(db: Queryable, sql: string, params: unknown[]): Promise<R | undefined> {
   return (await db.query<R>(sql, params)).rows[0];
 }
+
+/** The URL without its password, for messages. */
+export function redact(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}

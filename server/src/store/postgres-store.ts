@@ -1,31 +1,23 @@
 import type pg from "pg";
 import type { Line, Places } from "../count/count-types.ts";
 import { checkPlaces } from "../zones/places-check.ts";
-import { eventOfRow, placeOfSeries, withDefaultLine, type EventRow } from "./place-rows.ts";
+import { withDefaultLine } from "./place-rows.ts";
 import { allPlaces, placeTotals, placesOf, replacePlaces } from "./postgres-places.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { PostgresAccessStore } from "./postgres-access-store.ts";
 import { PostgresAreaStore } from "./postgres-area-store.ts";
-import { migratePostgres, type PostgresMigration } from "./postgres-migrations.ts";
-import { createPool, inTransaction, isTransient, one } from "./postgres-pool.ts";
+import { openPostgresPool, type PostgresOpenOptions } from "./postgres-open.ts";
+import { inTransaction, one } from "./postgres-pool.ts";
+import { queryDwell, queryEvents, querySeries } from "./postgres-reads.ts";
 import { SQL } from "./postgres-queries.ts";
 import { checkLimit, parseCursor, seriesParams, checkRange } from "./sqlite-queries.ts";
 import { type CameraRow, checkEvents, checkId, checkSeq, toCamera as cameraOf, totalsOf } from "./sqlite-rows.ts";
-import { appendInTransaction, closeInTransaction, closeLostInTransaction, type UnclosedSession } from "./postgres-append.ts";
+import { foundCamera, sessionKeyOf, StoreKeys } from "./store-keys.ts";
+import { appendWithRetry, closeInTransaction, closeLostSessions, closeStaleReplicas } from "./postgres-append.ts";
 import {
-  type AppendResult, type DwellQuery, type EventPage, MAX_DWELL_SAMPLES, type EventQuery, type LostSession, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
-  type StoredCamera, type StoredSession, StoreOpenError,
+  type AppendResult, type DwellQuery, type EventPage, type EventQuery, type LostSession, type NewEvent, type SeriesPoint, type SeriesQuery, type SessionQuery, type Store,
+  type StoredCamera, type StoredSession,
 } from "./store.ts";
-
-/** Where and how to open the PostgreSQL store. */
-export interface PostgresOpenOptions {
-  /** postgres://user:password@host:port/database */
-  readonly databaseUrl: string;
-  /** Most connections of this process; default 10. */
-  readonly maxConnections?: number;
-  /** The schema steps; only tests pass their own. */
-  readonly migrations?: readonly PostgresMigration[];
-}
 
 /**
  * Opens the shared store: a pool on the database, migrated to the current
@@ -33,26 +25,7 @@ export interface PostgresOpenOptions {
  * when the database cannot be reached or is not one headcount can use.
  */
 export async function openPostgresStore(options: PostgresOpenOptions): Promise<PostgresStore> {
-  const pool = createPool(options.databaseUrl, { max: options.maxConnections });
-  try {
-    await migratePostgres(pool, options.migrations);
-  } catch (err) {
-    await pool.end();
-    if (err instanceof StoreOpenError) throw err;
-    throw new StoreOpenError("io", `cannot open the PostgreSQL database ${redact(options.databaseUrl)}: ${(err as Error).message}`, { cause: err });
-  }
-  return new PostgresStore(pool);
-}
-
-/** The URL without its password, for messages. */
-export function redact(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = "***";
-    return url.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
+  return new PostgresStore(await openPostgresPool(options));
 }
 
 /**
@@ -63,9 +36,7 @@ export function redact(databaseUrl: string): string {
  * another connection: its (session, seq) key makes that safe.
  */
 export class PostgresStore implements Store {
-  // Cameras and sessions are never deleted, so their integer keys can be cached.
-  private readonly cameraKeys = new Map<string, number>();
-  private readonly sessionKeys = new Map<string, { key: number; cameraKey: number }>();
+  private readonly keys = new StoreKeys();
   readonly access: PostgresAccessStore;
   readonly areas: PostgresAreaStore;
 
@@ -91,7 +62,7 @@ export class PostgresStore implements Store {
 
   async renameCamera(cameraId: string, name: string): Promise<StoredCamera> {
     if (!name.trim()) throw new DomainError("INVALID_ARGUMENT", "a camera name must not be empty");
-    return this.toCamera(found(await one<CameraRow>(this.pool, SQL.rename, [name, cameraId]), cameraId));
+    return this.toCamera(foundCamera(await one<CameraRow>(this.pool, SQL.rename, [name, cameraId]), cameraId));
   }
 
   async setLine(cameraId: string, line: Line | null): Promise<StoredCamera> {
@@ -127,7 +98,7 @@ export class PostgresStore implements Store {
       if ((err as { code?: unknown }).code === "23505") throw new DomainError("ALREADY_EXISTS", `session ${sessionId} is already recorded`);
       throw err;
     }
-    this.sessionKeys.set(sessionId, { key: row!.session_key, cameraKey });
+    this.keys.rememberSession(sessionId, { session_key: row!.session_key, camera_key: cameraKey });
   }
 
   async closeSession(sessionId: string, closedAtMs: number, framesAcked: number, exits: readonly NewEvent[] = []): Promise<AppendResult | null> {
@@ -138,12 +109,7 @@ export class PostgresStore implements Store {
   }
 
   async closeLostSessions(): Promise<LostSession[]> {
-    const lost: LostSession[] = [];
-    for (const s of (await this.pool.query<UnclosedSession>(SQL.unclosedSessions)).rows) {
-      const closed = await inTransaction(this.pool, (client) => closeLostInTransaction(client, s));
-      if (closed) lost.push(closed);
-    }
-    return lost;
+    return closeLostSessions(this.pool);
   }
 
   async beat(replicaId: string, nowMs: number): Promise<void> {
@@ -152,18 +118,7 @@ export class PostgresStore implements Store {
   }
 
   async closeStaleReplicas(selfId: string, staleBeforeMs: number): Promise<LostSession[]> {
-    // One transaction holds the stale replicas' rows until their sessions are closed and the rows gone.
-    return inTransaction(this.pool, async (client) => {
-      const lost: LostSession[] = [];
-      for (const { replica_id } of (await client.query<{ replica_id: string }>(SQL.lockStaleReplicas, [staleBeforeMs, selfId])).rows) {
-        for (const s of (await client.query<UnclosedSession>(SQL.openSessionsOfReplica, [replica_id])).rows) {
-          const closed = await closeLostInTransaction(client, s);
-          if (closed) lost.push(closed);
-        }
-        await client.query(SQL.forgetReplica, [replica_id]);
-      }
-      return lost;
-    });
+    return closeStaleReplicas(this.pool, selfId, staleBeforeMs);
   }
 
   async listSessions(query: SessionQuery): Promise<StoredSession[]> {
@@ -181,49 +136,25 @@ export class PostgresStore implements Store {
       const row = (await one<CameraRow>(this.pool, SQL.cameraByKey, [cameraKey]))!;
       return { totals: totalsOf(row), resetAtMs: row.reset_at_ms, places: await placeTotals(this.pool, cameraKey), eventIds: [] };
     }
-    const key = sessionKey === null ? null : (seq ?? null);
-    const append = () => inTransaction(this.pool, (client) => appendInTransaction(client, cameraKey, sessionKey, events, key, sessionId));
-    try {
-      return await append();
-    } catch (err) {
-      // Without a key a retry could count the batch twice, if the lost commit went through.
-      if (key === null || !isTransient(err)) throw err;
-      // The lost attempt may have committed: then the retry finds its key, but for the caller this call stored
-      // the batch (nothing was answered before), so it is not reported as a replay: its events are published once.
-      const { replayed: _, ...stored } = await append();
-      return stored;
-    }
+    return appendWithRetry(this.pool, cameraKey, sessionKey, events, sessionKey === null ? null : (seq ?? null), sessionId);
   }
 
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
     const p = seriesParams(query);
     const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
-    const place = placeOfSeries(query, cameraKey);
-    if (place) {
-      const { rows } = await this.pool.query<{ startMs: number; countIn: number; countOut: number }>(SQL.placeSeries, [p.offsetMs, p.bucketMs, p.fromMinute, p.toMinute, cameraKey, place.id]);
-      return rows.map((r) => place.point(r.startMs, r.countIn, r.countOut));
-    }
-    return (await this.pool.query<SeriesPoint>(SQL.series, [p.offsetMs, p.bucketMs, p.fromMinute, p.toMinute, cameraKey, await this.cameraKeysOf(query.cameraIds)])).rows;
+    return querySeries(this.pool, p, query, cameraKey, () => this.cameraKeysOf(query.cameraIds));
   }
 
   async events(query: EventQuery): Promise<EventPage> {
     checkLimit(query.limit);
-    const [curTime, curId] = query.cursor === undefined ? [null, null] : parseCursor(query.cursor);
+    const cursor = query.cursor === undefined ? null : parseCursor(query.cursor);
     const cameraKey = query.cameraId === undefined ? null : await this.cameraKey(query.cameraId);
-    const { rows } = await this.pool.query<EventRow>(
-      SQL.events,
-      [cameraKey, query.fromMs ?? null, query.toMs ?? null, curTime, curId, query.limit + 1, await this.cameraKeysOf(query.cameraIds)],
-    );
-    const events = rows.slice(0, query.limit).map(eventOfRow);
-    const last = events.at(-1);
-    return { events, nextCursor: rows.length > query.limit && last ? `${last.timeMs}:${last.id}` : null };
+    return queryEvents(this.pool, query, cursor, cameraKey, await this.cameraKeysOf(query.cameraIds));
   }
 
   async dwellSamples(query: DwellQuery): Promise<Array<{ timeMs: number; dwellMs: number }>> {
     checkRange(query.fromMs, query.toMs);
-    const cameraKey = await this.cameraKey(query.cameraId);
-    const { rows } = await this.pool.query<{ timeMs: string; dwellMs: string }>(SQL.dwell, [cameraKey, query.fromMs, query.toMs, query.zoneId, MAX_DWELL_SAMPLES]);
-    return rows.map((r) => ({ timeMs: Number(r.timeMs), dwellMs: Number(r.dwellMs) }));
+    return queryDwell(this.pool, await this.cameraKey(query.cameraId), query);
   }
 
   async close(): Promise<void> {
@@ -253,28 +184,13 @@ export class PostgresStore implements Store {
   }
 
   private async cameraKey(cameraId: string): Promise<number> {
-    let key = this.cameraKeys.get(cameraId);
-    if (key === undefined) {
-      key = found(await one<{ camera_key: number }>(this.pool, SQL.cameraKeyById, [cameraId]), cameraId).camera_key;
-      this.cameraKeys.set(cameraId, key);
-    }
-    return key;
+    return this.keys.cachedCamera(cameraId) ?? this.keys.rememberCamera(cameraId, await one<{ camera_key: number }>(this.pool, SQL.cameraKeyById, [cameraId]));
   }
 
   private async sessionKey(sessionId: string, cameraKey: number, cameraId: string): Promise<number> {
-    let s = this.sessionKeys.get(sessionId);
-    if (!s) {
-      const row = await one<{ session_key: number; camera_key: number }>(this.pool, SQL.sessionById, [sessionId]);
-      if (!row) throw new DomainError("NOT_FOUND", `unknown session ${sessionId}`);
-      s = { key: row.session_key, cameraKey: row.camera_key };
-      this.sessionKeys.set(sessionId, s);
-    }
-    if (s.cameraKey !== cameraKey) throw new DomainError("INVALID_ARGUMENT", `session ${sessionId} does not belong to camera ${cameraId}`);
-    return s.key;
+    const session =
+      this.keys.cachedSession(sessionId) ??
+      this.keys.rememberSession(sessionId, await one<{ session_key: number; camera_key: number }>(this.pool, SQL.sessionById, [sessionId]));
+    return sessionKeyOf(session, sessionId, cameraKey, cameraId);
   }
-}
-
-function found<R>(row: R | undefined, cameraId: string): R {
-  if (!row) throw new DomainError("NOT_FOUND", `unknown camera ${cameraId}`);
-  return row;
 }

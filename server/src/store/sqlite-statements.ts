@@ -58,3 +58,6 @@ export function prepareStatements(db: Database.Database) {
         crossed_in = crossed_in + excluded.crossed_in, crossed_out = crossed_out + excluded.crossed_out`),
   };
 }
+
+/** The prepared statements of one SQLite store. */
+export type SqliteStatements = ReturnType<typeof prepareStatements>;

@@ -22,7 +22,7 @@ import { FrameEncoder } from "./frame-encoder.ts";
 import { createFrameTimer } from "./frame-timer.ts";
 import type { FrameTimer } from "./frame-timer.ts";
 import type { EncodedFrame } from "./frame-encoder.ts";
-import type { OpenedSession } from "./session-link.ts";
+import type { OpenedSession } from "./session-link-types.ts";
 import type { UploadWindow } from "./upload-window.ts";
 
 /** What the pump reads on every tick and reports to. */
