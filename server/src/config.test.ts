@@ -63,11 +63,12 @@ test(".env.example lists every server variable and nothing unknown", () => {
   assert.deepEqual([...new Set(known)].sort(), [...new Set(serverNames)].sort());
 });
 
-test("motion gate settings: on by default, off, sensitivity in percent, forced interval in seconds", () => {
+test("motion gate settings: on by default, off, sensitivity in percent, forced and follow intervals in seconds", () => {
   const on = loadConfig({}).motion;
-  assert.deepEqual([on.enabled, on.minChangedShare, on.forceIntervalMs], [true, 0.005, 2000]);
-  const set = loadConfig({ HEADCOUNT_MOTION_GATE: "off", HEADCOUNT_MOTION_THRESHOLD_PERCENT: "2", HEADCOUNT_MOTION_FORCE_DETECT_S: "0.5" }).motion;
-  assert.deepEqual([set.enabled, set.minChangedShare, set.forceIntervalMs], [false, 0.02, 500]);
+  assert.deepEqual([on.enabled, on.minChangedShare, on.forceIntervalMs, on.followIntervalMs], [true, 0.005, 2000, 500]);
+  const set = loadConfig({ HEADCOUNT_MOTION_GATE: "off", HEADCOUNT_MOTION_THRESHOLD_PERCENT: "2", HEADCOUNT_MOTION_FORCE_DETECT_S: "0.5", HEADCOUNT_MOTION_FOLLOW_S: "0" }).motion;
+  assert.deepEqual([set.enabled, set.minChangedShare, set.forceIntervalMs, set.followIntervalMs], [false, 0.02, 500, 0]);
+  assert.throws(() => loadConfig({ HEADCOUNT_MOTION_FOLLOW_S: "6" }), /HEADCOUNT_MOTION_FOLLOW_S: must be a number from 0 to 5/);
   assert.throws(() => loadConfig({ HEADCOUNT_MOTION_THRESHOLD_PERCENT: "0" }), /HEADCOUNT_MOTION_THRESHOLD_PERCENT: must be a number from 0.01 to 100/);
   assert.throws(() => loadConfig({ HEADCOUNT_MOTION_GATE: "yes" }), /HEADCOUNT_MOTION_GATE/);
 });

@@ -10,9 +10,9 @@ import { videoFrames } from "../../server/src/cli/jpeg-sources.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { decodeGreyThumbnail } from "../../server/src/decode/grey-thumbnail.ts";
 import { FrameDifferenceGate, shouldDetect } from "../../server/src/motion/motion-gate.ts";
-import { measureMotion, type GreyImage } from "../../server/src/motion/motion-measure.ts";
+import { measureMotion, settleAfterDetection, type GreyImage } from "../../server/src/motion/motion-measure.ts";
 import type { MotionSettings } from "../../server/src/motion/motion-settings.ts";
-import { clips, type ClipName } from "./recorded-detections.ts";
+import { clips, loadRecording, type ClipName } from "./recorded-detections.ts";
 import type { DetectGate } from "./replay.ts";
 
 /** The CLI sender's defaults (`send-main.ts`), as the recordings were made. */
@@ -26,16 +26,28 @@ export async function clipThumbnails(clip: ClipName, fps: number): Promise<GreyI
   return out;
 }
 
-/** A replay gate deciding as the server's motion gate would on these thumbnails (default settings unless given). */
-export function motionGateOver(thumbnails: readonly GreyImage[], settings: MotionSettings = loadConfig({}, {}).motion): DetectGate {
+/**
+ * A replay gate deciding as the server's motion gate would on these
+ * thumbnails (default settings unless given); `peopleAt(index)` is how many
+ * people the detector found on that frame, which the worker uses to settle
+ * the background after a detection.
+ */
+export function motionGateOver(thumbnails: readonly GreyImage[], peopleAt: (index: number) => number, settings: MotionSettings = loadConfig({}, {}).motion): DetectGate {
   const gate = new FrameDifferenceGate(settings);
   return (index, timeMs, tracks) => {
     const plan = gate.plan("replay", timeMs, tracks);
     if (plan.kind !== "check") return plan.kind === "detect";
     const { check } = plan;
-    const measure = measureMotion(thumbnails[index]!, check.background, check.thresholds);
+    const grey = thumbnails[index]!;
+    const measure = measureMotion(grey, check.background, check.thresholds);
     const detect = shouldDetect(check, measure);
-    gate.settle("replay", timeMs, { measure, detectionSkipped: !detect });
+    gate.settle("replay", timeMs, { measure: detect ? settleAfterDetection(measure, grey, peopleAt(index)) : measure, detectionSkipped: !detect });
     return detect;
   };
+}
+
+/** {@link motionGateOver} for a whole clip at `fps`: its thumbnails and recorded detections. */
+export async function clipMotionGate(clip: ClipName, fps: number): Promise<DetectGate> {
+  const { frames } = loadRecording(clip, fps);
+  return motionGateOver(await clipThumbnails(clip, fps), (i) => frames[i]?.length ?? 0);
 }

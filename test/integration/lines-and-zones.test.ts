@@ -9,8 +9,10 @@ import { streamOneByOne } from "../support/stream-sender.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { rpcCode, waitFor } from "../support/waiting.ts";
 
-// Person 1 walks in at 6.0 s of the one-by-one clip and is still in view at 9.0 s.
-const cut = { startS: 5, count: 40, fps: 10, width: 640 };
+// Person 1 walks in at 6.0 s of the one-by-one clip (their feet inside the picture, so in the
+// room zone, from about 8 s) and is still in view at 10.0 s. The motion gate follows them
+// twice a second, so the zone's figures move in 0.4 s steps.
+const cut = { startS: 5, count: 50, fps: 10, width: 640 };
 const whole: Zone = { id: "room", name: "Whole room", points: [{ x: 0, y: 0 }, { x: 1, y: 0 }, { x: 1, y: 1 }, { x: 0, y: 1 }] };
 const corner: Zone = { id: "corner", name: "Top corner", points: [{ x: 0, y: 0 }, { x: 0.05, y: 0 }, { x: 0, y: 0.05 }] };
 const lines: NamedLine[] = [

@@ -23,6 +23,8 @@ export interface LiveTracks {
   /** Confirmed and tentative, including confirmed tracks missed for a while that may still be re-found. */
   readonly alive: number;
   readonly tentative: number;
+  /** Tracks not matched in the last tracked frame (their box is a prediction). */
+  readonly missed: number;
 }
 
 /**
@@ -52,6 +54,12 @@ export interface MotionGate {
    * the background is not needed then and the check would cost CPU for nothing.
    */
   plan(sessionId: string, nowMs: number, tracks: LiveTracks): GatePlan;
+  /**
+   * True when {@link plan} would answer "skip" for these arguments; pure. The
+   * pipeline runs such a frame at once instead of waiting for a worker it
+   * does not need.
+   */
+  skipsUnseen(sessionId: string, nowMs: number, tracks: LiveTracks): boolean;
   /** Records what the worker measured on the session's frame (after a "check" plan). */
   settle(sessionId: string, nowMs: number, report: MotionReport): void;
   /** Frees a finished session's state. */
@@ -63,8 +71,9 @@ export interface FrameDifferenceSettings extends MotionThresholds {
   /** Frames detected after the last frame with motion. */
   readonly holdFrames: number;
   /**
-   * While exactly one confirmed track is alive (and none tentative), detect
-   * about this often, ms, instead of on every frame; 0: every frame.
+   * While exactly one confirmed track is alive, none tentative, and the last
+   * detection found it, detect about this often, ms, instead of on every
+   * frame; 0: every frame.
    */
   readonly followIntervalMs: number;
   /** Detect at least this often, ms, even with nothing moving (someone standing perfectly still). */
@@ -81,8 +90,9 @@ interface GateState {
 /**
  * The real gate: a frame-difference motion check on a 1/8-scale grey
  * thumbnail. Detects while any track is alive or tentative (a lone confirmed
- * person about every `followIntervalMs`), on motion, for `holdFrames` frames
- * after motion stops, and at least every `forceIntervalMs`; skips the rest.
+ * person found by the last detection only about every `followIntervalMs`),
+ * on motion, for `holdFrames` frames after motion stops, and at least every
+ * `forceIntervalMs`; skips the rest.
  */
 export class FrameDifferenceGate implements MotionGate {
   readonly name = "frame-difference";
@@ -101,6 +111,10 @@ export class FrameDifferenceGate implements MotionGate {
     return { kind: "check", check: { background: this.#stateOf(sessionId).background, thresholds: this.settings, detectAnyway: reason !== null } };
   }
 
+  skipsUnseen(sessionId: string, nowMs: number, tracks: LiveTracks): boolean {
+    return this.reasonToDetect(sessionId, nowMs, tracks) === "following";
+  }
+
   /**
    * Why the session's next frame is detected whatever its motion ("following":
    * skipped whatever its motion), or null when motion decides. Pure, for tests and logs.
@@ -108,9 +122,10 @@ export class FrameDifferenceGate implements MotionGate {
   reasonToDetect(sessionId: string, nowMs: number, tracks: LiveTracks): DetectReason {
     const state = this.#stateOf(sessionId);
     if (tracks.alive > 0) {
-      // One person walking alone is followed at a lower rate; crowds and new tracks get every frame.
+      // One person found alone is followed at a lower rate; crowds, new tracks and a lone person the
+      // last detection missed (walking out, or hidden) get every frame until the tracker settles it.
       // Three quarters of the interval: a frame arriving a little early (camera jitter) is not skipped.
-      const lone = tracks.alive === 1 && tracks.tentative === 0;
+      const lone = tracks.alive === 1 && tracks.tentative === 0 && tracks.missed === 0;
       return lone && nowMs - state.lastDetectMs < this.settings.followIntervalMs * 0.75 ? "following" : "tracks";
     }
     if (!state.background) return "first-frame";
@@ -145,6 +160,9 @@ export class AlwaysDetectGate implements MotionGate {
   readonly name = "always-detect";
   plan(): GatePlan {
     return DETECT;
+  }
+  skipsUnseen(): boolean {
+    return false;
   }
   settle(): void {}
   forget(): void {}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { measureMotion, type GreyImage } from "./motion-measure.ts";
+import { measureMotion, settleAfterDetection, type GreyImage } from "./motion-measure.ts";
 
 const thresholds = { pixelDelta: 20, minChangedShare: 0.05 };
 /** A 10x10 grey image of `level`, with the pixels listed in `bright` at 200. */
@@ -42,4 +42,16 @@ test("a thumbnail of another size (the camera changed resolution) restarts the b
   const other = measureMotion({ width: 5, height: 20, data: new Uint8Array(100).fill(50) }, bg, thresholds);
   assert.equal(other.moving, true);
   assert.equal(other.background.width, 5);
+});
+
+test("after a detection that found nobody the thumbnail becomes the background; with people found it keeps blending", () => {
+  // The background still shows a person who has since left (it is not compared while people are tracked).
+  const withPerson = measureMotion(image(50, Array.from({ length: 20 }, (_, i) => i)), null, thresholds).background;
+  const empty = image(50);
+  const left = measureMotion(empty, withPerson, thresholds);
+  assert.equal(left.moving, true, "the empty room differs from the stale background");
+  const settled = settleAfterDetection(left, empty, 0);
+  assert.deepEqual([...settled.background.data], new Array(100).fill(50));
+  assert.equal(measureMotion(empty, settled.background, thresholds).moving, false, "the next empty frame is still");
+  assert.equal(measureMotion(empty, settleAfterDetection(left, empty, 1).background, thresholds).moving, true, "someone found: slow blending, as before");
 });

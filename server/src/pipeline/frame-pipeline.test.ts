@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import sharp from "sharp";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import { PlaceFigures } from "../camera/place-figures.ts";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
 import { DomainError } from "../rpc/errors.ts";
 import { CaptureSession, type PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
+import type { MotionGate } from "../motion/motion-gate.ts";
 import { FramePipeline } from "./frame-pipeline.ts";
 import type { FrameOutcome } from "./messages.ts";
 import type { WorkerPool } from "./worker-pool.ts";
@@ -105,6 +107,32 @@ test("a closed session's waiting frame is never run", async () => {
   void pipeline.finish(b, 0);
   await finishOldest();
   assert.equal(jobs.length, 0);
+  assert.equal(pipeline.framesInPool, 0);
+});
+
+test("a frame the gate skips unseen (following a lone person) is acked at once, without waiting for a busy worker", async () => {
+  const { pool, jobs, finishOldest } = manualPool(1);
+  // A fake gate: session "follow" is between the detections that follow a lone person, the others detect.
+  const fakeFollowingGate: MotionGate = {
+    name: "fake-following",
+    plan: (id) => (id === "follow" ? { kind: "skip" } : { kind: "detect" }),
+    skipsUnseen: (id) => id === "follow",
+    settle: () => {},
+    forget: () => {},
+  };
+  const pipeline = new FramePipeline(pool, cameras, {} as Store, factory, log, undefined, fakeFollowingGate);
+  const busyAcks: FrameAck[] = [];
+  const followAcks: FrameAck[] = [];
+  pipeline.submit(session("busy", busyAcks), frame(1, 0));
+  assert.equal(jobs.length, 1, "the only worker is detecting another camera's frame");
+  const follow = session("follow", followAcks);
+  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#808080" } }).jpeg().toBuffer();
+  for (const seq of [1, 2, 3]) pipeline.submit(follow, { ...frame(seq, 9), jpeg });
+  // Before this, each waited for the worker: the first acked after the other camera's detection, the next two overtaken.
+  assert.deepEqual(followAcks.map((a) => [a.seq, a.status, a.detectionSkipped]), [[1, FrameStatus.PROCESSED, true], [2, FrameStatus.PROCESSED, true], [3, FrameStatus.PROCESSED, true]]);
+  assert.equal(pipeline.framesInPool, 1, "a skipped frame never held a worker");
+  await finishOldest();
+  assert.deepEqual(busyAcks.map((a) => a.status), [FrameStatus.PROCESSED]);
   assert.equal(pipeline.framesInPool, 0);
 });
 

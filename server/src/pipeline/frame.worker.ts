@@ -7,7 +7,7 @@ import { DecodeError, decodeJpeg } from "../decode/jpeg-decoder.ts";
 import type { Detector } from "../detect/detector.ts";
 import { describeDetections } from "../appearance/describe-detections.ts";
 import { shouldDetect, type MotionCheck, type MotionReport } from "../motion/motion-gate.ts";
-import { measureMotion } from "../motion/motion-measure.ts";
+import { measureMotion, settleAfterDetection, type GreyImage } from "../motion/motion-measure.ts";
 import { collectFrameGarbage } from "./frame-garbage.ts";
 import type { DetectorSpec, FromWorker, ToWorker } from "./messages.ts";
 
@@ -83,10 +83,12 @@ async function handleFrame(jobId: number, jpeg: Uint8Array, motion: MotionCheck 
     return;
   }
   let report: MotionReport | undefined;
+  let grey: GreyImage | undefined;
   if (motion) {
     const thumbnail = await decodeOrAnswer(jobId, () => decodeGreyThumbnail(jpeg, maxPixels));
     if (!thumbnail) return;
-    const measure = measureMotion(thumbnail.grey, motion.background, motion.thresholds);
+    grey = thumbnail.grey;
+    const measure = measureMotion(grey, motion.background, motion.thresholds);
     report = { measure, detectionSkipped: !shouldDetect(motion, measure) };
     if (report.detectionSkipped) {
       const { width, height } = thumbnail;
@@ -101,6 +103,7 @@ async function handleFrame(jobId: number, jpeg: Uint8Array, motion: MotionCheck 
   try {
     const detections = describeDetections(decoded.image, detector.detect(decoded.image, nextTimestamp()));
     const detectedAt = performance.now();
+    if (report && grey) report = { ...report, measure: settleAfterDetection(report.measure, grey, detections.length) };
     send({
       type: "result",
       jobId,

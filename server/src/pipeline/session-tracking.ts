@@ -29,7 +29,7 @@ interface SessionState {
   people: Person[];
 }
 
-const NO_TRACKS: LiveTracks = { alive: 0, tentative: 0 };
+const NO_TRACKS: LiveTracks = { alive: 0, tentative: 0, missed: 0 };
 
 /**
  * The track and count stages of every open session: one tracker and one
@@ -53,7 +53,11 @@ export class SessionTracking {
     const timeMs = Math.max(state.lastTimeMs + 1, frameTimeMs);
     state.lastTimeMs = timeMs;
     const update = state.tracker.update(detections, timeMs);
-    state.tracks = { alive: update.tracks.length, tentative: update.tracks.filter((t) => !t.confirmed).length };
+    state.tracks = {
+      alive: update.tracks.length,
+      tentative: update.tracks.filter((t) => !t.confirmed).length,
+      missed: update.tracks.filter((t) => t.misses > 0).length,
+    };
     const counted = state.counter.update(update);
     const people = detections.map((d, i) => ({
       x: d.x,
