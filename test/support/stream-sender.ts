@@ -5,7 +5,8 @@ import type { CaptureServiceClient } from "@headcount/proto/capture-client";
 /**
  * Streams frames to a test server over native StreamFrames, one at a time
  * (each waits for its ack, so every frame is processed) and no faster than
- * the session's frame-rate limit, 100 ms apart in capture time. Resolves with the counts of the last ack; `onAck` sees every ack.
+ * the session's frame-rate limit, 100 ms apart in capture time. Resolves
+ * with the counts of the last ack; `onAck` sees every ack.
  */
 export async function streamOneByOne(
   ts: { readonly native: { readonly capture: CaptureServiceClient } }, cameraId: string, frames: readonly Uint8Array[], firstSeq = 1, onAck?: (ack: FrameAck) => void,
