@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { FrameStatus, type FrameAck } from "@headcount/proto/types";
 import type { CameraRegistry } from "../camera/camera-registry.ts";
-import { AlwaysDetectGate, type MotionGate } from "../motion/motion-gate.ts";
+import { AlwaysDetectGate, type GatePlan, type MotionGate } from "../motion/motion-gate.ts";
 import { DomainError } from "../rpc/errors.ts";
 import type { CaptureSession, PendingFrame } from "../session/capture-session.ts";
 import type { Store } from "../store/store.ts";
@@ -179,7 +179,8 @@ export class FramePipeline {
       let outcome;
       const frameTimeMs = frameTimeOf(frame);
       try {
-        const plan = this.gate.plan(session.id, frameTimeMs, this.tracking.liveTracks(session.id));
+        // A frame admitted without a worker was judged "skip" by the gate already (admit): it is not asked twice.
+        const plan: GatePlan = usesWorker ? this.gate.plan(session.id, frameTimeMs, this.tracking.liveTracks(session.id)) : { kind: "skip" };
         outcome = plan.kind === "skip" ? skippedUnseen(frame.jpeg) : await this.pool.process(frame.jpeg, plan.kind === "check" ? plan.check : undefined);
       } finally {
         if (usesWorker) {
